@@ -1,0 +1,141 @@
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Goal, GoalKind, GoalStatus, NewGoal};
+use crate::db::{Db, Tx};
+use crate::{on_db, on_tx};
+
+#[derive(sqlx::FromRow)]
+pub struct GoalRow {
+    pub id: Uuid,
+    pub hackfest_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub kind: String,
+    pub parent_id: Option<Uuid>,
+    pub status: String,
+    pub progress: i32,
+    pub owner: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<GoalRow> for Goal {
+    type Error = sqlx::Error;
+
+    fn try_from(r: GoalRow) -> Result<Self, Self::Error> {
+        // The CHECK constraints guarantee these; a failure means a corrupted row.
+        let decode = |m: String| sqlx::Error::Decode(m.into());
+        Ok(Goal {
+            id: r.id,
+            hackfest_id: r.hackfest_id,
+            title: r.title,
+            description: r.description,
+            kind: GoalKind::parse(&r.kind).map_err(decode)?,
+            parent_id: r.parent_id,
+            status: GoalStatus::parse(&r.status).map_err(decode)?,
+            progress: r.progress.clamp(0, 100) as u8,
+            owner: r.owner,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, hackfest_id, title, description, kind, parent_id, status, progress, \
+                       owner, version, created_at, updated_at";
+
+fn convert(rows: Vec<GoalRow>) -> Result<Vec<Goal>, sqlx::Error> {
+    rows.into_iter().map(Goal::try_from).collect()
+}
+
+/// Big goals first, then in the order they were added.
+pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<Goal>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM goals WHERE hackfest_id = $1 \
+         ORDER BY CASE kind WHEN 'big' THEN 0 ELSE 1 END, created_at, id"
+    );
+    let rows: Vec<GoalRow> =
+        on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).fetch_all(p).await)?;
+    convert(rows)
+}
+
+pub async fn get(db: &Db, id: Uuid) -> Result<Option<Goal>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM goals WHERE id = $1");
+    let row: Option<GoalRow> =
+        on_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+    row.map(Goal::try_from).transpose()
+}
+
+pub async fn get_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<Goal>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM goals WHERE id = $1");
+    let row: Option<GoalRow> =
+        on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
+    row.map(Goal::try_from).transpose()
+}
+
+/// The parent of a goal and that goal's hackfest, if the goal exists.
+pub async fn parent_of(tx: &mut Tx, id: Uuid) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
+    on_tx!(tx, c => sqlx::query_as("SELECT hackfest_id, parent_id FROM goals WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    hackfest_id: Uuid,
+    g: &NewGoal,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO goals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)"
+    );
+    on_tx!(tx, c => sqlx::query(&sql)
+        .bind(id)
+        .bind(hackfest_id)
+        .bind(&g.title)
+        .bind(&g.description)
+        .bind(g.kind.as_str())
+        .bind(g.parent_id)
+        .bind(g.status.as_str())
+        .bind(i32::from(g.progress.value()))
+        .bind(&g.owner)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Writes only if the stored version is still `expected_version`. Returns whether it did.
+pub async fn update(
+    tx: &mut Tx,
+    id: Uuid,
+    expected_version: i64,
+    g: &NewGoal,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = on_tx!(tx, c => sqlx::query(
+        "UPDATE goals SET title = $3, description = $4, kind = $5, parent_id = $6, status = $7, \
+         progress = $8, owner = $9, version = version + 1, updated_at = $10 \
+         WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(expected_version)
+    .bind(&g.title)
+    .bind(&g.description)
+    .bind(g.kind.as_str())
+    .bind(g.parent_id)
+    .bind(g.status.as_str())
+    .bind(i32::from(g.progress.value()))
+    .bind(&g.owner)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}

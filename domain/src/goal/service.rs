@@ -1,0 +1,151 @@
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::{Goal, GoalForm, NewGoal, changed_fields, repo};
+use crate::db::{Db, Tx};
+use crate::history::{self, Change};
+use crate::{DomainError, FieldErrors};
+
+/// Deeper than any real plan; stops a walk through corrupted data.
+const MAX_DEPTH: usize = 64;
+
+#[tracing::instrument(skip(db), err)]
+pub async fn list(db: &Db, hackfest_id: Uuid) -> Result<Vec<Goal>, DomainError> {
+    Ok(repo::list_for_hackfest(db, hackfest_id).await?)
+}
+
+/// A goal of this hackfest (a goal of another hackfest is "not found").
+#[tracing::instrument(skip(db), err)]
+pub async fn get(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<Goal, DomainError> {
+    repo::get(db, id)
+        .await?
+        .filter(|g| g.hackfest_id == hackfest_id)
+        .ok_or(DomainError::NotFound("goal"))
+}
+
+/// The parent must exist in the same hackfest and must not be the goal itself or one
+/// of its descendants (that would make a cycle).
+async fn check_parent(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    goal_id: Option<Uuid>,
+    parent: Option<Uuid>,
+) -> Result<(), DomainError> {
+    let Some(parent) = parent else { return Ok(()) };
+    let bad = |m: &str| Err(FieldErrors::single("parent_id", m).into());
+    if Some(parent) == goal_id {
+        return bad("A goal cannot be its own parent.");
+    }
+    match repo::parent_of(tx, parent).await? {
+        Some((hf, _)) if hf == hackfest_id => {}
+        _ => return bad("The parent goal does not exist in this hackfest."),
+    }
+    let Some(goal_id) = goal_id else {
+        return Ok(());
+    };
+    let mut cursor = Some(parent);
+    for _ in 0..MAX_DEPTH {
+        let Some(id) = cursor else { return Ok(()) };
+        if id == goal_id {
+            return bad("The parent goal is a sub-goal of this goal; that would make a cycle.");
+        }
+        cursor = repo::parent_of(tx, id).await?.and_then(|(_, p)| p);
+    }
+    bad("The goal tree is too deep.")
+}
+
+#[tracing::instrument(skip(db, form), err)]
+pub async fn create(
+    db: &Db,
+    hackfest_id: Uuid,
+    form: &GoalForm,
+    actor: &str,
+) -> Result<Goal, DomainError> {
+    let new = form.parse()?;
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    check_parent(&mut tx, hackfest_id, None, new.parent_id).await?;
+    repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
+    let changes = new
+        .field_values()
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(f, v)| (f, String::new(), v))
+        .collect();
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id,
+            entity: "goal",
+            entity_id: id,
+            action: "create",
+            actor,
+            changes,
+            at: now,
+        },
+    )
+    .await?;
+    let goal = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("goal"))?;
+    tx.commit().await?;
+    Ok(goal)
+}
+
+/// Saves `form` over the goal if it is still at `expected_version`; otherwise returns
+/// `Conflict` with the current goal and writes nothing.
+#[tracing::instrument(skip(db, form), err)]
+pub async fn update(
+    db: &Db,
+    hackfest_id: Uuid,
+    id: Uuid,
+    expected_version: i64,
+    form: &GoalForm,
+    actor: &str,
+) -> Result<Goal, DomainError> {
+    let new = form.parse()?;
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let current = repo::get_in_tx(&mut tx, id)
+        .await?
+        .filter(|g| g.hackfest_id == hackfest_id)
+        .ok_or(DomainError::NotFound("goal"))?;
+    if current.version != expected_version {
+        return Err(conflict(&current));
+    }
+    check_parent(&mut tx, hackfest_id, Some(id), new.parent_id).await?;
+    let changes = changed_fields(&NewGoal::from(&current), &new);
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    if !repo::update(&mut tx, id, expected_version, &new, now).await? {
+        // Only reachable on PostgreSQL under READ COMMITTED; SQLite holds the write lock.
+        let current = repo::get_in_tx(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("goal"))?;
+        return Err(conflict(&current));
+    }
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id,
+            entity: "goal",
+            entity_id: id,
+            action: "update",
+            actor,
+            changes,
+            at: now,
+        },
+    )
+    .await?;
+    let goal = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("goal"))?;
+    tx.commit().await?;
+    Ok(goal)
+}
+
+fn conflict(current: &Goal) -> DomainError {
+    DomainError::Conflict(Box::new(serde_json::to_value(current).unwrap_or_default()))
+}

@@ -1,0 +1,346 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::FieldErrors;
+use crate::text::{long_text, optional_line, required_line};
+
+pub const TITLE_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 20_000;
+pub const OWNER_MAX: usize = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalKind {
+    Big,
+    Small,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalStatus {
+    Proposed,
+    Active,
+    Done,
+    Dropped,
+}
+
+/// `as_str`, `label`, `ALL` and `parse` for an enum stored as text.
+macro_rules! text_enum {
+    ($t:ident, $what:literal, { $($v:ident => $s:literal, $label:literal;)+ }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$($t::$v),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($t::$v => $s),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($t::$v => $label),+ }
+            }
+
+            pub fn parse(input: &str) -> Result<$t, String> {
+                match input.trim() {
+                    $($s => Ok($t::$v),)+
+                    "" => Err(format!("{} is required.", $what)),
+                    other => Err(format!(
+                        "{} \"{}\" is not one of: {}.",
+                        $what,
+                        other,
+                        [$($s),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(GoalKind, "Kind", { Big => "big", "Big goal"; Small => "small", "Small goal"; });
+text_enum!(GoalStatus, "Status", {
+    Proposed => "proposed", "Proposed";
+    Active => "active", "Active";
+    Done => "done", "Done";
+    Dropped => "dropped", "Dropped";
+});
+
+/// Percent complete, 0–100.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress(u8);
+
+impl Progress {
+    pub fn parse(input: &str) -> Result<Progress, String> {
+        let s = input.trim().trim_end_matches('%').trim();
+        if s.is_empty() {
+            return Ok(Progress(0));
+        }
+        match s.parse::<i64>() {
+            Ok(n) if (0..=100).contains(&n) => Ok(Progress(n as u8)),
+            Ok(_) => Err("Progress must be between 0 and 100.".into()),
+            Err(_) => Err("Progress must be a whole number between 0 and 100.".into()),
+        }
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+/// A goal as the browser and the API see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    pub id: Uuid,
+    pub hackfest_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub kind: GoalKind,
+    pub parent_id: Option<Uuid>,
+    pub status: GoalStatus,
+    pub progress: u8,
+    pub owner: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Goal {
+    /// The form, filled with this goal's values.
+    pub fn to_form(&self) -> GoalForm {
+        GoalForm {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            kind: self.kind.as_str().into(),
+            parent_id: self.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+            status: self.status.as_str().into(),
+            progress: self.progress.to_string(),
+            owner: self.owner.clone(),
+        }
+    }
+}
+
+/// Raw input, as typed into the goal form.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GoalForm {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub kind: String,
+    #[serde(default)]
+    pub parent_id: String,
+    pub status: String,
+    #[serde(default)]
+    pub progress: String,
+    #[serde(default)]
+    pub owner: String,
+}
+
+/// Parsed, valid goal fields. Rules that need the database (the parent exists, in the
+/// same hackfest, without a cycle) are checked by the service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewGoal {
+    pub title: String,
+    pub description: String,
+    pub kind: GoalKind,
+    pub parent_id: Option<Uuid>,
+    pub status: GoalStatus,
+    pub progress: Progress,
+    pub owner: String,
+}
+
+pub fn parse_parent(input: &str) -> Result<Option<Uuid>, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    Uuid::parse_str(s)
+        .map(Some)
+        .map_err(|_| "Parent goal is not a valid goal id.".into())
+}
+
+impl GoalForm {
+    pub fn parse(&self) -> Result<NewGoal, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let title = e.check("title", required_line(&self.title, "Title", TITLE_MAX));
+        let description = e.check(
+            "description",
+            long_text(&self.description, "Description", DESCRIPTION_MAX),
+        );
+        let kind = e.check("kind", GoalKind::parse(&self.kind));
+        let parent_id = e.check("parent_id", parse_parent(&self.parent_id));
+        let status = e.check("status", GoalStatus::parse(&self.status));
+        let progress = e.check("progress", Progress::parse(&self.progress));
+        let owner = e.check("owner", optional_line(&self.owner, "Owner", OWNER_MAX));
+        e.into_result(|| NewGoal {
+            title: title.unwrap(),
+            description: description.unwrap(),
+            kind: kind.unwrap(),
+            parent_id: parent_id.unwrap(),
+            status: status.unwrap(),
+            progress: progress.unwrap(),
+            owner: owner.unwrap(),
+        })
+    }
+}
+
+impl NewGoal {
+    /// Every field as text, in form order: what history and the conflict view show.
+    pub fn field_values(&self) -> [(&'static str, String); 7] {
+        [
+            ("title", self.title.clone()),
+            ("description", self.description.clone()),
+            ("kind", self.kind.to_string()),
+            (
+                "parent_id",
+                self.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+            ("status", self.status.to_string()),
+            ("progress", self.progress.value().to_string()),
+            ("owner", self.owner.clone()),
+        ]
+    }
+}
+
+/// Field-by-field difference between two goals: (field, old, new) for each change.
+pub fn changed_fields(old: &NewGoal, new: &NewGoal) -> Vec<(&'static str, String, String)> {
+    old.field_values()
+        .into_iter()
+        .zip(new.field_values())
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((f, a), (_, b))| (f, a, b))
+        .collect()
+}
+
+impl From<&Goal> for NewGoal {
+    fn from(g: &Goal) -> Self {
+        NewGoal {
+            title: g.title.clone(),
+            description: g.description.clone(),
+            kind: g.kind,
+            parent_id: g.parent_id,
+            status: g.status,
+            progress: Progress(g.progress.min(100)),
+            owner: g.owner.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn form() -> GoalForm {
+        GoalForm {
+            title: "Plan the datacenter move".into(),
+            description: "Which racks go first.".into(),
+            kind: "small".into(),
+            parent_id: String::new(),
+            status: "proposed".into(),
+            progress: "10".into(),
+            owner: "kevin".into(),
+        }
+    }
+
+    #[test]
+    fn valid_form_parses() {
+        let g = form().parse().unwrap();
+        assert_eq!(g.kind, GoalKind::Small);
+        assert_eq!(g.progress.value(), 10);
+        assert_eq!(g.parent_id, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let f = GoalForm {
+            title: "".into(),
+            description: "x".repeat(DESCRIPTION_MAX + 1),
+            kind: "huge".into(),
+            parent_id: "not-a-uuid".into(),
+            status: "finished".into(),
+            progress: "101".into(),
+            owner: "o".repeat(OWNER_MAX + 1),
+        };
+        let e = f.parse().unwrap_err();
+        for field in [
+            "title",
+            "description",
+            "kind",
+            "parent_id",
+            "status",
+            "progress",
+            "owner",
+        ] {
+            assert!(e.get(field).is_some(), "{field} should have an error: {e}");
+        }
+        assert!(e.get("kind").unwrap().contains("big, small"));
+    }
+
+    #[test]
+    fn progress_accepts_percent_and_blank() {
+        assert_eq!(Progress::parse("").unwrap().value(), 0);
+        assert_eq!(Progress::parse(" 55 %").unwrap().value(), 55);
+        assert!(Progress::parse("-1").is_err());
+        assert!(Progress::parse("1.5").is_err());
+    }
+
+    #[test]
+    fn round_trip_through_form() {
+        let g = Goal {
+            id: Uuid::now_v7(),
+            hackfest_id: Uuid::now_v7(),
+            title: "T".into(),
+            description: "".into(),
+            kind: GoalKind::Big,
+            parent_id: Some(Uuid::now_v7()),
+            status: GoalStatus::Active,
+            progress: 40,
+            owner: "".into(),
+            version: 3,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        assert_eq!(g.to_form().parse().unwrap(), NewGoal::from(&g));
+    }
+
+    #[test]
+    fn changed_fields_lists_only_changes() {
+        let a = form().parse().unwrap();
+        let mut b = a.clone();
+        b.status = GoalStatus::Done;
+        assert_eq!(
+            changed_fields(&a, &b),
+            vec![("status", "proposed".into(), "done".into())]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn progress_parse_never_panics(s in ".*") {
+            let _ = Progress::parse(&s);
+        }
+
+        #[test]
+        fn progress_in_range_round_trips(n in 0u8..=100) {
+            prop_assert_eq!(Progress::parse(&n.to_string()).unwrap().value(), n);
+        }
+
+        #[test]
+        fn kind_and_status_round_trip(i in 0usize..4) {
+            let s = GoalStatus::ALL[i];
+            prop_assert_eq!(GoalStatus::parse(s.as_str()).unwrap(), s);
+        }
+
+        #[test]
+        fn parse_never_panics(title in ".{0,300}", progress in ".{0,5}") {
+            let mut f = form();
+            f.title = title;
+            f.progress = progress;
+            let _ = f.parse();
+        }
+    }
+}

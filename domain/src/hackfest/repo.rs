@@ -1,0 +1,92 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::{Hackfest, NewHackfest};
+use crate::db::{Db, Tx};
+use crate::{on_db, on_tx};
+
+#[derive(sqlx::FromRow)]
+pub struct HackfestRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub time_zone: String,
+    pub location: String,
+    pub description: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<HackfestRow> for Hackfest {
+    fn from(r: HackfestRow) -> Self {
+        Hackfest {
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            start_date: r.start_date,
+            end_date: r.end_date,
+            time_zone: r.time_zone,
+            location: r.location,
+            description: r.description,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, slug, title, start_date, end_date, time_zone, location, description, \
+                       version, created_at, updated_at";
+
+pub async fn list(db: &Db) -> Result<Vec<Hackfest>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM hackfests ORDER BY start_date DESC, title");
+    let rows: Vec<HackfestRow> = on_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Hackfest>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM hackfests WHERE slug = $1");
+    let row: Option<HackfestRow> =
+        on_db!(db, p => sqlx::query_as(&sql).bind(slug).fetch_optional(p).await)?;
+    Ok(row.map(Into::into))
+}
+
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM hackfests").fetch_one(p).await)
+}
+
+pub async fn slug_taken(tx: &mut Tx, slug: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM hackfests WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(c)
+        .await)?;
+    Ok(n > 0)
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    h: &NewHackfest,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO hackfests ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)"
+    );
+    on_tx!(tx, c => sqlx::query(&sql)
+        .bind(id)
+        .bind(h.slug.as_str())
+        .bind(&h.title)
+        .bind(h.start_date)
+        .bind(h.end_date)
+        .bind(&h.time_zone)
+        .bind(&h.location)
+        .bind(&h.description)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The change log: one row per change to any object, written in the same
+//! transaction as the change. Later read by messages and published summaries.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[cfg(feature = "server")]
+pub use store::*;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: Uuid,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub action: String,
+    pub actor: String,
+    pub changes: Vec<FieldChange>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(feature = "server")]
+mod store {
+    use chrono::{DateTime, Utc};
+    use sqlx::types::Json;
+    use uuid::Uuid;
+
+    use super::{FieldChange, HistoryEntry};
+    use crate::db::{Db, Tx};
+    use crate::{on_db, on_tx};
+
+    #[derive(sqlx::FromRow)]
+    struct HistoryRow {
+        id: Uuid,
+        entity: String,
+        entity_id: Uuid,
+        action: String,
+        actor: String,
+        changes: Json<Vec<FieldChange>>,
+        created_at: DateTime<Utc>,
+    }
+
+    pub struct Change<'a> {
+        pub hackfest_id: Uuid,
+        pub entity: &'a str,
+        pub entity_id: Uuid,
+        pub action: &'a str,
+        pub actor: &'a str,
+        pub changes: Vec<(&'static str, String, String)>,
+        pub at: DateTime<Utc>,
+    }
+
+    pub async fn record(tx: &mut Tx, c: Change<'_>) -> Result<(), sqlx::Error> {
+        let changes: Vec<FieldChange> = c
+            .changes
+            .into_iter()
+            .map(|(f, old, new)| FieldChange {
+                field: f.into(),
+                old,
+                new,
+            })
+            .collect();
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO history (id, hackfest_id, entity, entity_id, action, actor, changes, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(c.hackfest_id)
+        .bind(c.entity)
+        .bind(c.entity_id)
+        .bind(c.action)
+        .bind(c.actor)
+        .bind(Json(&changes))
+        .bind(c.at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Newest first.
+    pub async fn for_entity(
+        db: &Db,
+        entity: &str,
+        entity_id: Uuid,
+    ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+        let rows: Vec<HistoryRow> = on_db!(db, p => sqlx::query_as(
+            "SELECT id, entity, entity_id, action, actor, changes, created_at FROM history \
+             WHERE entity = $1 AND entity_id = $2 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(entity)
+        .bind(entity_id)
+        .fetch_all(p)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| HistoryEntry {
+                id: r.id,
+                entity: r.entity,
+                entity_id: r.entity_id,
+                action: r.action,
+                actor: r.actor,
+                changes: r.changes.0,
+                created_at: r.created_at,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,16 @@
+//! Hackfest's business rules. Always compiled (also into the browser's WASM): the
+//! wire types and the `parse` functions that validate input. With the `server`
+//! feature: the database, repositories and services.
+
+pub mod error;
+pub mod goal;
+pub mod hackfest;
+pub mod text;
+
+#[cfg(feature = "server")]
+pub mod db;
+#[cfg(feature = "server")]
+pub mod demo;
+pub mod history;
+
+pub use error::{DomainError, FieldErrors};
