@@ -1,1 +1,70 @@
+#![recursion_limit = "256"]
+//! Hackfest's user interface: Leptos components rendered on the server and hydrated
+//! in the browser, and thin `#[server]` functions that call into `domain`.
 
+pub mod components;
+pub mod error;
+pub mod goal;
+pub mod hackfest;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use components::NotFound;
+
+/// The HTML document around the app (server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Async: the whole page (and its HTTP status) is ready before the first byte is
+    // sent, so pages read fully without JavaScript and a missing object is a real 404.
+    let ssr = SsrMode::Async;
+    view! {
+        <Title formatter=|t: String| if t.is_empty() { "Hackfest".to_owned() } else { format!("{t} · Hackfest") } />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="site-header">
+                <a class="brand" href="/">"Hackfest"</a>
+            </header>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=hackfest::page::HackfestList ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug") view=hackfest::page::HackfestOverview ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/goals/new") view=goal::page::NewGoalPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/goals/:id/edit") view=goal::page::EditGoalPage ssr=ssr.clone() />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

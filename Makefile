@@ -1,0 +1,35 @@
+# Hackfest — the two commands: `make run` and `make test`. Both set up what is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# Build output lives outside the clone so a fresh clone on the same machine reuses it.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/hackfest/target
+# npm's binaryen (wasm-opt) first: Debian's breaks hydration.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Where the release binary looks for the built site (CSS, JS, WASM).
+export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
+
+BIN := $(CARGO_TARGET_DIR)/release/hackfest
+
+.PHONY: run test bench setup build release-build lint unit e2e clean
+
+## Set up, build, migrate and serve the demo on http://127.0.0.1:3000
+run: build
+	HACKFEST_LOG_FORMAT=$${HACKFEST_LOG_FORMAT:-text} $(BIN) serve --demo
+
+## Set up, start services, run every test (fmt, clippy, unit, SQLite + PostgreSQL, API, browser)
+test: setup
+	scripts/test.sh
+
+## Load benchmark of a hackfest overview with 1,000 goals, and the WASM bundle size
+bench: build
+	scripts/bench.sh
+
+setup:
+	scripts/setup.sh
+
+build: setup
+	cargo leptos build --release
+
+clean:
+	rm -rf target/site

@@ -1,0 +1,66 @@
+use domain::goal::{Goal, GoalForm};
+use domain::hackfest::Hackfest;
+use domain::history::HistoryEntry;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// Who is recorded as making a change until people sign in.
+#[cfg(feature = "ssr")]
+const ACTOR: &str = "guest";
+
+/// What the goal create/edit page needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalPage {
+    pub hackfest: Hackfest,
+    /// `None` when creating.
+    pub goal: Option<Goal>,
+    /// All goals of the hackfest, for the parent choice.
+    pub goals: Vec<Goal>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[server(endpoint = "goals/page")]
+pub async fn get_goal_page(slug: String, id: Option<Uuid>) -> Result<GoalPage, AppError> {
+    let st = crate::state::app_state()?;
+    let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
+    let (goal, history) = match id {
+        Some(id) => {
+            let goal = domain::goal::service::get(&st.db, hackfest.id, id).await?;
+            let history = domain::history::for_entity(&st.db, "goal", id)
+                .await
+                .map_err(domain::DomainError::from)?;
+            (Some(goal), history)
+        }
+        None => (None, Vec::new()),
+    };
+    let goals = domain::goal::service::list(&st.db, hackfest.id).await?;
+    Ok(GoalPage {
+        hackfest,
+        goal,
+        goals,
+        history,
+    })
+}
+
+#[server(endpoint = "goals/create")]
+pub async fn create_goal(slug: String, form: GoalForm) -> Result<Goal, AppError> {
+    let st = crate::state::app_state()?;
+    let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
+    Ok(domain::goal::service::create(&st.db, hackfest.id, &form, ACTOR).await?)
+}
+
+/// Saves over version `version`; a newer stored version gives `AppError::Conflict`.
+#[server(endpoint = "goals/update")]
+pub async fn update_goal(
+    slug: String,
+    id: Uuid,
+    version: i64,
+    form: GoalForm,
+) -> Result<Goal, AppError> {
+    let st = crate::state::app_state()?;
+    let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
+    Ok(domain::goal::service::update(&st.db, hackfest.id, id, version, &form, ACTOR).await?)
+}

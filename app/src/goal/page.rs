@@ -1,0 +1,458 @@
+use domain::FieldErrors;
+use domain::goal::{Goal, GoalForm, GoalKind, GoalStatus, NewGoal};
+use domain::history::HistoryEntry;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+
+use super::api::{GoalPage, create_goal, get_goal_page, update_goal};
+use crate::components::{ErrorPage, Field, NotFound};
+use crate::error::AppError;
+
+#[component]
+pub fn NewGoalPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let page = Resource::new(slug, |s| get_goal_page(s, None));
+    view! { <GoalPageView page /> }
+}
+
+#[component]
+pub fn EditGoalPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("slug").unwrap_or_default(),
+            p.get("id").and_then(|id| Uuid::parse_str(&id).ok()),
+        )
+    };
+    let page = Resource::new(key, |(slug, id)| async move {
+        match id {
+            Some(id) => get_goal_page(slug, Some(id)).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(Some(p)) => view! { <GoalEditor page=p /> }.into_any(),
+                    Ok(None) => view! { <NotFound what="Goal" /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GoalPageView(page: Resource<Result<GoalPage, AppError>>) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <GoalEditor page=p /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One signal per form field, so inputs, validation and the conflict view share them.
+#[derive(Clone, Copy)]
+struct FormSignals {
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    kind: RwSignal<String>,
+    parent_id: RwSignal<String>,
+    status: RwSignal<String>,
+    progress: RwSignal<String>,
+    owner: RwSignal<String>,
+}
+
+impl FormSignals {
+    fn new(f: GoalForm) -> Self {
+        Self {
+            title: RwSignal::new(f.title),
+            description: RwSignal::new(f.description),
+            kind: RwSignal::new(f.kind),
+            parent_id: RwSignal::new(f.parent_id),
+            status: RwSignal::new(f.status),
+            progress: RwSignal::new(f.progress),
+            owner: RwSignal::new(f.owner),
+        }
+    }
+
+    fn get(&self) -> GoalForm {
+        GoalForm {
+            title: self.title.get_untracked(),
+            description: self.description.get_untracked(),
+            kind: self.kind.get_untracked(),
+            parent_id: self.parent_id.get_untracked(),
+            status: self.status.get_untracked(),
+            progress: self.progress.get_untracked(),
+            owner: self.owner.get_untracked(),
+        }
+    }
+
+    fn set(&self, f: GoalForm) {
+        self.title.set(f.title);
+        self.description.set(f.description);
+        self.kind.set(f.kind);
+        self.parent_id.set(f.parent_id);
+        self.status.set(f.status);
+        self.progress.set(f.progress);
+        self.owner.set(f.owner);
+    }
+}
+
+#[derive(Clone)]
+struct SaveInput {
+    slug: String,
+    id: Option<Uuid>,
+    version: i64,
+    form: GoalForm,
+}
+
+/// The create/edit form, with field errors and the conflict view.
+#[component]
+fn GoalEditor(page: GoalPage) -> impl IntoView {
+    let GoalPage {
+        hackfest,
+        goal,
+        goals,
+        history,
+    } = page;
+    let slug = hackfest.slug.clone();
+    let id = goal.as_ref().map(|g| g.id);
+    let editing = id.is_some();
+    let fields = FormSignals::new(
+        goal.as_ref()
+            .map(Goal::to_form)
+            .unwrap_or_else(|| GoalForm {
+                kind: "small".into(),
+                status: "proposed".into(),
+                progress: "0".into(),
+                ..Default::default()
+            }),
+    );
+    let version = RwSignal::new(goal.as_ref().map(|g| g.version).unwrap_or(0));
+    let errors = RwSignal::new(FieldErrors::new());
+    let conflict = RwSignal::new(None::<Goal>);
+    let failure = RwSignal::new(None::<String>);
+
+    let save = Action::new(|input: &SaveInput| {
+        let i = input.clone();
+        async move {
+            match i.id {
+                Some(id) => update_goal(i.slug, id, i.version, i.form).await,
+                None => create_goal(i.slug, i.form).await,
+            }
+        }
+    });
+    let navigate = use_navigate();
+    let back = format!("/h/{slug}");
+    Effect::new({
+        let back = back.clone();
+        move |_| match save.value().get() {
+            Some(Ok(g)) => navigate(&format!("{back}#goal-{}", g.id), Default::default()),
+            Some(Err(AppError::Validation(e))) => errors.set(e),
+            Some(Err(AppError::Conflict { current })) => {
+                match serde_json::from_value::<Goal>(current) {
+                    Ok(g) => conflict.set(Some(g)),
+                    Err(_) => failure.set(Some(
+                        "Someone else changed this goal; reload the page.".into(),
+                    )),
+                }
+            }
+            Some(Err(e)) => failure.set(Some(e.to_string())),
+            None => {}
+        }
+    });
+
+    let submit = {
+        let slug = slug.clone();
+        move |form: GoalForm| {
+            failure.set(None);
+            match form.parse() {
+                Err(e) => errors.set(e),
+                Ok(_) => {
+                    errors.set(FieldErrors::new());
+                    save.dispatch(SaveInput {
+                        slug: slug.clone(),
+                        id,
+                        version: version.get_untracked(),
+                        form,
+                    });
+                }
+            }
+        }
+    };
+    let on_submit = {
+        let submit = submit.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            submit(fields.get());
+        }
+    };
+    // Conflict choices: keep mine (save again over the current version) or take theirs.
+    let keep_mine = move |_| {
+        if let Some(current) = conflict.get_untracked() {
+            version.set(current.version);
+            conflict.set(None);
+            submit(fields.get());
+        }
+    };
+    let take_theirs = move |_| {
+        if let Some(current) = conflict.get_untracked() {
+            version.set(current.version);
+            fields.set(current.to_form());
+            conflict.set(None);
+        }
+    };
+
+    // Parent choices: never the goal itself or one of its descendants.
+    let excluded = id.map(|id| descendants(&goals, id)).unwrap_or_default();
+    let parents: Vec<(String, String)> = goals
+        .iter()
+        .filter(|g| !excluded.contains(&g.id))
+        .map(|g| (g.id.to_string(), g.title.clone()))
+        .collect();
+    let titles: Vec<(Uuid, String)> = goals.iter().map(|g| (g.id, g.title.clone())).collect();
+
+    let heading = if editing { "Edit goal" } else { "New goal" };
+    let action_url = if editing {
+        "/api/goals/update"
+    } else {
+        "/api/goals/create"
+    };
+    let pending = save.pending();
+    let text_input = move |id: &'static str, sig: RwSignal<String>| {
+        view! {
+            <input
+                id=id
+                name=format!("form[{id}]")
+                type="text"
+                value=sig.get_untracked()
+                prop:value=sig
+                on:input=move |ev| sig.set(event_target_value(&ev))
+                aria-invalid=move || errors.with(|e| e.get(id).is_some()).to_string()
+                aria-describedby=format!("{id}-error")
+            />
+        }
+    };
+
+    view! {
+        <Title text=format!("{heading} · {}", hackfest.title) />
+        <section class="page narrow">
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <a href=back.clone()>{hackfest.title.clone()}</a>
+            </nav>
+            <h1>{heading}</h1>
+            <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>
+                {move || failure.get()}
+            </p>
+            {move || conflict.get().map(|current| view! {
+                <ConflictView current mine=fields.get() titles=titles.clone() on_keep=keep_mine.clone() on_take=take_theirs />
+            })}
+            <form class="form" method="post" action=action_url novalidate on:submit=on_submit>
+                <input type="hidden" name="slug" value=slug.clone() />
+                {id.map(|id| view! {
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked().to_string() />
+                })}
+                <Field id="title" label="Title" errors>{text_input("title", fields.title)}</Field>
+                <div class="field-row">
+                    <Field id="kind" label="Kind" errors>
+                        <Select id="kind" sig=fields.kind options=GoalKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect() />
+                    </Field>
+                    <Field id="status" label="Status" errors>
+                        <Select id="status" sig=fields.status options=GoalStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect() />
+                    </Field>
+                    <Field id="progress" label="Progress (%)" errors>
+                        <input
+                            id="progress"
+                            name="form[progress]"
+                            type="number"
+                            inputmode="numeric"
+                            min="0"
+                            max="100"
+                            step="5"
+                            value=fields.progress.get_untracked()
+                            prop:value=fields.progress
+                            on:input=move |ev| fields.progress.set(event_target_value(&ev))
+                            aria-describedby="progress-error"
+                        />
+                    </Field>
+                </div>
+                <Field id="parent_id" label="Part of" errors hint="Make this a sub-goal of another goal.">
+                    <Select id="parent_id" sig=fields.parent_id options={
+                        let mut o = vec![(String::new(), "— nothing (a top-level goal) —".to_owned())];
+                        o.extend(parents);
+                        o
+                    } />
+                </Field>
+                <Field id="owner" label="Owner" errors hint="Who drives this goal.">{text_input("owner", fields.owner)}</Field>
+                <Field id="description" label="Description" errors>
+                    <textarea
+                        id="description"
+                        name="form[description]"
+                        rows="6"
+                        prop:value=fields.description
+                        on:input=move |ev| fields.description.set(event_target_value(&ev))
+                        aria-describedby="description-error"
+                    >
+                        {fields.description.get_untracked()}
+                    </textarea>
+                </Field>
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Saving…" } else if editing { "Save changes" } else { "Add goal" }}
+                    </button>
+                    <a class="button" href=back>"Cancel"</a>
+                </div>
+            </form>
+            {editing.then(|| view! { <History entries=history /> })}
+        </section>
+    }
+}
+
+#[component]
+fn Select(
+    id: &'static str,
+    sig: RwSignal<String>,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    view! {
+        <select
+            id=id
+            name=format!("form[{id}]")
+            prop:value=sig
+            on:change=move |ev| sig.set(event_target_value(&ev))
+            aria-describedby=format!("{id}-error")
+        >
+            {options.into_iter().map(|(value, label)| {
+                let v = value.clone();
+                view! { <option value=value selected=move || sig.get() == v>{label}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// Side by side: what is stored now, and what this person submitted.
+#[component]
+fn ConflictView(
+    current: Goal,
+    mine: GoalForm,
+    titles: Vec<(Uuid, String)>,
+    on_keep: impl Fn(leptos::ev::MouseEvent) + 'static,
+    on_take: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    let theirs = NewGoal::from(&current).field_values();
+    let parent_title = |v: &str| {
+        Uuid::parse_str(v)
+            .ok()
+            .and_then(|id| {
+                titles
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .map(|(_, t)| t.clone())
+            })
+            .unwrap_or_else(|| v.to_owned())
+    };
+    let mine_values = [
+        mine.title.trim().to_owned(),
+        mine.description.trim_end().to_owned(),
+        mine.kind,
+        mine.parent_id,
+        mine.status,
+        mine.progress.trim().to_owned(),
+        mine.owner.trim().to_owned(),
+    ];
+    let rows: Vec<_> = theirs
+        .into_iter()
+        .zip(mine_values)
+        .map(|((field, t), m)| {
+            let (t, m) = if field == "parent_id" {
+                (parent_title(&t), parent_title(&m))
+            } else {
+                (t, m)
+            };
+            (field, t, m)
+        })
+        .collect();
+    view! {
+        <div class="conflict" role="alert" aria-labelledby="conflict-head">
+            <h2 id="conflict-head">"Someone else saved this goal while you were editing"</h2>
+            <p>"Nothing was overwritten. Compare the values and choose which to keep."</p>
+            <table>
+                <thead><tr><th scope="col">"Field"</th><th scope="col">"Saved now"</th><th scope="col">"Yours"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|(field, t, m)| {
+                        let differs = t != m;
+                        view! {
+                            <tr class:differs=differs>
+                                <th scope="row">{field.replace("_id", "").replace('_', " ")}</th>
+                                <td class="theirs">{t}</td>
+                                <td class="mine">{m}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <div class="actions">
+                <button type="button" class="button primary" on:click=on_keep>"Save mine over it"</button>
+                <button type="button" class="button" on:click=on_take>"Use the saved version"</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+    view! {
+        <section class="history" aria-labelledby="history-head">
+            <h2 id="history-head">"History"</h2>
+            <ol>
+                {entries.into_iter().map(|e| view! {
+                    <li>
+                        <p class="meta">
+                            <strong>{e.actor.clone()}</strong>
+                            {format!(" {} · ", if e.action == "create" { "created it" } else { "changed it" })}
+                            <time datetime=e.created_at.to_rfc3339()>{e.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                        </p>
+                        <ul class="changes">
+                            {e.changes.into_iter().filter(|c| c.field != "description").map(|c| view! {
+                                <li><span class="field-name">{c.field}</span>": "
+                                    {(!c.old.is_empty()).then(|| view! { <del>{c.old}</del>" → " })}
+                                    <ins>{c.new}</ins>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// The goal and everything below it.
+fn descendants(goals: &[Goal], root: Uuid) -> Vec<Uuid> {
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let id = out[i];
+        out.extend(
+            goals
+                .iter()
+                .filter(|g| g.parent_id == Some(id))
+                .map(|g| g.id),
+        );
+        i += 1;
+    }
+    out
+}

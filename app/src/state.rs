@@ -1,0 +1,29 @@
+//! What server functions and routes share. Built by the server binary.
+
+use axum::extract::FromRef;
+use domain::db::Db;
+use leptos::config::LeptosOptions;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    /// The origin people use to reach the app, e.g. `https://hackfest.example.org`.
+    pub public_url: String,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+/// The state, inside a server function or a component rendering on the server.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        crate::error::AppError::Internal {
+            id: "no-state".into(),
+        }
+    })
+}

@@ -1,0 +1,194 @@
+//! Builds the application: database, routes, middleware, listener.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use app::state::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use domain::db::{ConnectError, Db};
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::routes;
+
+/// Request bodies larger than this get 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Why the app could not start. Each message names the setting to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] ConnectError),
+    #[error("HACKFEST_ADDR: cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Config(String),
+    #[error("loading the demo data failed: {0}")]
+    Demo(domain::DomainError),
+    #[error("the server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+pub async fn open_database(config: &Config) -> Result<Db, StartError> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub async fn load_demo(db: &Db) -> Result<(), StartError> {
+    if domain::demo::load_if_empty(db)
+        .await
+        .map_err(StartError::Demo)?
+    {
+        tracing::info!(slug = domain::demo::DEMO_SLUG, "demo hackfest loaded");
+    } else {
+        tracing::info!("the database already holds hackfests; demo data not loaded");
+    }
+    Ok(())
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+}
+
+impl Application {
+    /// Opens and migrates the database, then binds the listener (port 0 picks a free port).
+    pub async fn build(config: Config, demo: bool) -> Result<Self, StartError> {
+        let public_url = config.public_url().map_err(StartError::Config)?;
+        let db = open_database(&config).await?;
+        if demo {
+            load_demo(&db).await?;
+        }
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let leptos_options = leptos_options(&config.site_root, addr);
+        let state = AppState {
+            leptos_options,
+            db: db.clone(),
+            public_url,
+        };
+        let router = router(state);
+        Ok(Application {
+            listener,
+            router,
+            db,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until SIGTERM or Ctrl-C; requests in flight finish first.
+    pub async fn run_until_stopped(self) -> Result<(), StartError> {
+        let addr = self.listener.local_addr().ok();
+        tracing::info!(?addr, backend = self.db.backend(), "serving");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(StartError::Serve)?;
+        self.db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Leptos settings. cargo-leptos bakes the output name in; `hash.txt` next to the
+/// binary (written by cargo-leptos) turns on hashed asset names.
+fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("hash.txt").exists()))
+        .unwrap_or(false);
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("hackfest"))
+        .site_root(site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .env(Env::PROD)
+        .site_addr(addr)
+        .hash_files(hash_files)
+        .build()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let ctx = {
+        let s = state.clone();
+        move || provide_context(s.clone())
+    };
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/readyz", get(routes::readyz))
+        .leptos_routes_with_context(&state, routes, ctx.clone(), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(ctx, shell))
+        .with_state(state)
+        .layer(axum::middleware::map_response(routes::cache_headers))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// How long `/readyz` waits for the database.
+pub const READY_TIMEOUT: Duration = Duration::from_secs(2);

@@ -1,0 +1,141 @@
+//! The binary's behaviour on bad settings: one clear line naming the setting, exit ≠ 0, no panic.
+
+use std::process::{Command, Output, Stdio};
+
+fn hackfest(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hackfest"));
+    cmd.args(args)
+        .env_remove("HACKFEST_DATABASE_URL")
+        .env_remove("HACKFEST_ADDR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::null()).output().expect("run hackfest")
+}
+
+fn assert_clear_failure(out: &Output, setting: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "should fail: {stderr}");
+    assert!(stderr.contains(setting), "should name {setting}: {stderr}");
+    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "no panic: {stderr}");
+}
+
+#[test]
+fn help_lists_commands_and_settings() {
+    let out = hackfest(&["--help"], &[]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "serve",
+        "migrate",
+        "demo",
+        "HACKFEST_DATABASE_URL",
+        "HACKFEST_ADDR",
+        "HACKFEST_PUBLIC_URL",
+        "HACKFEST_LOG_FORMAT",
+    ] {
+        assert!(text.contains(word), "--help should mention {word}:\n{text}");
+    }
+}
+
+#[test]
+fn malformed_database_url() {
+    for url in ["mysql://localhost/x", "not a url", "postgres://[::1"] {
+        let out = hackfest(&["migrate"], &[("HACKFEST_DATABASE_URL", url)]);
+        assert_clear_failure(&out, "HACKFEST_DATABASE_URL");
+    }
+}
+
+#[test]
+fn unwritable_data_folder() {
+    // A folder below a regular file can never be created, even by root.
+    let out = hackfest(
+        &["migrate"],
+        &[(
+            "HACKFEST_DATABASE_URL",
+            "sqlite:/etc/hostname/data/hackfest.db",
+        )],
+    );
+    assert_clear_failure(&out, "HACKFEST_DATABASE_URL");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("data folder"));
+}
+
+#[test]
+fn port_already_in_use() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = std::env::temp_dir().join(format!("hackfest-cli-{}", std::process::id()));
+    let db = format!("sqlite:{}/port.db", dir.display());
+    let out = hackfest(
+        &["serve"],
+        &[("HACKFEST_ADDR", &addr), ("HACKFEST_DATABASE_URL", &db)],
+    );
+    assert_clear_failure(&out, "HACKFEST_ADDR");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn invalid_address_and_log_format() {
+    // clap names the flag that matches the variable (--addr for HACKFEST_ADDR).
+    let out = hackfest(&["serve"], &[("HACKFEST_ADDR", "localhost")]);
+    assert_clear_failure(&out, "--addr");
+    let out = hackfest(&["serve"], &[("HACKFEST_LOG_FORMAT", "xml")]);
+    assert_clear_failure(&out, "--log-format");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("text, json"));
+}
+
+#[test]
+fn migrate_and_demo_on_a_new_file() {
+    let dir = std::env::temp_dir().join(format!("hackfest-demo-{}", std::process::id()));
+    let db = format!("sqlite:{}/nested/demo.db", dir.display());
+    let out = hackfest(&["demo"], &[("HACKFEST_DATABASE_URL", &db)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        dir.join("nested/demo.db").exists(),
+        "the data folder is created"
+    );
+    let again = hackfest(&["demo"], &[("HACKFEST_DATABASE_URL", &db)]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not loaded"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_gracefully() {
+    use std::io::{BufRead, BufReader};
+    let dir = std::env::temp_dir().join(format!("hackfest-term-{}", std::process::id()));
+    let db = format!("sqlite:{}/t.db", dir.display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hackfest"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("HACKFEST_DATABASE_URL", &db)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    // Wait until it serves.
+    for line in lines.by_ref() {
+        if line.unwrap().contains("serving") {
+            break;
+        }
+    }
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(status.success(), "exit status {status:?}; log: {rest:?}");
+    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

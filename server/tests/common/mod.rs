@@ -1,0 +1,141 @@
+//! `spawn_app()`: the real application on port 0 with a fresh database, and typed helpers.
+
+#![allow(dead_code)]
+
+use domain::db::{Db, scratch};
+use domain::goal::{self, Goal, GoalForm};
+use domain::hackfest::{self, Hackfest, HackfestForm};
+use hackfest_server::config::Config;
+use hackfest_server::startup::Application;
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub client: reqwest::Client,
+    _dir: Option<TempDir>,
+}
+
+/// A folder removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        let p =
+            std::env::temp_dir().join(format!("hackfest-test-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_on(Backend::Sqlite).await
+}
+
+pub async fn spawn_app_on(backend: Backend) -> TestApp {
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = TempDir::new();
+            (format!("sqlite:{}/hackfest.db", dir.0.display()), Some(dir))
+        }
+        Backend::Postgres => {
+            // A fresh, empty database; the app migrates it itself.
+            let (db, url) = scratch::postgres().await;
+            db.close().await;
+            (url, None)
+        }
+    };
+    let app = Application::build(Config::for_tests(url), false)
+        .await
+        .expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        db,
+        client,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// Calls a server function the way the browser does (URL-encoded POST).
+    pub async fn server_fn(&self, endpoint: &str, form: &[(&str, String)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/{endpoint}", self.address))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn hackfest(&self, slug: &str) -> Hackfest {
+        hackfest::service::create(
+            &self.db,
+            &HackfestForm {
+                slug: slug.into(),
+                title: format!("Hackfest {slug}"),
+                start_date: "2026-11-23".into(),
+                end_date: "2026-11-27".into(),
+                time_zone: "Europe/Prague".into(),
+                location: "Room Fedora".into(),
+                description: String::new(),
+            },
+        )
+        .await
+        .expect("create hackfest")
+    }
+
+    pub async fn goal(&self, h: &Hackfest, title: &str) -> Goal {
+        goal::service::create(
+            &self.db,
+            h.id,
+            &GoalForm {
+                title: title.into(),
+                kind: "big".into(),
+                status: "active".into(),
+                ..Default::default()
+            },
+            "tester",
+        )
+        .await
+        .expect("create goal")
+    }
+}
+
+/// The fields of a goal form as a server function expects them.
+pub fn goal_fields(f: &GoalForm) -> Vec<(&'static str, String)> {
+    vec![
+        ("form[title]", f.title.clone()),
+        ("form[description]", f.description.clone()),
+        ("form[kind]", f.kind.clone()),
+        ("form[parent_id]", f.parent_id.clone()),
+        ("form[status]", f.status.clone()),
+        ("form[progress]", f.progress.clone()),
+        ("form[owner]", f.owner.clone()),
+    ]
+}
