@@ -70,6 +70,58 @@ pub fn Field(
     }
 }
 
+/// A one-line text input bound to a signal; `name` follows the server function's
+/// `form[field]` shape so the form also posts without JavaScript.
+#[component]
+pub fn TextInput(
+    id: &'static str,
+    sig: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] placeholder: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            name=format!("form[{id}]")
+            type=kind
+            placeholder=placeholder
+            value=sig.get_untracked()
+            prop:value=sig
+            on:input=move |ev| sig.set(event_target_value(&ev))
+            aria-invalid=move || errors.with(|e| e.get(id).is_some()).to_string()
+            aria-describedby=format!("{id}-error")
+        />
+    }
+}
+
+/// A multi-line text input bound to a signal.
+#[component]
+pub fn TextArea(id: &'static str, sig: RwSignal<String>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    view! {
+        <textarea
+            id=id
+            name=format!("form[{id}]")
+            rows="6"
+            prop:value=sig
+            on:input=move |ev| sig.set(event_target_value(&ev))
+            aria-invalid=move || errors.with(|e| e.get(id).is_some()).to_string()
+            aria-describedby=format!("{id}-error")
+        >
+            {sig.get_untracked()}
+        </textarea>
+    }
+}
+
+/// Marks the page once the browser has hydrated it (tests and styles can wait for it).
+pub fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 pub fn date_range(start: NaiveDate, end: NaiveDate) -> String {
     if start == end {
         start.format("%a %-d %B %Y").to_string()

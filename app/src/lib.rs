@@ -40,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::mark_hydrated();
     // Async: the whole page (and its HTTP status) is ready before the first byte is
     // sent, so pages read fully without JavaScript and a missing object is a real 404.
     let ssr = SsrMode::Async;
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=hackfest::page::HackfestList ssr=ssr.clone() />
+                    <Route path=path!("/hackfests/new") view=hackfest::page::NewHackfestPage ssr=ssr.clone() />
                     <Route path=path!("/h/:slug") view=hackfest::page::HackfestOverview ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/goals/new") view=goal::page::NewGoalPage ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/goals/:id/edit") view=goal::page::EditGoalPage ssr=ssr.clone() />

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
 use super::api::{GoalPage, create_goal, get_goal_page, update_goal};
-use crate::components::{ErrorPage, Field, NotFound};
+use crate::components::{ErrorPage, Field, NotFound, TextArea, TextInput};
 use crate::error::AppError;
 
 #[component]
@@ -231,21 +231,6 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
         "/api/goals/create"
     };
     let pending = save.pending();
-    let text_input = move |id: &'static str, sig: RwSignal<String>| {
-        view! {
-            <input
-                id=id
-                name=format!("form[{id}]")
-                type="text"
-                value=sig.get_untracked()
-                prop:value=sig
-                on:input=move |ev| sig.set(event_target_value(&ev))
-                aria-invalid=move || errors.with(|e| e.get(id).is_some()).to_string()
-                aria-describedby=format!("{id}-error")
-            />
-        }
-    };
-
     view! {
         <Title text=format!("{heading} · {}", hackfest.title) />
         <section class="page narrow">
@@ -265,7 +250,7 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
                     <input type="hidden" name="id" value=id.to_string() />
                     <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked().to_string() />
                 })}
-                <Field id="title" label="Title" errors>{text_input("title", fields.title)}</Field>
+                <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
                 <div class="field-row">
                     <Field id="kind" label="Kind" errors>
                         <Select id="kind" sig=fields.kind options=GoalKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect() />
@@ -296,18 +281,9 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
                         o
                     } />
                 </Field>
-                <Field id="owner" label="Owner" errors hint="Who drives this goal.">{text_input("owner", fields.owner)}</Field>
+                <Field id="owner" label="Owner" errors hint="Who drives this goal."><TextInput id="owner" sig=fields.owner errors /></Field>
                 <Field id="description" label="Description" errors>
-                    <textarea
-                        id="description"
-                        name="form[description]"
-                        rows="6"
-                        prop:value=fields.description
-                        on:input=move |ev| fields.description.set(event_target_value(&ev))
-                        aria-describedby="description-error"
-                    >
-                        {fields.description.get_untracked()}
-                    </textarea>
+                    <TextArea id="description" sig=fields.description errors />
                 </Field>
                 <div class="actions">
                     <button type="submit" class="button primary" disabled=move || pending.get()>

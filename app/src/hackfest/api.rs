@@ -25,3 +25,9 @@ pub async fn get_overview(slug: String) -> Result<Overview, AppError> {
     let goals = domain::goal::service::list(&st.db, hackfest.id).await?;
     Ok(Overview { hackfest, goals })
 }
+
+#[server(endpoint = "hackfests/create")]
+pub async fn create_hackfest(form: domain::hackfest::HackfestForm) -> Result<Hackfest, AppError> {
+    let st = crate::state::app_state()?;
+    Ok(domain::hackfest::service::create(&st.db, &form).await?)
+}

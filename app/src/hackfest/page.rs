@@ -1,9 +1,13 @@
+use domain::FieldErrors;
+use domain::hackfest::HackfestForm;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::api::{Overview, get_overview, list_hackfests};
-use crate::components::{ErrorPage, date_range};
+use super::api::{Overview, create_hackfest, get_overview, list_hackfests};
+use crate::components::{ErrorPage, Field, TextArea, TextInput, date_range};
+use crate::error::AppError;
 use crate::goal::components::GoalTree;
 
 #[component]
@@ -12,7 +16,10 @@ pub fn HackfestList() -> impl IntoView {
     view! {
         <Title text="" />
         <section class="page">
-            <h1>"Hackfests"</h1>
+            <div class="section-head">
+                <h1>"Hackfests"</h1>
+                <a class="button" href="/hackfests/new">"New hackfest"</a>
+            </div>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match hackfests.await {
@@ -79,6 +86,73 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                 <a class="button primary" href=new_goal>"Add a goal"</a>
             </div>
             <GoalTree slug=h.slug.clone() goals />
+        </section>
+    }
+}
+
+/// Create a hackfest: the organiser's first step.
+#[component]
+pub fn NewHackfestPage() -> impl IntoView {
+    let f = |s: &str| RwSignal::new(s.to_owned());
+    let (slug, title, start, end, tz, location, description) =
+        (f(""), f(""), f(""), f(""), f("UTC"), f(""), f(""));
+    let errors = RwSignal::new(FieldErrors::new());
+    let failure = RwSignal::new(None::<String>);
+    let save = Action::new(|form: &HackfestForm| create_hackfest(form.clone()));
+    let navigate = use_navigate();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(h)) => navigate(&format!("/h/{}", h.slug), Default::default()),
+        Some(Err(AppError::Validation(e))) => errors.set(e),
+        Some(Err(e)) => failure.set(Some(e.to_string())),
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        let form = HackfestForm {
+            slug: slug.get_untracked(),
+            title: title.get_untracked(),
+            start_date: start.get_untracked(),
+            end_date: end.get_untracked(),
+            time_zone: tz.get_untracked(),
+            location: location.get_untracked(),
+            description: description.get_untracked(),
+        };
+        match form.parse() {
+            Err(e) => errors.set(e),
+            Ok(_) => {
+                errors.set(FieldErrors::new());
+                save.dispatch(form);
+            }
+        }
+    };
+    let pending = save.pending();
+    view! {
+        <Title text="New hackfest" />
+        <section class="page narrow">
+            <h1>"New hackfest"</h1>
+            <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
+            <form class="form" method="post" action="/api/hackfests/create" novalidate on:submit=on_submit>
+                <Field id="title" label="Title" errors><TextInput id="title" sig=title errors /></Field>
+                <Field id="slug" label="Short name" errors hint="Used in addresses: lowercase letters, digits and hyphens, e.g. ci-infra-2026.">
+                    <TextInput id="slug" sig=slug errors />
+                </Field>
+                <div class="field-row">
+                    <Field id="start_date" label="First day" errors><TextInput id="start_date" kind="date" sig=start errors /></Field>
+                    <Field id="end_date" label="Last day" errors><TextInput id="end_date" kind="date" sig=end errors /></Field>
+                </div>
+                <Field id="time_zone" label="Time zone" errors hint="Where the hackfest happens, e.g. Europe/Prague.">
+                    <TextInput id="time_zone" sig=tz errors />
+                </Field>
+                <Field id="location" label="Location" errors><TextInput id="location" sig=location errors /></Field>
+                <Field id="description" label="Description" errors><TextArea id="description" sig=description errors /></Field>
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Creating…" } else { "Create hackfest" }}
+                    </button>
+                    <a class="button" href="/">"Cancel"</a>
+                </div>
+            </form>
         </section>
     }
 }

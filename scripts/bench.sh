@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Load benchmark: the overview of a hackfest with 1,000 goals (wrk; req/s and p99),
+# and the size of the WASM bundle raw and brotli-compressed.
+# BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL instead of a fresh SQLite file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${CARGO_TARGET_DIR:-target}/release/hackfest
+GOALS=${BENCH_GOALS:-1000}
+DURATION=${BENCH_DURATION:-15s}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+db=${BENCH_DATABASE_URL:-sqlite:$work/bench.db}
+RUST_LOG=warn HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="$db" \
+  LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+slug="bench-$(date +%s)"
+echo "==> Seeding hackfest $slug with $GOALS goals through the server functions"
+python3 - "$port" "$slug" "$GOALS" <<'PY'
+import http.client, sys, urllib.parse, json
+port, slug, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+c = http.client.HTTPConnection("127.0.0.1", port)
+def post(path, fields):
+    c.request("POST", path, urllib.parse.urlencode(fields), {"content-type": "application/x-www-form-urlencoded"})
+    r = c.getresponse(); body = r.read()
+    if r.status != 200: sys.exit(f"{path}: {r.status} {body[:200]!r}")
+    return json.loads(body)
+post("/api/hackfests/create", {"form[slug]": slug, "form[title]": "Benchmark Hackfest", "form[start_date]": "2026-11-23",
+     "form[end_date]": "2026-11-27", "form[time_zone]": "UTC", "form[location]": "Lab", "form[description]": ""})
+parents = []
+for i in range(n):
+    kind = "big" if i % 50 == 0 else "small"
+    fields = {"slug": slug, "form[title]": f"Goal {i}: make something faster", "form[description]": "A goal to measure.",
+              "form[kind]": kind, "form[status]": "active", "form[progress]": str(i % 101), "form[owner]": f"user{i % 17}",
+              "form[parent_id]": parents[-1] if kind == "small" and parents and i % 3 == 0 else ""}
+    g = post("/api/goals/create", fields)
+    if kind == "big": parents.append(g["id"])
+PY
+
+url="http://127.0.0.1:$port/h/$slug"
+bytes=$(curl -fsS "$url" | wc -c)
+echo "==> GET /h/$slug: $bytes bytes of HTML; wrk -t2 -c$CONNECTIONS -d$DURATION (warm-up 3 s first)"
+wrk -t2 -c"$CONNECTIONS" -d3s "$url" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$work/wrk.txt"
+rps=$(awk '/Requests\/sec/{print $2}' "$work/wrk.txt")
+p99=$(awk '/ 99%/{print $2}' "$work/wrk.txt")
+
+wasm=$(ls target/site/pkg/*.wasm | head -n 1)
+raw=$(wc -c <"$wasm")
+br=$(brotli -c -q 11 "$wasm" | wc -c)
+echo
+echo "== Results ($(nproc) cores, $(echo "$db" | cut -d: -f1))"
+printf 'overview of %s goals: %s req/s, p99 %s\n' "$GOALS" "$rps" "$p99"
+printf 'WASM bundle %s: %s KB raw, %s KB brotli\n' "$(basename "$wasm")" "$((raw / 1024))" "$((br / 1024))"
