@@ -30,6 +30,7 @@ setup:
 
 build: setup
 	cargo leptos build --release
+	scripts/precompress.sh target/site/pkg
 
 clean:
 	rm -rf target/site

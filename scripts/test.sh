@@ -29,6 +29,7 @@ cargo test -p hackfest
 
 say "Release build (cargo leptos)"
 cargo leptos build --release
+scripts/precompress.sh target/site/pkg
 
 say "Browser tests (Chromium)"
 scripts/e2e.sh

@@ -97,7 +97,11 @@ pub fn TextInput(
 
 /// A multi-line text input bound to a signal.
 #[component]
-pub fn TextArea(id: &'static str, sig: RwSignal<String>, errors: RwSignal<FieldErrors>) -> impl IntoView {
+pub fn TextArea(
+    id: &'static str,
+    sig: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
     view! {
         <textarea
             id=id

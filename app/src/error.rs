@@ -55,16 +55,17 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         // On the server these mean the request was malformed: the client's mistake (400).
         #[cfg(feature = "ssr")]
-        if matches!(
-            e,
+        if let (
             ServerFnErrorErr::Args(_)
-                | ServerFnErrorErr::MissingArg(_)
-                | ServerFnErrorErr::Deserialization(_)
-                | ServerFnErrorErr::UnsupportedRequestMethod(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_),
+            Some(res),
+        ) = (
+            &e,
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
         ) {
-            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(axum::http::StatusCode::BAD_REQUEST);
-            }
+            res.set_status(axum::http::StatusCode::BAD_REQUEST);
         }
         AppError::Transport(e.to_string())
     }

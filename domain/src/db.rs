@@ -100,13 +100,14 @@ impl Db {
                 .foreign_keys(true);
             let file = opts.get_filename().to_owned();
             let in_memory = file.as_os_str().is_empty() || file == Path::new(":memory:");
-            if !in_memory {
-                if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|source| ConnectError::DataFolder {
-                        path: dir.display().to_string(),
-                        source,
-                    })?;
-                }
+            if let Some(dir) = file
+                .parent()
+                .filter(|d| !in_memory && !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|source| ConnectError::DataFolder {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(if in_memory { 1 } else { 8 })

@@ -297,3 +297,53 @@ async fn demo_loads_once(db: Db) {
     assert_eq!(goals.len(), 8);
 }
 both!(demo_data_loads_once, super::demo_loads_once);
+
+/// SECURITY 25: many writers at once on a SQLite file never see "database is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_file_under_fifty_concurrent_writers() {
+    let dir = std::env::temp_dir().join(format!(
+        "hackfest-writers-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let db = Db::connect(&format!("sqlite:{}/w.db", dir.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    let h = hackfest(&db, "writers").await;
+    let goals: Vec<Goal> = {
+        let mut v = Vec::new();
+        for i in 0..10 {
+            v.push(goal(&db, &h, &format!("Goal {i}")).await);
+        }
+        v
+    };
+    let mut tasks = Vec::new();
+    for w in 0..50 {
+        let (db, h) = (db.clone(), h.clone());
+        let target = goals[w % goals.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            // Half create goals, half edit (retrying their own conflicts, as a person would).
+            if w % 2 == 0 {
+                goal::service::create(&db, h.id, &goal_form(&format!("New {w}")), "w")
+                    .await
+                    .map(|_| ())
+            } else {
+                loop {
+                    let cur = goal::service::get(&db, h.id, target.id).await?;
+                    let mut f = cur.to_form();
+                    f.owner = format!("writer {w}");
+                    match goal::service::update(&db, h.id, cur.id, cur.version, &f, "w").await {
+                        Err(DomainError::Conflict(_)) => continue,
+                        other => break other.map(|_| ()),
+                    }
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("no writer fails");
+    }
+    assert_eq!(goal::service::list(&db, h.id).await.unwrap().len(), 35);
+    db.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
