@@ -1,6 +1,12 @@
 use domain::goal::{Goal, GoalKind, GoalStatus};
 use leptos::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
 use uuid::Uuid;
+
+/// Sub-goals by parent id, built once per tree (not per goal).
+type Children = Arc<HashMap<Uuid, Vec<Goal>>>;
 
 /// Big goals, then small ones; sub-goals nested under their parent.
 #[component]
@@ -8,26 +14,27 @@ pub fn GoalTree(slug: String, goals: Vec<Goal>) -> impl IntoView {
     if goals.is_empty() {
         return view! { <p class="empty">"No goals yet. Add the first one."</p> }.into_any();
     }
-    let known: Vec<Uuid> = goals.iter().map(|g| g.id).collect();
-    // A goal whose parent is not in the list is shown at the top level, never lost.
-    let is_root = |g: &Goal| g.parent_id.is_none_or(|p| !known.contains(&p));
-    let roots = |kind: GoalKind| -> Vec<Goal> {
-        goals
-            .iter()
-            .filter(|g| g.kind == kind && is_root(g))
-            .cloned()
-            .collect()
-    };
-    let (big, small) = (roots(GoalKind::Big), roots(GoalKind::Small));
+    let known: HashSet<Uuid> = goals.iter().map(|g| g.id).collect();
+    let mut children: HashMap<Uuid, Vec<Goal>> = HashMap::new();
+    let (mut big, mut small) = (Vec::new(), Vec::new());
+    for g in goals {
+        match g.parent_id.filter(|p| known.contains(p)) {
+            Some(parent) => children.entry(parent).or_default().push(g),
+            // A goal whose parent is not in the list is shown at the top level, never lost.
+            None if g.kind == GoalKind::Big => big.push(g),
+            None => small.push(g),
+        }
+    }
+    let children: Children = Arc::new(children);
     view! {
         <div class="goal-tree">
             {(!big.is_empty()).then(|| view! {
                 <h3 class="kind-head">"Big goals"</h3>
-                <GoalList slug=slug.clone() items=big all=goals.clone() />
+                <GoalList slug=slug.clone() items=big children=children.clone() />
             })}
             {(!small.is_empty()).then(|| view! {
                 <h3 class="kind-head">"Small goals"</h3>
-                <GoalList slug=slug.clone() items=small all=goals.clone() />
+                <GoalList slug=slug.clone() items=small children=children.clone() />
             })}
         </div>
     }
@@ -35,36 +42,41 @@ pub fn GoalTree(slug: String, goals: Vec<Goal>) -> impl IntoView {
 }
 
 #[component]
-fn GoalList(slug: String, items: Vec<Goal>, all: Vec<Goal>) -> impl IntoView {
+fn GoalList(slug: String, items: Vec<Goal>, children: Children) -> impl IntoView {
     view! {
         <ul class="goals">
             {items.into_iter().map(|g| {
-                let children: Vec<Goal> = all.iter().filter(|c| c.parent_id == Some(g.id)).cloned().collect();
-                view! { <GoalItem slug=slug.clone() goal=g children all=all.clone() /> }
+                view! { <GoalItem slug=slug.clone() goal=g children=children.clone() /> }
             }).collect_view()}
         </ul>
     }
 }
 
 #[component]
-fn GoalItem(slug: String, goal: Goal, children: Vec<Goal>, all: Vec<Goal>) -> impl IntoView {
+fn GoalItem(slug: String, goal: Goal, children: Children) -> impl IntoView {
     let edit = format!("/h/{slug}/goals/{}/edit", goal.id);
     let anchor = format!("goal-{}", goal.id);
     let status = goal.status;
-    let nested = (!children.is_empty())
-        .then(|| view! { <GoalList slug=slug.clone() items=children all /> }.into_any());
+    let nested = children.get(&goal.id).cloned().map(|items| {
+        view! { <GoalList slug=slug.clone() items children=children.clone() /> }.into_any()
+    });
+    let Goal {
+        title,
+        owner,
+        description,
+        progress,
+        ..
+    } = goal;
     view! {
         <li class="goal" id=anchor data-status=status.as_str()>
             <div class="goal-main">
                 <div class="goal-title">
-                    <a href=edit.clone() class="goal-link">{goal.title.clone()}</a>
+                    <a href=edit class="goal-link">{title.clone()}</a>
                     <StatusBadge status />
                 </div>
-                <Progress value=goal.progress label=goal.title.clone() />
-                <p class="meta">
-                    {(!goal.owner.is_empty()).then(|| view! { <span>"Owner: " {goal.owner.clone()}</span> })}
-                </p>
-                {(!goal.description.is_empty()).then(|| view! { <p class="goal-desc">{goal.description.clone()}</p> })}
+                <Progress value=progress label=title />
+                {(!owner.is_empty()).then(|| view! { <p class="meta"><span>"Owner: " {owner}</span></p> })}
+                {(!description.is_empty()).then(|| view! { <p class="goal-desc">{description}</p> })}
             </div>
             {nested}
         </li>
