@@ -2,6 +2,7 @@
 //! Hackfest's user interface: Leptos components rendered on the server and hydrated
 //! in the browser, and thin `#[server]` functions that call into `domain`.
 
+pub mod auth;
 pub mod components;
 pub mod error;
 pub mod goal;
@@ -41,6 +42,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     components::mark_hydrated();
+    let session: auth::components::SessionResource = Resource::new(
+        || (),
+        |_| async { auth::api::get_session().await.unwrap_or_default() },
+    );
+    provide_context(session);
     // Async: the whole page (and its HTTP status) is ready before the first byte is
     // sent, so pages read fully without JavaScript and a missing object is a real 404.
     let ssr = SsrMode::Async;
@@ -50,10 +56,12 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <a class="brand" href="/">"Hackfest"</a>
+                <auth::components::AccountBar />
             </header>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=hackfest::page::HackfestList ssr=ssr.clone() />
+                    <Route path=path!("/auth/dev") view=auth::components::DevSignInPage ssr=ssr.clone() />
                     <Route path=path!("/hackfests/new") view=hackfest::page::NewHackfestPage ssr=ssr.clone() />
                     <Route path=path!("/h/:slug") view=hackfest::page::HackfestOverview ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/goals/new") view=goal::page::NewGoalPage ssr=ssr.clone() />

@@ -10,6 +10,8 @@ pub struct AppState {
     pub db: Db,
     /// The origin people use to reach the app, e.g. `https://hackfest.example.org`.
     pub public_url: String,
+    /// The development sign-in is on (no identity provider, loopback only).
+    pub dev_login: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -6,6 +6,7 @@ pub mod error;
 pub mod goal;
 pub mod hackfest;
 pub mod text;
+pub mod user;
 
 #[cfg(feature = "server")]
 pub mod db;

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { addGoal, createHackfest, goalItem, open, openGoalEditor, watchErrors } from './helpers';
+import { addGoal, createHackfest, devSignIn, goalItem, open, openGoalEditor, watchErrors } from './helpers';
 
 test('goals are in the server-rendered HTML before any script runs', async ({ browser, page }) => {
   const slug = await createHackfest(page, 'Rendering Hackfest');
@@ -72,6 +72,7 @@ test('a stale edit from a second page shows the conflict instead of overwriting'
   // …page B (another person) saves in between.
   const other = await browser.newContext();
   const pageB = await other.newPage();
+  await devSignIn(pageB, 'adamw', 'organizer');
   await openGoalEditor(pageB, slug, 'Make the update system faster');
   await pageB.getByLabel('Title').fill('Make Bodhi pushes faster');
   await pageB.getByRole('button', { name: 'Save changes' }).click();
@@ -103,6 +104,7 @@ test('keeping my version after a conflict saves over the newer one', async ({ br
   await openGoalEditor(page, slug, 'Move the QA setup into the cloud');
   const other = await browser.newContext();
   const pageB = await other.newPage();
+  await devSignIn(pageB, 'adamw', 'organizer');
   await openGoalEditor(pageB, slug, 'Move the QA setup into the cloud');
   await pageB.getByLabel('Progress (%)').fill('20');
   await pageB.getByRole('button', { name: 'Save changes' }).click();

@@ -16,9 +16,22 @@ export async function open(page: Page, path: string) {
   await page.locator('body[data-hydrated="true"]').waitFor();
 }
 
-/** Creates a hackfest through the UI and returns its slug. */
+/** Signs in through the development sign-in (the e2e server has no identity provider). */
+export async function devSignIn(page: Page, username: string, role: 'attendee' | 'organizer' | 'admin' = 'attendee') {
+  await page.goto('/auth/login?next=/');
+  await expect(page.getByRole('heading', { name: 'Development sign-in' })).toBeVisible();
+  await page.getByLabel('Username').fill(username);
+  await page.getByRole('radio', { name: new RegExp(`^\\s*${role}`, 'i') }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Signed in as')).toBeVisible();
+}
+
+/** Creates a hackfest through the UI (signing in as an organizer) and returns its slug. */
 export async function createHackfest(page: Page, title: string): Promise<string> {
   const slug = uniqueSlug('e2e');
+  if (!(await page.getByText('Signed in as').isVisible().catch(() => false))) {
+    await devSignIn(page, 'olivia', 'organizer');
+  }
   await open(page, '/hackfests/new');
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Short name').fill(slug);

@@ -62,6 +62,72 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "HACKFEST_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+    /// OpenID provider (issuer URL). Without it, a development sign-in is offered on loopback addresses only.
+    #[arg(long, env = "HACKFEST_OIDC_ISSUER", global = true)]
+    pub oidc_issuer: Option<String>,
+    /// OAuth client id registered with the provider.
+    #[arg(long, env = "HACKFEST_OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// OAuth client secret (never logged).
+    #[arg(
+        long,
+        env = "HACKFEST_OIDC_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// Extra scopes beyond `openid profile email`, space- or comma-separated
+    /// (Fedora: https://id.fedoraproject.org/scope/groups).
+    #[arg(long, env = "HACKFEST_OIDC_SCOPES", default_value = "", global = true)]
+    pub oidc_scopes: String,
+    /// Claim holding the person's groups (ID token, else UserInfo).
+    #[arg(
+        long,
+        env = "HACKFEST_OIDC_GROUPS_CLAIM",
+        default_value = "groups",
+        global = true
+    )]
+    pub oidc_groups_claim: String,
+    /// Groups whose members organize every hackfest (comma-separated).
+    #[arg(
+        long,
+        env = "HACKFEST_ORGANIZER_GROUPS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub organizer_groups: Vec<String>,
+    /// Groups whose members are admins (comma-separated).
+    #[arg(
+        long,
+        env = "HACKFEST_ADMIN_GROUPS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub admin_groups: Vec<String>,
+    /// Usernames that are admins (comma-separated).
+    #[arg(
+        long,
+        env = "HACKFEST_ADMIN_USERS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub admin_users: Vec<String>,
+    /// Sign out after this many minutes without a request.
+    #[arg(
+        long,
+        env = "HACKFEST_SESSION_IDLE_MINUTES",
+        default_value_t = 480,
+        global = true
+    )]
+    pub session_idle_minutes: u32,
+    /// Sign in again after this many hours, however active.
+    #[arg(
+        long,
+        env = "HACKFEST_SESSION_MAX_HOURS",
+        default_value_t = 168,
+        global = true
+    )]
+    pub session_max_hours: u32,
     /// Folder with the built site (WASM, JS, CSS). Defaults to target/site.
     #[arg(
         long,
@@ -93,6 +159,39 @@ impl Config {
         Ok(url)
     }
 
+    /// The OIDC settings, when an issuer is configured; each missing piece is named.
+    pub fn oidc(&self, public_url: &str) -> Result<Option<crate::auth::OidcSettings>, String> {
+        let Some(issuer) = self
+            .oidc_issuer
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        else {
+            return Ok(None);
+        };
+        let need = |v: &Option<String>, name: &str| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| format!("{name} is required when HACKFEST_OIDC_ISSUER is set"))
+        };
+        Ok(Some(crate::auth::OidcSettings {
+            // Exactly as configured: discovery must return this very string (Ipsilon's ends in '/').
+            issuer: issuer.to_owned(),
+            client_id: need(&self.oidc_client_id, "HACKFEST_OIDC_CLIENT_ID")?,
+            client_secret: need(&self.oidc_client_secret, "HACKFEST_OIDC_CLIENT_SECRET")?,
+            redirect_url: format!("{public_url}/auth/callback"),
+            extra_scopes: self
+                .oidc_scopes
+                .split([' ', ','])
+                .filter(|s| !s.is_empty() && *s != "openid" && *s != "profile" && *s != "email")
+                .map(str::to_owned)
+                .collect(),
+            groups_claim: self.oidc_groups_claim.clone(),
+        }))
+    }
+
     /// Settings for tests: a fresh database, a free port.
     pub fn for_tests(database_url: String) -> Self {
         Config {
@@ -101,6 +200,16 @@ impl Config {
             public_url: None,
             log_format: LogFormat::Text,
             site_root: PathBuf::from("target/site"),
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_scopes: String::new(),
+            oidc_groups_claim: "groups".into(),
+            organizer_groups: vec![],
+            admin_groups: vec![],
+            admin_users: vec![],
+            session_idle_minutes: 480,
+            session_max_hours: 168,
         }
     }
 }

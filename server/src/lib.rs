@@ -1,5 +1,6 @@
 //! The `hackfest` binary's library: configuration, start-up and plain HTTP routes.
 
+pub mod auth;
 pub mod config;
 pub mod routes;
 pub mod startup;

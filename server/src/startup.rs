@@ -6,9 +6,17 @@ use std::time::Duration;
 
 use app::state::AppState;
 use app::{App, shell};
+use axum::Extension;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
+use std::sync::Arc;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::auth::csrf::PublicOrigin;
+use crate::auth::store::Store;
+use crate::auth::{self, Auth, Oidc, RolePolicy};
 use domain::db::{ConnectError, Db};
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
@@ -88,12 +96,36 @@ impl Application {
             source,
         })?;
         let leptos_options = leptos_options(&config.site_root, addr);
+        let auth = build_auth(&config, &db, &public_url, addr).await?;
+        let store = Store::for_db(&db).await.map_err(|e| {
+            StartError::Config(format!(
+                "HACKFEST_DATABASE_URL: creating the session table failed: {e}"
+            ))
+        })?;
+        store.spawn_cleanup();
+        let https = public_url.starts_with("https://");
+        let sessions = SessionManagerLayer::new(store)
+            // SECURITY 14: __Host- prefix and Secure under https; Lax so the provider's
+            // redirect back to /auth/callback still carries the cookie.
+            .with_name(if https {
+                "__Host-hackfest"
+            } else {
+                "hackfest_session"
+            })
+            .with_secure(https)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(
+                tower_sessions::cookie::time::Duration::minutes(config.session_idle_minutes.into()),
+            ));
         let state = AppState {
             leptos_options,
             db: db.clone(),
-            public_url,
+            public_url: public_url.clone(),
+            dev_login: auth.dev_login,
         };
-        let router = router(state);
+        let router = router(state, auth, sessions, public_url);
         Ok(Application {
             listener,
             router,
@@ -140,7 +172,56 @@ fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-pub fn router(state: AppState) -> Router {
+async fn build_auth(
+    config: &Config,
+    db: &Db,
+    public_url: &str,
+    addr: SocketAddr,
+) -> Result<Arc<Auth>, StartError> {
+    let settings = config.oidc(public_url).map_err(StartError::Config)?;
+    let oidc = match settings {
+        Some(s) => {
+            let oidc = Arc::new(Oidc::new(s).map_err(StartError::Config)?);
+            // An unreachable provider must not stop the app: public pages keep working.
+            if let Err(e) = oidc.discover().await {
+                tracing::error!(error = %e, issuer = oidc.issuer(), "HACKFEST_OIDC_ISSUER: discovery failed; retrying in the background");
+                oidc.spawn_discovery();
+            }
+            Some(oidc)
+        }
+        None => None,
+    };
+    let dev_login = oidc.is_none() && addr.ip().is_loopback();
+    if oidc.is_none() && !dev_login {
+        tracing::warn!("no HACKFEST_OIDC_ISSUER and not on a loopback address: nobody can sign in");
+    }
+    let mut policy = RolePolicy {
+        admin_groups: config.admin_groups.clone(),
+        admin_users: config.admin_users.clone(),
+        organizer_groups: config.organizer_groups.clone(),
+    };
+    if dev_login {
+        policy.admin_groups.push(auth::DEV_ADMIN_GROUP.into());
+        policy
+            .organizer_groups
+            .push(auth::DEV_ORGANIZER_GROUP.into());
+    }
+    Ok(Arc::new(Auth {
+        db: db.clone(),
+        oidc,
+        dev_login,
+        policy,
+        public_url: public_url.to_owned(),
+        absolute_lifetime: chrono::TimeDelta::hours(config.session_max_hours.into()),
+    }))
+}
+
+pub fn router(
+    state: AppState,
+    auth: Arc<Auth>,
+    sessions: SessionManagerLayer<Store>,
+    public_url: String,
+) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let ctx = {
@@ -150,6 +231,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
+        .route("/auth/login", get(auth::routes::login))
+        .route("/auth/callback", get(auth::routes::callback))
+        .route("/auth/logout", post(auth::routes::logout))
+        .route("/auth/dev/sign-in", post(auth::routes::dev_sign_in))
         // Hashed assets; `make build` stores .br and .gz copies next to them.
         .nest_service(
             "/pkg",
@@ -163,6 +248,13 @@ pub fn router(state: AppState) -> Router {
             _,
         >(ctx, shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn(auth::viewer_middleware))
+        .layer(Extension(auth))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            PublicOrigin(public_url),
+            auth::csrf::csrf_middleware,
+        ))
         .layer(axum::middleware::map_response(routes::cache_headers))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -96,6 +96,7 @@ async fn unknown_routes_are_real_404s() {
 #[tokio::test]
 async fn create_goal_through_server_function() {
     let app = spawn_app().await;
+    app.sign_in("olivia", "organizer").await;
     let h = app.hackfest("create").await;
     let mut fields = goal_fields(&GoalForm {
         title: "Plan the datacenter move".into(),
@@ -117,6 +118,7 @@ async fn create_goal_through_server_function() {
 #[tokio::test]
 async fn invalid_input_is_422_with_field_messages() {
     let app = spawn_app().await;
+    app.sign_in("olivia", "organizer").await;
     let h = app.hackfest("invalid").await;
     let mut fields = goal_fields(&GoalForm {
         title: " ".into(),
@@ -154,6 +156,7 @@ async fn invalid_input_is_422_with_field_messages() {
 #[tokio::test]
 async fn malformed_request_is_4xx_not_500() {
     let app = spawn_app().await;
+    app.sign_in("olivia", "organizer").await;
     // Missing fields entirely.
     let r = app.server_fn("goals/create", &[("slug", "x".into())]).await;
     assert!(r.status().is_client_error(), "got {}", r.status());
@@ -180,6 +183,7 @@ async fn malformed_request_is_4xx_not_500() {
 #[tokio::test]
 async fn stale_update_is_409_with_current_values() {
     let app = spawn_app().await;
+    app.sign_in("olivia", "organizer").await;
     let h = app.hackfest("stale").await;
     let g = app.goal(&h, "Original").await;
     let save = |title: &str| {

@@ -1,15 +1,23 @@
 use domain::goal::{Goal, GoalForm};
 use domain::hackfest::Hackfest;
 use domain::history::HistoryEntry;
+use domain::user::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::AppError;
 
-/// Who is recorded as making a change until people sign in.
+/// The viewer's username if they may edit this hackfest's goals; 401/403 otherwise.
 #[cfg(feature = "ssr")]
-const ACTOR: &str = "guest";
+async fn editor(db: &domain::db::Db, hackfest_id: Uuid) -> Result<String, AppError> {
+    let viewer = crate::auth::viewer();
+    let role = crate::auth::api::role_in(db, &viewer, hackfest_id).await?;
+    match viewer.username() {
+        Some(name) if role.can_edit_content() => Ok(name.to_owned()),
+        _ => Err(crate::auth::deny(&viewer)),
+    }
+}
 
 /// What the goal create/edit page needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,6 +28,7 @@ pub struct GoalPage {
     /// All goals of the hackfest, for the parent choice.
     pub goals: Vec<Goal>,
     pub history: Vec<HistoryEntry>,
+    pub role: Role,
 }
 
 #[server(endpoint = "goals/page")]
@@ -37,11 +46,13 @@ pub async fn get_goal_page(slug: String, id: Option<Uuid>) -> Result<GoalPage, A
         None => (None, Vec::new()),
     };
     let goals = domain::goal::service::list(&st.db, hackfest.id).await?;
+    let role = crate::auth::api::role_in(&st.db, &crate::auth::viewer(), hackfest.id).await?;
     Ok(GoalPage {
         hackfest,
         goal,
         goals,
         history,
+        role,
     })
 }
 
@@ -49,7 +60,8 @@ pub async fn get_goal_page(slug: String, id: Option<Uuid>) -> Result<GoalPage, A
 pub async fn create_goal(slug: String, form: GoalForm) -> Result<Goal, AppError> {
     let st = crate::state::app_state()?;
     let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    Ok(domain::goal::service::create(&st.db, hackfest.id, &form, ACTOR).await?)
+    let actor = editor(&st.db, hackfest.id).await?;
+    Ok(domain::goal::service::create(&st.db, hackfest.id, &form, &actor).await?)
 }
 
 /// Saves over version `version`; a newer stored version gives `AppError::Conflict`.
@@ -62,5 +74,6 @@ pub async fn update_goal(
 ) -> Result<Goal, AppError> {
     let st = crate::state::app_state()?;
     let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    Ok(domain::goal::service::update(&st.db, hackfest.id, id, version, &form, ACTOR).await?)
+    let actor = editor(&st.db, hackfest.id).await?;
+    Ok(domain::goal::service::update(&st.db, hackfest.id, id, version, &form, &actor).await?)
 }

@@ -1,6 +1,7 @@
 use domain::FieldErrors;
 use domain::goal::{Goal, GoalForm, GoalKind, GoalStatus, NewGoal};
 use domain::history::HistoryEntry;
+use domain::user::Role;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -126,7 +127,9 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
         goal,
         goals,
         history,
+        role,
     } = page;
+    let can_edit = role.can_edit_content();
     let slug = hackfest.slug.clone();
     let id = goal.as_ref().map(|g| g.id);
     let editing = id.is_some();
@@ -224,7 +227,11 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
         .collect();
     let titles: Vec<(Uuid, String)> = goals.iter().map(|g| (g.id, g.title.clone())).collect();
 
-    let heading = if editing { "Edit goal" } else { "New goal" };
+    let heading = match (editing, can_edit) {
+        (true, true) => "Edit goal",
+        (true, false) => "Goal",
+        (false, _) => "New goal",
+    };
     let action_url = if editing {
         "/api/goals/update"
     } else {
@@ -244,7 +251,9 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
             {move || conflict.get().map(|current| view! {
                 <ConflictView current mine=fields.get() titles=titles.clone() on_keep=keep_mine.clone() on_take=take_theirs />
             })}
+            {(!can_edit).then(|| view! { <ReadOnlyNotice role /> })}
             <form class="form" method="post" action=action_url novalidate on:submit=on_submit>
+                <fieldset class="plain" disabled=!can_edit>
                 <input type="hidden" name="slug" value=slug.clone() />
                 {id.map(|id| view! {
                     <input type="hidden" name="id" value=id.to_string() />
@@ -285,16 +294,29 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
                 <Field id="description" label="Description" errors>
                     <TextArea id="description" sig=fields.description errors />
                 </Field>
-                <div class="actions">
-                    <button type="submit" class="button primary" disabled=move || pending.get()>
-                        {move || if pending.get() { "Saving…" } else if editing { "Save changes" } else { "Add goal" }}
-                    </button>
-                    <a class="button" href=back>"Cancel"</a>
-                </div>
+                </fieldset>
+                {can_edit.then(|| view! {
+                    <div class="actions">
+                        <button type="submit" class="button primary" disabled=move || pending.get()>
+                            {move || if pending.get() { "Saving…" } else if editing { "Save changes" } else { "Add goal" }}
+                        </button>
+                        <a class="button" href=back.clone()>"Cancel"</a>
+                    </div>
+                })}
             </form>
             {editing.then(|| view! { <History entries=history /> })}
         </section>
     }
+}
+
+/// Why the form is read-only, and what to do about it.
+#[component]
+pub fn ReadOnlyNotice(role: Role) -> impl IntoView {
+    let text = match role {
+        Role::Anonymous => "Sign in and join this hackfest to make changes.",
+        _ => "Join this hackfest (on its overview page) to make changes.",
+    };
+    view! { <p class="notice">{text}</p> }
 }
 
 #[component]

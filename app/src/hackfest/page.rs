@@ -6,9 +6,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::api::{Overview, create_hackfest, get_overview, list_hackfests};
+use crate::auth::api::join_hackfest;
 use crate::components::{ErrorPage, Field, TextArea, TextInput, date_range};
 use crate::error::AppError;
 use crate::goal::components::GoalTree;
+use domain::user::Role;
 
 #[component]
 pub fn HackfestList() -> impl IntoView {
@@ -18,7 +20,7 @@ pub fn HackfestList() -> impl IntoView {
         <section class="page">
             <div class="section-head">
                 <h1>"Hackfests"</h1>
-                <a class="button" href="/hackfests/new">"New hackfest"</a>
+                <NewHackfestButton />
             </div>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -47,6 +49,20 @@ pub fn HackfestList() -> impl IntoView {
     }
 }
 
+/// Only for those who may create hackfests (admins, organizer groups).
+#[component]
+fn NewHackfestButton() -> impl IntoView {
+    let session = crate::auth::components::use_session().expect("session resource");
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                session.await.viewer.can_create_hackfest()
+                    .then(|| view! { <a class="button" href="/hackfests/new">"New hackfest"</a> })
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn HackfestOverview() -> impl IntoView {
     let params = use_params_map();
@@ -66,7 +82,11 @@ pub fn HackfestOverview() -> impl IntoView {
 
 #[component]
 fn OverviewView(overview: Overview) -> impl IntoView {
-    let Overview { hackfest: h, goals } = overview;
+    let Overview {
+        hackfest: h,
+        goals,
+        role,
+    } = overview;
     let new_goal = format!("/h/{}/goals/new", h.slug);
     let tz = h.time_zone.clone();
     view! {
@@ -81,12 +101,42 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                 </p>
                 {(!h.description.is_empty()).then(|| view! { <p class="lead">{h.description.clone()}</p> })}
             </header>
+            <JoinBar slug=h.slug.clone() role />
             <div class="section-head">
                 <h2 id="goals">"Goals"</h2>
-                <a class="button primary" href=new_goal>"Add a goal"</a>
+                {role.can_edit_content().then(|| view! { <a class="button primary" href=new_goal>"Add a goal"</a> })}
             </div>
             <GoalTree slug=h.slug.clone() goals />
         </section>
+    }
+}
+
+/// "Join this hackfest" for signed-in visitors; the role for everyone else signed in.
+#[component]
+fn JoinBar(slug: String, role: Role) -> impl IntoView {
+    let join = Action::new(|slug: &String| join_hackfest(slug.clone()));
+    let joined = move || matches!(join.value().get(), Some(Ok(_)));
+    Effect::new(move |_| {
+        if joined() {
+            // Reload so every control reflects the new role.
+            let _ = window().location().reload();
+        }
+    });
+    match role {
+        Role::Anonymous => None,
+        Role::Visitor => Some(view! {
+            <form class="join" on:submit=move |ev: SubmitEvent| {
+                ev.prevent_default();
+                join.dispatch(slug.clone());
+            }>
+                <p class="role-note">"You are signed in but have not joined this hackfest."</p>
+                <button type="submit" class="button primary" disabled=move || join.pending().get()>"Join this hackfest"</button>
+                <p class="field-error" role="alert">
+                    {move || match join.value().get() { Some(Err(e)) => e.to_string(), _ => String::new() }}
+                </p>
+            </form>
+        }.into_any()),
+        r => Some(view! { <p class="role-note">{format!("You are an {} of this hackfest.", r.label())}</p> }.into_any()),
     }
 }
 

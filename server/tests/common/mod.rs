@@ -93,6 +93,26 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// Signs this client in through the development sign-in (tests listen on loopback).
+    pub async fn sign_in(&self, username: &str, role: &str) {
+        let r = self
+            .client
+            .post(format!("{}/auth/dev/sign-in", self.address))
+            .form(&[("username", username), ("role", role), ("next", "/")])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(r.status(), 303, "dev sign-in should redirect");
+    }
+
+    /// Joins a hackfest as the signed-in user.
+    pub async fn join(&self, slug: &str) {
+        let r = self
+            .server_fn("hackfests/join", &[("slug", slug.to_owned())])
+            .await;
+        assert_eq!(r.status(), 200, "join {slug}");
+    }
+
     pub async fn hackfest(&self, slug: &str) -> Hackfest {
         hackfest::service::create(
             &self.db,

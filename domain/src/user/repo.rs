@@ -1,0 +1,110 @@
+use chrono::Utc;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::{Identity, Role, User};
+use crate::db::Db;
+use crate::on_db;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    username: String,
+    display_name: String,
+    email: String,
+    groups: Json<Vec<String>>,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            email: r.email,
+            groups: r.groups.0,
+        }
+    }
+}
+
+/// Creates the user for (issuer, subject) or refreshes their name, email and groups.
+pub async fn upsert(db: &Db, who: &Identity) -> Result<User, sqlx::Error> {
+    let now = Utc::now();
+    let row: UserRow = on_db!(db, p => sqlx::query_as(
+        "INSERT INTO users (id, issuer, subject, username, display_name, email, groups, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         ON CONFLICT (issuer, subject) DO UPDATE SET username = excluded.username, \
+           display_name = excluded.display_name, email = excluded.email, groups = excluded.groups, \
+           updated_at = excluded.updated_at \
+         RETURNING id, username, display_name, email, groups",
+    )
+    .bind(Uuid::now_v7())
+    .bind(&who.issuer)
+    .bind(&who.subject)
+    .bind(&who.username)
+    .bind(&who.display_name)
+    .bind(&who.email)
+    .bind(Json(&who.groups))
+    .bind(now)
+    .fetch_one(p)
+    .await)?;
+    Ok(row.into())
+}
+
+pub async fn get(db: &Db, id: Uuid) -> Result<Option<User>, sqlx::Error> {
+    let row: Option<UserRow> = on_db!(db, p => sqlx::query_as(
+        "SELECT id, username, display_name, email, groups FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?;
+    Ok(row.map(Into::into))
+}
+
+/// The stored membership role of a user in a hackfest.
+pub async fn membership(
+    db: &Db,
+    hackfest_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Role>, sqlx::Error> {
+    let role: Option<String> = on_db!(db, p => sqlx::query_scalar(
+        "SELECT role FROM hackfest_members WHERE hackfest_id = $1 AND user_id = $2",
+    )
+    .bind(hackfest_id)
+    .bind(user_id)
+    .fetch_optional(p)
+    .await)?;
+    Ok(role.map(|r| {
+        if r == "organizer" {
+            Role::Organizer
+        } else {
+            Role::Attendee
+        }
+    }))
+}
+
+/// Adds or upgrades a membership (never downgrades an organizer to attendee).
+pub async fn set_membership(
+    db: &Db,
+    hackfest_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+) -> Result<(), sqlx::Error> {
+    let role = if role >= Role::Organizer {
+        "organizer"
+    } else {
+        "attendee"
+    };
+    on_db!(db, p => sqlx::query(
+        "INSERT INTO hackfest_members (hackfest_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (hackfest_id, user_id) DO UPDATE SET role = CASE \
+           WHEN hackfest_members.role = 'organizer' THEN 'organizer' ELSE excluded.role END",
+    )
+    .bind(hackfest_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(Utc::now())
+    .execute(p)
+    .await
+    .map(|_| ()))
+}
