@@ -74,7 +74,25 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
     }
 }
 
+fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
 impl TestApp {
+    /// Another browser on the same app: its own cookies, the same database.
+    pub fn with_new_client(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            db: self.db.clone(),
+            client: new_client(),
+            _dir: None,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))

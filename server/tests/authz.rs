@@ -1,0 +1,306 @@
+//! Authorization matrix: every server function and mutating route ×
+//! {anonymous, visitor, attendee, organizer, admin}, checked on the server.
+
+mod common;
+
+use common::{TestApp, goal_fields, spawn_app};
+use domain::goal::GoalForm;
+use reqwest::StatusCode;
+
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Anonymous,
+    Visitor,
+    Attendee,
+    Organizer,
+    Admin,
+}
+
+const EVERYONE: [Who; 5] = [
+    Who::Anonymous,
+    Who::Visitor,
+    Who::Attendee,
+    Who::Organizer,
+    Who::Admin,
+];
+
+/// A fresh client of the same app, signed in as `who` (attendees join `slug`).
+async fn client_as(base: &TestApp, who: Who, slug: &str) -> TestApp {
+    let app = base.with_new_client();
+    match who {
+        Who::Anonymous => {}
+        Who::Visitor => app.sign_in("vera", "attendee").await,
+        Who::Attendee => {
+            app.sign_in("alice", "attendee").await;
+            app.join(slug).await;
+        }
+        Who::Organizer => app.sign_in("olivia", "organizer").await,
+        Who::Admin => app.sign_in("adam", "admin").await,
+    }
+    app
+}
+
+fn expect(who: Who, allowed: bool) -> StatusCode {
+    match (allowed, who) {
+        (true, _) => StatusCode::OK,
+        (false, Who::Anonymous) => StatusCode::UNAUTHORIZED,
+        (false, _) => StatusCode::FORBIDDEN,
+    }
+}
+
+#[tokio::test]
+async fn matrix() {
+    let base = spawn_app().await;
+    let h = base.hackfest("matrix").await;
+    let g = base.goal(&h, "Existing goal").await;
+
+    for who in EVERYONE {
+        let app = client_as(&base, who, &h.slug).await;
+        let editor = matches!(who, Who::Attendee | Who::Organizer | Who::Admin);
+        let creator = matches!(who, Who::Organizer | Who::Admin);
+
+        // Reads: everyone.
+        for (endpoint, fields) in [
+            ("hackfests/list", vec![]),
+            ("hackfests/overview", vec![("slug", h.slug.clone())]),
+            (
+                "goals/page",
+                vec![("slug", h.slug.clone()), ("id", g.id.to_string())],
+            ),
+            ("auth/session", vec![]),
+        ] {
+            let r = app.server_fn(endpoint, &fields).await;
+            assert_eq!(r.status(), StatusCode::OK, "{who:?} reading {endpoint}");
+        }
+
+        // Create a goal: attendees and up.
+        let mut fields = goal_fields(&GoalForm {
+            title: format!("Goal by {who:?}"),
+            kind: "small".into(),
+            status: "proposed".into(),
+            ..Default::default()
+        });
+        fields.push(("slug", h.slug.clone()));
+        let r = app.server_fn("goals/create", &fields).await;
+        assert_eq!(r.status(), expect(who, editor), "{who:?} goals/create");
+
+        // Update a goal: attendees and up (always from the current version).
+        let current = domain::goal::service::get(&base.db, h.id, g.id)
+            .await
+            .unwrap();
+        let mut fields = goal_fields(&GoalForm {
+            owner: format!("{who:?}"),
+            ..current.to_form()
+        });
+        fields.extend([
+            ("slug", h.slug.clone()),
+            ("id", g.id.to_string()),
+            ("version", current.version.to_string()),
+        ]);
+        let r = app.server_fn("goals/update", &fields).await;
+        assert_eq!(r.status(), expect(who, editor), "{who:?} goals/update");
+
+        // Create a hackfest: organizers (by group) and admins.
+        let slug = format!("made-by-{}", format!("{who:?}").to_lowercase());
+        let r = app
+            .server_fn(
+                "hackfests/create",
+                &[
+                    ("form[slug]", slug.clone()),
+                    ("form[title]", "New".into()),
+                    ("form[start_date]", "2026-12-01".into()),
+                    ("form[end_date]", "2026-12-02".into()),
+                    ("form[time_zone]", "UTC".into()),
+                    ("form[location]", String::new()),
+                    ("form[description]", String::new()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), expect(who, creator), "{who:?} hackfests/create");
+
+        // Join: anyone signed in.
+        let r = app
+            .server_fn("hackfests/join", &[("slug", h.slug.clone())])
+            .await;
+        assert_eq!(
+            r.status(),
+            expect(who, !matches!(who, Who::Anonymous)),
+            "{who:?} hackfests/join"
+        );
+
+        // Sign out: a POST for everyone (anonymous too), never a GET.
+        let r = app
+            .client
+            .post(format!("{}/auth/logout", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{who:?} logout");
+        let r = app
+            .client
+            .get(format!("{}/auth/logout", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{who:?} GET logout"
+        );
+    }
+    // Nothing a refused call tried was written.
+    let goals = domain::goal::service::list(&base.db, h.id).await.unwrap();
+    assert_eq!(
+        goals.len(),
+        4,
+        "the existing goal + attendee, organizer and admin goals"
+    );
+}
+
+#[tokio::test]
+async fn cross_site_mutations_are_refused() {
+    let app = spawn_app().await;
+    app.sign_in("olivia", "organizer").await;
+    let h = app.hackfest("csrf").await;
+    let mut fields = goal_fields(&GoalForm {
+        title: "Forged".into(),
+        kind: "big".into(),
+        status: "active".into(),
+        ..Default::default()
+    });
+    fields.push(("slug", h.slug.clone()));
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("origin", "null"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let r = app
+            .client
+            .post(format!("{}/api/goals/create", app.address))
+            .header(name, value)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}: {value}");
+    }
+    // The same request from our own origin works.
+    let r = app
+        .client
+        .post(format!("{}/api/goals/create", app.address))
+        .header("origin", app.address.clone())
+        .header("sec-fetch-site", "same-origin")
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        domain::goal::service::list(&app.db, h.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_flags_cycle_and_logout_replay() {
+    let app = spawn_app().await;
+    // A pre-login session (a sign-in attempt stores state in it).
+    let r = app
+        .client
+        .get(format!("{}/auth/login?next=/h/x", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/auth/dev?next=/h/x");
+
+    let r = app
+        .client
+        .post(format!("{}/auth/dev/sign-in", app.address))
+        .form(&[
+            ("username", "alice"),
+            ("role", "attendee"),
+            ("next", "/h/x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/h/x");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("hackfest_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    let id = cookie.split(';').next().unwrap().to_owned();
+
+    let session: serde_json::Value = app
+        .server_fn("auth/session", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["viewer"]["user"]["username"], "alice");
+
+    // Sign out, then replay the old cookie from a fresh client: anonymous.
+    app.client
+        .post(format!("{}/auth/logout", app.address))
+        .send()
+        .await
+        .unwrap();
+    let replay = reqwest::Client::new()
+        .post(format!("{}/api/auth/session", app.address))
+        .header("cookie", id)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = replay.json().await.unwrap();
+    assert!(body["viewer"]["user"].is_null(), "{body}");
+}
+
+#[tokio::test]
+async fn next_after_sign_in_is_same_origin_only() {
+    let app = spawn_app().await;
+    for bad in [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ] {
+        let r = app
+            .with_new_client()
+            .client
+            .post(format!("{}/auth/dev/sign-in", app.address))
+            .form(&[("username", "alice"), ("role", "attendee"), ("next", bad)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/", "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn dev_sign_in_rejects_bad_input() {
+    let app = spawn_app().await;
+    for (user, role) in [
+        ("", "attendee"),
+        ("a b", "attendee"),
+        ("alice", "superuser"),
+    ] {
+        let r = app
+            .client
+            .post(format!("{}/auth/dev/sign-in", app.address))
+            .form(&[("username", user), ("role", role)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{user:?} {role:?}"
+        );
+    }
+}
