@@ -80,7 +80,8 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, then binds the listener (port 0 picks a free port).
     pub async fn build(config: Config, demo: bool) -> Result<Self, StartError> {
-        let public_url = config.public_url().map_err(StartError::Config)?;
+        // Checked before anything else starts; recomputed once the real port is known.
+        config.public_url().map_err(StartError::Config)?;
         let db = open_database(&config).await?;
         if demo {
             load_demo(&db).await?;
@@ -95,6 +96,11 @@ impl Application {
             addr: config.addr,
             source,
         })?;
+        let mut config = config;
+        if config.public_url.is_none() {
+            config.public_url = Some(format!("http://{addr}"));
+        }
+        let public_url = config.public_url().map_err(StartError::Config)?;
         let leptos_options = leptos_options(&config.site_root, addr);
         let auth = build_auth(&config, &db, &public_url, addr).await?;
         let store = Store::for_db(&db).await.map_err(|e| {

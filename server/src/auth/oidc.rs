@@ -111,6 +111,9 @@ pub enum OidcError {
     Unavailable(String),
     #[error("the identity provider rejected the request: {0}")]
     Provider(String),
+    /// The provider refused the code (tampered, replayed or expired): the browser's request was bad.
+    #[error("the sign-in code was not accepted: {0}")]
+    Rejected(String),
     #[error("the ID token is not valid: {0}")]
     InvalidToken(String),
 }
@@ -282,7 +285,18 @@ impl Oidc {
             .set_pkce_verifier(PkceCodeVerifier::new(attempt.pkce_verifier.clone()))
             .request_async(&self.http)
             .await
-            .map_err(|e| OidcError::Provider(error_chain(&e)))?;
+            .map_err(|e| match &e {
+                openidconnect::RequestTokenError::ServerResponse(r)
+                    if matches!(r.error(), CoreErrorResponseType::InvalidGrant) =>
+                {
+                    OidcError::Rejected(error_chain(&e))
+                }
+                // The ID token inside could not be read (e.g. a claim such as sub is missing).
+                openidconnect::RequestTokenError::Parse(..) => {
+                    OidcError::InvalidToken(error_chain(&e))
+                }
+                _ => OidcError::Provider(error_chain(&e)),
+            })?;
         let id_token = token
             .id_token()
             .ok_or_else(|| OidcError::InvalidToken("the token response has no ID token".into()))?;
@@ -330,7 +344,13 @@ impl Oidc {
                 .map_err(|e| OidcError::Provider(e.to_string()))?
                 .request_async(&self.http)
                 .await
-                .map_err(|e| OidcError::Provider(error_chain(&e)))?;
+                .map_err(|e| match e {
+                    // E.g. UserInfo speaks of another subject than the ID token.
+                    openidconnect::UserInfoError::ClaimsVerification(_) => {
+                        OidcError::InvalidToken(error_chain(&e))
+                    }
+                    _ => OidcError::Provider(error_chain(&e)),
+                })?;
             if groups.is_none() {
                 groups = read_groups(info.additional_claims(), &self.settings.groups_claim);
             }

@@ -152,7 +152,7 @@ pub async fn callback(
         Err(e) => {
             tracing::warn!(error = %e, "sign-in rejected");
             return match e {
-                OidcError::InvalidToken(_) => bad(&e.to_string()),
+                OidcError::InvalidToken(_) | OidcError::Rejected(_) => bad(&e.to_string()),
                 OidcError::Unavailable(_) => message_page(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Sign-in is unavailable",

@@ -83,6 +83,15 @@ fn new_client() -> reqwest::Client {
 }
 
 impl TestApp {
+    pub fn new(address: String, db: Db, dir: Option<TempDir>) -> TestApp {
+        TestApp {
+            address,
+            db,
+            client: new_client(),
+            _dir: dir,
+        }
+    }
+
     /// Another browser on the same app: its own cookies, the same database.
     pub fn with_new_client(&self) -> TestApp {
         TestApp {
