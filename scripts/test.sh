@@ -20,6 +20,9 @@ cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p hackfest --all-targets -- -D warnings
 
+say "OpenID provider harness self-tests (end2end/oidc)"
+node --test end2end/oidc/selftest.mjs end2end/oidc/fixture-selftest.mjs
+
 say "Unit and scenario tests (SQLite and PostgreSQL)"
 cargo test -p domain --features server
 cargo test -p app --features ssr

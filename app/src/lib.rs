@@ -19,6 +19,13 @@ use components::NotFound;
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The hydration scripts carry the nonce the Content-Security-Policy header allows.
+    #[cfg(feature = "ssr")]
+    if let Some(n) = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<state::CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(n.0));
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

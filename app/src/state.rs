@@ -29,3 +29,7 @@ pub fn app_state() -> Result<AppState, crate::error::AppError> {
         }
     })
 }
+
+/// The CSP nonce of this response, set by the server's security-header middleware.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);

@@ -228,6 +228,7 @@ pub fn router(
     sessions: SessionManagerLayer<Store>,
     public_url: String,
 ) -> Router {
+    let https = public_url.starts_with("https://");
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let ctx = {
@@ -260,6 +261,10 @@ pub fn router(
         .layer(axum::middleware::from_fn_with_state(
             PublicOrigin(public_url),
             auth::csrf::csrf_middleware,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            routes::security_headers,
         ))
         .layer(axum::middleware::map_response(routes::cache_headers))
         .layer(SetResponseHeaderLayer::if_not_present(

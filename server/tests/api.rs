@@ -223,6 +223,32 @@ async fn oversized_body_is_413() {
 }
 
 #[tokio::test]
+async fn scripts_carry_the_csp_nonce() {
+    let app = spawn_app().await;
+    let r = app.get("/").await;
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = r.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        scripts,
+        "every script has the nonce"
+    );
+}
+
+#[tokio::test]
 async fn responses_are_compressed_and_marked() {
     let app = spawn_app().await;
     app.hackfest("gzip").await;
@@ -237,4 +263,23 @@ async fn responses_are_compressed_and_marked() {
     assert_eq!(r.headers()["content-encoding"], "br");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.headers()["cache-control"], "no-cache");
+    // SECURITY 20: CSP with a script nonce that the page's scripts carry.
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for part in [
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "'nonce-",
+    ] {
+        assert!(csp.contains(part), "{part} missing from {csp}");
+    }
+    assert_eq!(r.headers()["referrer-policy"], "same-origin");
+    assert!(
+        r.headers().get("strict-transport-security").is_none(),
+        "no HSTS over plain http"
+    );
 }
