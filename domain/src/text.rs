@@ -38,6 +38,18 @@ pub fn long_text(input: &str, what: &str, max: usize) -> Result<String, String> 
     Ok(t.to_owned())
 }
 
+/// Percent-encodes a query value (keeps unreserved characters and `/`).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +79,12 @@ mod tests {
                 .count(),
             10
         );
+    }
+
+    #[test]
+    fn urlencode_escapes_what_it_must() {
+        assert_eq!(urlencode("/h/x?a=b&c"), "/h/x%3Fa%3Db%26c");
+        assert_eq!(urlencode("é"), "%C3%A9");
     }
 
     #[test]

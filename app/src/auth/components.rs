@@ -35,7 +35,7 @@ pub fn AccountBar() -> impl IntoView {
                             let path = location.pathname.get();
                             let search = location.search.get();
                             let full = if search.is_empty() { path } else { format!("{path}?{search}") };
-                            format!("/auth/login?next={}", urlencode(&full))
+                            format!("/auth/login?next={}", domain::text::urlencode(&full))
                         };
                         view! {
                             <div class="account">
@@ -93,15 +93,4 @@ pub fn DevSignInPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod components;
 
+#[cfg(feature = "ssr")]
 use domain::user::Viewer;
 
 /// The viewer of the request being handled (server only; set by the auth middleware).

@@ -52,7 +52,7 @@ pub async fn login(
     let next = safe_next(q.next.as_deref());
     let Some(oidc) = &auth.oidc else {
         if auth.dev_login {
-            let to = format!("/auth/dev?next={}", urlencode(&next));
+            let to = format!("/auth/dev?next={}", domain::text::urlencode(&next));
             return Redirect::to(&to).into_response();
         }
         return message_page(
@@ -197,8 +197,8 @@ pub async fn logout(Extension(auth): Extension<Arc<Auth>>, session: Session) -> 
             let sep = if end.contains('?') { '&' } else { '?' };
             let to = format!(
                 "{end}{sep}post_logout_redirect_uri={}&client_id={}",
-                urlencode(&format!("{}/", auth.public_url)),
-                urlencode(oidc.client_id())
+                domain::text::urlencode(&format!("{}/", auth.public_url)),
+                domain::text::urlencode(oidc.client_id())
             );
             return Redirect::to(&to).into_response();
         }
@@ -260,15 +260,4 @@ pub async fn dev_sign_in(
         groups,
     };
     finish_sign_in(&auth, &session, &who, &safe_next(f.next.as_deref())).await
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
