@@ -192,16 +192,16 @@ pub async fn logout(Extension(auth): Extension<Arc<Auth>>, session: Session) -> 
     if let Err(e) = session.delete().await {
         tracing::error!(error = %e, "deleting the session failed");
     }
-    if let Some(oidc) = &auth.oidc {
-        if let Some(end) = oidc.end_session_endpoint().await {
-            let sep = if end.contains('?') { '&' } else { '?' };
-            let to = format!(
-                "{end}{sep}post_logout_redirect_uri={}&client_id={}",
-                domain::text::urlencode(&format!("{}/", auth.public_url)),
-                domain::text::urlencode(oidc.client_id())
-            );
-            return Redirect::to(&to).into_response();
-        }
+    if let Some(oidc) = &auth.oidc
+        && let Some(end) = oidc.end_session_endpoint().await
+    {
+        let sep = if end.contains('?') { '&' } else { '?' };
+        let to = format!(
+            "{end}{sep}post_logout_redirect_uri={}&client_id={}",
+            domain::text::urlencode(&format!("{}/", auth.public_url)),
+            domain::text::urlencode(oidc.client_id())
+        );
+        return Redirect::to(&to).into_response();
     }
     Redirect::to("/").into_response()
 }
