@@ -12,7 +12,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 db=${BENCH_DATABASE_URL:-sqlite:$work/bench.db}
-RUST_LOG=warn HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="$db" \
+RUST_LOG=warn HACKFEST_CHANGES_PER_MINUTE=1000000 HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="$db" \
   LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT

@@ -128,6 +128,22 @@ pub struct Config {
         global = true
     )]
     pub session_max_hours: u32,
+    /// Sign-in requests allowed per minute from one address (then 429).
+    #[arg(
+        long,
+        env = "HACKFEST_SIGN_IN_PER_MINUTE",
+        default_value_t = 60,
+        global = true
+    )]
+    pub sign_in_per_minute: u32,
+    /// Changes (mutating server functions) allowed per minute from one address (then 429).
+    #[arg(
+        long,
+        env = "HACKFEST_CHANGES_PER_MINUTE",
+        default_value_t = 600,
+        global = true
+    )]
+    pub changes_per_minute: u32,
     /// Folder with the built site (WASM, JS, CSS). Defaults to target/site.
     #[arg(
         long,
@@ -210,6 +226,8 @@ impl Config {
             admin_users: vec![],
             session_idle_minutes: 480,
             session_max_hours: 168,
+            sign_in_per_minute: 60,
+            changes_per_minute: 600,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod limit;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

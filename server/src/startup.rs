@@ -131,7 +131,11 @@ impl Application {
             public_url: public_url.clone(),
             dev_login: auth.dev_login,
         };
-        let router = router(state, auth, sessions, public_url);
+        let limits =
+            crate::limit::Limits::new(config.sign_in_per_minute, config.changes_per_minute);
+        let router = router(state, auth, sessions, public_url).layer(
+            axum::middleware::from_fn_with_state(limits, crate::limit::rate_limit),
+        );
         Ok(Application {
             listener,
             router,
@@ -151,10 +155,15 @@ impl Application {
     pub async fn run_until_stopped(self) -> Result<(), StartError> {
         let addr = self.listener.local_addr().ok();
         tracing::info!(?addr, backend = self.db.backend(), "serving");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(StartError::Serve)?;
+        // The peer address keys the rate limits.
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
         self.db.close().await;
         tracing::info!("stopped");
         Ok(())

@@ -304,3 +304,107 @@ async fn dev_sign_in_rejects_bad_input() {
         );
     }
 }
+
+#[tokio::test]
+async fn bursts_of_sign_ins_and_changes_get_429() {
+    let dir = common::TempDir::new();
+    let mut config =
+        hackfest_server::config::Config::for_tests(format!("sqlite:{}/burst.db", dir.0.display()));
+    config.sign_in_per_minute = 3;
+    config.changes_per_minute = 2;
+    let built = hackfest_server::startup::Application::build(config, false)
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", built.port());
+    let db = built.db().clone();
+    tokio::spawn(built.run_until_stopped());
+    let app = TestApp::new(address, db, Some(dir));
+    app.sign_in("olivia", "organizer").await;
+    let h = app.hackfest("burst").await;
+    let mut fields = goal_fields(&GoalForm {
+        title: "G".into(),
+        kind: "big".into(),
+        status: "active".into(),
+        ..Default::default()
+    });
+    fields.push(("slug", h.slug.clone()));
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(app.server_fn("goals/create", &fields).await.status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    // Reads are not limited.
+    for _ in 0..5 {
+        assert_eq!(
+            app.server_fn("hackfests/overview", &[("slug", h.slug.clone())])
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+    // Sign-in: the fourth attempt within the minute is refused.
+    let mut last = StatusCode::OK;
+    for _ in 0..3 {
+        last = app.get("/auth/login").await.status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        domain::goal::service::list(&app.db, h.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn app_with(edit: impl FnOnce(&mut hackfest_server::config::Config)) -> TestApp {
+    let dir = common::TempDir::new();
+    let mut config =
+        hackfest_server::config::Config::for_tests(format!("sqlite:{}/t.db", dir.0.display()));
+    edit(&mut config);
+    let built = hackfest_server::startup::Application::build(config, false)
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", built.port());
+    let db = built.db().clone();
+    tokio::spawn(built.run_until_stopped());
+    TestApp::new(address, db, Some(dir))
+}
+
+async fn username(app: &TestApp) -> serde_json::Value {
+    let v: serde_json::Value = app
+        .server_fn("auth/session", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    v["viewer"]["user"]["username"].clone()
+}
+
+/// SECURITY 16: the absolute lifetime ends a session however active it is.
+#[tokio::test]
+async fn absolute_lifetime_forces_a_new_sign_in() {
+    let app = app_with(|c| c.session_max_hours = 0).await;
+    app.sign_in("alice", "attendee").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(username(&app).await.is_null());
+}
+
+/// SECURITY 16: idle expiry; with a normal setting the session stays.
+#[tokio::test]
+async fn idle_expiry_forces_a_new_sign_in() {
+    let app = app_with(|c| c.session_idle_minutes = 0).await;
+    app.sign_in("alice", "attendee").await;
+    assert!(username(&app).await.is_null());
+    let normal = app_with(|_| {}).await;
+    normal.sign_in("alice", "attendee").await;
+    assert_eq!(username(&normal).await, "alice");
+}

@@ -356,3 +356,24 @@ fn missing_client_settings_are_named() {
             .contains("HACKFEST_OIDC_CLIENT_SECRET")
     );
 }
+
+#[tokio::test]
+async fn misconfigured_client_gets_a_readable_page_not_a_500() {
+    let f = Fixture::start();
+    let dir = common::TempDir::new();
+    let mut config = Config::for_tests(format!("sqlite:{}/bad.db", dir.0.display()));
+    config.oidc_issuer = Some(f.issuer.clone());
+    config.oidc_client_id = Some("hackfest".into());
+    config.oidc_client_secret = Some("not-the-secret".into());
+    let built = Application::build(config, false).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", built.port());
+    let db = built.db().clone();
+    tokio::spawn(built.run_until_stopped());
+    let app = common::TestApp::new(address, db, Some(dir));
+    let r = sign_in(&app).await;
+    assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("HACKFEST_OIDC_CLIENT_SECRET"), "{body}");
+    assert!(!body.contains("panicked") && !body.contains("stack"));
+    assert!(who(&app).await["user"].is_null());
+}

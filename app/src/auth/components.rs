@@ -39,7 +39,8 @@ pub fn AccountBar() -> impl IntoView {
                         };
                         view! {
                             <div class="account">
-                                <a class="button small primary" href=next>"Sign in"</a>
+                                // External: the router must not handle /auth/login in the browser.
+                                <a class="button small primary" href=next rel="external">"Sign in"</a>
                             </div>
                         }.into_any()
                     }

@@ -9,13 +9,13 @@ use crate::{DomainError, FieldErrors};
 /// Deeper than any real plan; stops a walk through corrupted data.
 const MAX_DEPTH: usize = 64;
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db), err(level = "debug"))]
 pub async fn list(db: &Db, hackfest_id: Uuid) -> Result<Vec<Goal>, DomainError> {
     Ok(repo::list_for_hackfest(db, hackfest_id).await?)
 }
 
 /// A goal of this hackfest (a goal of another hackfest is "not found").
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db), err(level = "debug"))]
 pub async fn get(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<Goal, DomainError> {
     repo::get(db, id)
         .await?
@@ -54,7 +54,7 @@ async fn check_parent(
     bad("The goal tree is too deep.")
 }
 
-#[tracing::instrument(skip(db, form), err)]
+#[tracing::instrument(skip(db, form), err(level = "debug"))]
 pub async fn create(
     db: &Db,
     hackfest_id: Uuid,
@@ -95,7 +95,7 @@ pub async fn create(
 
 /// Saves `form` over the goal if it is still at `expected_version`; otherwise returns
 /// `Conflict` with the current goal and writes nothing.
-#[tracing::instrument(skip(db, form), err)]
+#[tracing::instrument(skip(db, form), err(level = "debug"))]
 pub async fn update(
     db: &Db,
     hackfest_id: Uuid,

@@ -5,19 +5,19 @@ use super::{Hackfest, HackfestForm, repo};
 use crate::db::Db;
 use crate::{DomainError, FieldErrors};
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list(db: &Db) -> Result<Vec<Hackfest>, DomainError> {
     Ok(repo::list(db).await?)
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db), err(level = "debug"))]
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Hackfest, DomainError> {
     repo::by_slug(db, slug)
         .await?
         .ok_or(DomainError::NotFound("hackfest"))
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create(db: &Db, form: &HackfestForm) -> Result<Hackfest, DomainError> {
     let new = form.parse()?;
     let mut tx = db.begin().await?;
