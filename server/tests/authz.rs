@@ -408,3 +408,31 @@ async fn idle_expiry_forces_a_new_sign_in() {
     normal.sign_in("alice", "attendee").await;
     assert_eq!(username(&normal).await, "alice");
 }
+
+/// SECURITY 14 and 20 under https: Secure, the __Host- prefix, and HSTS.
+#[tokio::test]
+async fn https_cookie_and_hsts() {
+    let app = app_with(|c| c.public_url = Some("https://hackfest.example.org".into())).await;
+    let r = app
+        .client
+        .post(format!("{}/auth/dev/sign-in", app.address))
+        .header("origin", "https://hackfest.example.org")
+        .form(&[("username", "alice"), ("role", "attendee")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-hackfest="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    let page = app.get("/").await;
+    assert!(
+        page.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
+}

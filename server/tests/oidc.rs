@@ -377,3 +377,80 @@ async fn misconfigured_client_gets_a_readable_page_not_a_500() {
     assert!(!body.contains("panicked") && !body.contains("stack"));
     assert!(who(&app).await["user"].is_null());
 }
+
+/// SECURITY 13: the HTTP client follows no redirects (a provider cannot bounce the app elsewhere).
+#[tokio::test]
+async fn discovery_redirects_are_not_followed() {
+    let f = Fixture::start();
+    // A server that redirects every request to the fixture.
+    let target = f.issuer.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bouncer = format!("http://{}", listener.local_addr().unwrap());
+    let router = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let to = format!("{target}{}", uri.path());
+        async move { axum::response::Redirect::temporary(&to) }
+    });
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let dir = common::TempDir::new();
+    let mut config = Config::for_tests(format!("sqlite:{}/r.db", dir.0.display()));
+    config.oidc_issuer = Some(bouncer);
+    config.oidc_client_id = Some("hackfest".into());
+    config.oidc_client_secret = Some("hackfest-secret".into());
+    let built = Application::build(config, false).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", built.port());
+    let db = built.db().clone();
+    tokio::spawn(built.run_until_stopped());
+    let app = common::TestApp::new(address, db, Some(dir));
+    assert_eq!(
+        app.get("/auth/login").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        f.stats().await["discovery_fetches"],
+        0,
+        "the redirect was not followed"
+    );
+}
+
+/// SECURITY 15: the cookie that carried the sign-in attempt is anonymous after sign-in.
+#[tokio::test]
+async fn sign_in_cycles_the_session_id() {
+    let f = Fixture::start();
+    let app = app_for(&f).await;
+    let r = app.get("/auth/login").await;
+    let pre = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let authorize = r.headers()["location"].to_str().unwrap().to_owned();
+    let cb = app.client.get(&authorize).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let done = app.client.get(&cb).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let post = done.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(pre, post, "a new session id at sign-in");
+    assert_eq!(who(&app).await["user"]["username"], "alice");
+    let replay = reqwest::Client::new()
+        .post(format!("{}/api/auth/session", app.address))
+        .header("cookie", pre)
+        .send()
+        .await
+        .unwrap();
+    let v: Value = replay.json().await.unwrap();
+    assert!(
+        v["viewer"]["user"].is_null(),
+        "the pre-login cookie is anonymous: {v}"
+    );
+}
