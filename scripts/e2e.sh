@@ -12,10 +12,12 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="sqlite:$work/e2e.db" \
   LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve >"$work/server.log" 2>&1 &
 server=$!
-server2=""
+server2="" provider=""
 cleanup() {
-  kill "$server" $server2 $(jobs -p) 2>/dev/null || true
-  wait 2>/dev/null || true
+  # Each child by its PID: a bare `wait` would also wait for the provider's process substitution.
+  for pid in "$server" $server2 $provider; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$server" $server2; do wait "$pid" 2>/dev/null || true; done
+  exec 3<&- 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,6 +33,7 @@ port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 app2="http://127.0.0.1:$port2"
 exec 3< <(OIDC_REDIRECT_URIS="$app2/auth/callback" OIDC_POST_LOGOUT_REDIRECT_URIS="$app2/" \
   node end2end/oidc/provider.mjs --port 0 2>"$work/provider.log")
+provider=$!
 read -r -t 20 line <&3 || { cat "$work/provider.log"; echo "the OpenID provider did not start" >&2; exit 1; }
 issuer=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["issuer"])' "$line")
 HACKFEST_ADDR=127.0.0.1:$port2 HACKFEST_PUBLIC_URL="$app2" HACKFEST_DATABASE_URL="sqlite:$work/e2e-oidc.db" \

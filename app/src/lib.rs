@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=hackfest::page::HackfestList ssr=ssr.clone() />
+                    <Route path=path!("/me") view=auth::components::MyHackfestsPage ssr=ssr.clone() />
                     <Route path=path!("/auth/dev") view=auth::components::DevSignInPage ssr=ssr.clone() />
                     <Route path=path!("/hackfests/new") view=hackfest::page::NewHackfestPage ssr=ssr.clone() />
                     <Route path=path!("/h/:slug") view=hackfest::page::HackfestOverview ssr=ssr.clone() />

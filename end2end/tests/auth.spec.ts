@@ -45,3 +45,26 @@ test('signing out deletes the session: replaying the old cookie is anonymous', a
   await ctx.close();
   await replay.close();
 });
+
+test('an organizer makes an attendee an organizer; both see it under My hackfests', async ({ browser, page }) => {
+  const slug = await createHackfest(page, 'Granting Hackfest');
+  const ctx = await browser.newContext();
+  const alice = await ctx.newPage();
+  await devSignIn(alice, 'alice', 'attendee');
+  await open(alice, `/h/${slug}`);
+  await alice.getByRole('button', { name: 'Join this hackfest' }).click();
+  await expect(alice.getByText('You are an attendee of this hackfest.')).toBeVisible();
+
+  await open(page, `/h/${slug}`);
+  await page.getByLabel('Add an organizer').fill('nobody-here');
+  await page.getByRole('button', { name: 'Make organizer' }).click();
+  await expect(page.locator('#username-error')).toContainText('No one with this username has signed in yet.');
+  await page.getByLabel('Add an organizer').fill('alice');
+  await page.getByRole('button', { name: 'Make organizer' }).click();
+  await expect(page.getByText('alice is now an organizer.')).toBeVisible();
+
+  await open(alice, '/me');
+  const card = alice.locator('.card', { hasText: 'Granting Hackfest' });
+  await expect(card).toContainText('organizer');
+  await ctx.close();
+});

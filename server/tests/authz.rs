@@ -128,6 +128,27 @@ async fn matrix() {
             "{who:?} hackfests/join"
         );
 
+        // Grant organizer: organizers (and admins) of this hackfest.
+        let r = app
+            .server_fn(
+                "hackfests/grant-organizer",
+                &[("slug", h.slug.clone()), ("username", "alice".into())],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            expect(who, creator),
+            "{who:?} hackfests/grant-organizer"
+        );
+
+        // My hackfests: anyone signed in.
+        let r = app.server_fn("me/hackfests", &[]).await;
+        assert_eq!(
+            r.status(),
+            expect(who, !matches!(who, Who::Anonymous)),
+            "{who:?} me/hackfests"
+        );
+
         // Sign out: a POST for everyone (anonymous too), never a GET.
         let r = app
             .client
@@ -435,4 +456,45 @@ async fn https_cookie_and_hsts() {
             .unwrap()
             .contains("max-age=")
     );
+}
+
+#[tokio::test]
+async fn granting_organizer_names_unknown_people() {
+    let app = spawn_app().await;
+    app.sign_in("olivia", "organizer").await;
+    let h = app.hackfest("grants").await;
+    let r = app
+        .server_fn(
+            "hackfests/grant-organizer",
+            &[("slug", h.slug.clone()), ("username", "nobody".into())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body["Validation"]["username"]
+            .as_str()
+            .unwrap()
+            .contains("signed in"),
+        "{body}"
+    );
+    // Alice signs in and joins; Olivia makes her an organizer; Alice's role follows.
+    let alice = app.with_new_client();
+    alice.sign_in("alice", "attendee").await;
+    alice.join(&h.slug).await;
+    let r = app
+        .server_fn(
+            "hackfests/grant-organizer",
+            &[("slug", h.slug.clone()), ("username", "alice".into())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let mine: serde_json::Value = alice
+        .server_fn("me/hackfests", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine[0]["hackfest"]["slug"], "grants");
+    assert_eq!(mine[0]["role"], "organizer");
 }

@@ -50,3 +50,66 @@ pub async fn role_in(
     };
     Ok(viewer.role(membership))
 }
+
+/// A hackfest the viewer belongs to, and their role there.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Membership {
+    pub hackfest: domain::hackfest::Hackfest,
+    pub role: Role,
+}
+
+#[server(endpoint = "me/hackfests")]
+pub async fn my_hackfests() -> Result<Vec<Membership>, AppError> {
+    let viewer = super::require_signed_in()?;
+    let st = crate::state::app_state()?;
+    let user = viewer.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let rows = domain::hackfest::repo::list_for_member(&st.db, user.id)
+        .await
+        .map_err(domain::DomainError::from)?;
+    Ok(rows
+        .into_iter()
+        .map(|(hackfest, stored)| {
+            let stored = if stored == "organizer" {
+                Role::Organizer
+            } else {
+                Role::Attendee
+            };
+            Membership {
+                hackfest,
+                role: viewer.role(Some(stored)),
+            }
+        })
+        .collect())
+}
+
+/// Makes a person who has signed in before an organizer of this hackfest (organizers only).
+#[server(endpoint = "hackfests/grant-organizer")]
+pub async fn grant_organizer(slug: String, username: String) -> Result<(), AppError> {
+    let viewer = super::viewer();
+    let st = crate::state::app_state()?;
+    let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
+    if !role_in(&st.db, &viewer, hackfest.id).await?.can_organize() {
+        return Err(super::deny(&viewer));
+    }
+    let username = username.trim();
+    let field = |m: &str| {
+        let e = AppError::Validation(domain::FieldErrors::single("username", m));
+        e.set_response_status();
+        e
+    };
+    if username.is_empty() {
+        return Err(field("Username is required."));
+    }
+    let found = domain::user::repo::find_by_username(&st.db, username)
+        .await
+        .map_err(domain::DomainError::from)?;
+    let user = match found.as_slice() {
+        [one] => one,
+        [] => return Err(field("No one with this username has signed in yet.")),
+        _ => return Err(field("Several people use this username; ask an admin.")),
+    };
+    domain::user::repo::set_membership(&st.db, hackfest.id, user.id, Role::Organizer)
+        .await
+        .map_err(domain::DomainError::from)?;
+    Ok(())
+}

@@ -25,6 +25,7 @@ pub fn AccountBar() -> impl IntoView {
                     Some(user) => view! {
                         <div class="account">
                             <span class="who">"Signed in as " <strong>{user.display_name.clone()}</strong></span>
+                            <a href="/me">"My hackfests"</a>
                             <form method="post" action="/auth/logout">
                                 <button type="submit" class="button small">"Sign out"</button>
                             </form>
@@ -93,5 +94,82 @@ pub fn DevSignInPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The hackfests the viewer joined or organizes.
+#[component]
+pub fn MyHackfestsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| super::api::my_hackfests());
+    view! {
+        <Title text="My hackfests" />
+        <section class="page">
+            <h1>"My hackfests"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(items) if items.is_empty() => view! {
+                            <p class="empty">"You have not joined a hackfest yet. Open one and choose “Join this hackfest”."</p>
+                        }.into_any(),
+                        Ok(items) => view! {
+                            <ul class="cards">
+                                {items.into_iter().map(|m| view! {
+                                    <li class="card">
+                                        <h2><a href=format!("/h/{}", m.hackfest.slug)>{m.hackfest.title.clone()}</a></h2>
+                                        <p class="meta">
+                                            <span>{crate::components::date_range(m.hackfest.start_date, m.hackfest.end_date)}</span>
+                                            <span class="badge">{m.role.label()}</span>
+                                        </p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(crate::error::AppError::Unauthorized) => view! {
+                            <p>"Sign in to see the hackfests you joined."</p>
+                        }.into_any(),
+                        Err(error) => view! { <crate::components::ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// For organizers: make someone who has signed in an organizer of this hackfest.
+#[component]
+pub fn GrantOrganizer(slug: String) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let errors = RwSignal::new(domain::FieldErrors::new());
+    let grant = Action::new(|input: &(String, String)| {
+        super::api::grant_organizer(input.0.clone(), input.1.clone())
+    });
+    let done = RwSignal::new(None::<String>);
+    Effect::new(move |_| match grant.value().get() {
+        Some(Ok(())) => {
+            done.set(Some(format!(
+                "{} is now an organizer.",
+                username.get_untracked().trim()
+            )));
+            username.set(String::new());
+            errors.set(domain::FieldErrors::new());
+        }
+        Some(Err(crate::error::AppError::Validation(e))) => {
+            done.set(None);
+            errors.set(e)
+        }
+        Some(Err(e)) => errors.set(domain::FieldErrors::single("username", e.to_string())),
+        None => {}
+    });
+    view! {
+        <form class="grant" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            grant.dispatch((slug.clone(), username.get_untracked()));
+        }>
+            <crate::components::Field id="username" label="Add an organizer" errors hint="The username of someone who has signed in.">
+                <crate::components::TextInput id="username" sig=username errors />
+            </crate::components::Field>
+            <button type="submit" class="button" disabled=move || grant.pending().get()>"Make organizer"</button>
+            <p class="role-note" role="status">{move || done.get()}</p>
+        </form>
     }
 }

@@ -102,6 +102,7 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                 {(!h.description.is_empty()).then(|| view! { <p class="lead">{h.description.clone()}</p> })}
             </header>
             <JoinBar slug=h.slug.clone() role />
+            {role.can_organize().then(|| view! { <crate::auth::components::GrantOrganizer slug=h.slug.clone() /> })}
             <div class="section-head">
                 <h2 id="goals">"Goals"</h2>
                 {role.can_edit_content().then(|| view! { <a class="button primary" href=new_goal>"Add a goal"</a> })}

@@ -90,3 +90,32 @@ pub async fn insert(
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    #[sqlx(flatten)]
+    hackfest: HackfestRow,
+    role: String,
+}
+
+/// The hackfests a person has joined or organizes, newest first, with the stored role.
+pub async fn list_for_member(
+    db: &Db,
+    user_id: Uuid,
+) -> Result<Vec<(Hackfest, String)>, sqlx::Error> {
+    let columns: Vec<String> = COLUMNS
+        .split(", ")
+        .map(|c| format!("h.{}", c.trim()))
+        .collect();
+    let sql = format!(
+        "SELECT {}, m.role FROM hackfests h JOIN hackfest_members m ON m.hackfest_id = h.id \
+         WHERE m.user_id = $1 ORDER BY h.start_date DESC, h.title",
+        columns.join(", ")
+    );
+    let rows: Vec<MemberRow> =
+        on_db!(db, p => sqlx::query_as(&sql).bind(user_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.hackfest.into(), r.role))
+        .collect())
+}

@@ -108,3 +108,14 @@ pub async fn set_membership(
     .await
     .map(|_| ()))
 }
+
+/// Everyone who signed in with this username (one per identity provider, normally one).
+pub async fn find_by_username(db: &Db, username: &str) -> Result<Vec<User>, sqlx::Error> {
+    let rows: Vec<UserRow> = on_db!(db, p => sqlx::query_as(
+        "SELECT id, username, display_name, email, groups FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_all(p)
+    .await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
