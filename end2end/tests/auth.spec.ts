@@ -68,3 +68,15 @@ test('an organizer makes an attendee an organizer; both see it under My hackfest
   await expect(card).toContainText('organizer');
   await ctx.close();
 });
+
+test('without JavaScript, the sign-in and sign-out forms still work (same-origin posts pass the CSRF check)', async ({ browser }) => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto('/auth/dev?next=/');
+  await page.getByLabel('Username').fill('nojs');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Signed in as')).toContainText('nojs');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await ctx.close();
+});
