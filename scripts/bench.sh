@@ -24,8 +24,14 @@ python3 - "$port" "$slug" "$GOALS" <<'PY'
 import http.client, sys, urllib.parse, json
 port, slug, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 c = http.client.HTTPConnection("127.0.0.1", port)
+form = {"content-type": "application/x-www-form-urlencoded"}
+# The development sign-in (the bench server has no identity provider and listens on loopback).
+c.request("POST", "/auth/dev/sign-in", urllib.parse.urlencode({"username": "bench", "role": "admin"}), form)
+r = c.getresponse(); r.read()
+cookie = r.getheader("set-cookie", "").split(";")[0]
+if r.status != 303 or not cookie: sys.exit(f"sign-in failed: {r.status}")
 def post(path, fields):
-    c.request("POST", path, urllib.parse.urlencode(fields), {"content-type": "application/x-www-form-urlencoded"})
+    c.request("POST", path, urllib.parse.urlencode(fields), {**form, "cookie": cookie})
     r = c.getresponse(); body = r.read()
     if r.status != 200: sys.exit(f"{path}: {r.status} {body[:200]!r}")
     return json.loads(body)
@@ -49,7 +55,7 @@ wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$work/wrk.txt"
 rps=$(awk '/Requests\/sec/{print $2}' "$work/wrk.txt")
 p99=$(awk '/ 99%/{print $2}' "$work/wrk.txt")
 
-wasm=$(ls target/site/pkg/*.wasm | head -n 1)
+wasm=$(ls -t target/site/pkg/*.wasm | head -n 1)  # the newest build
 raw=$(wc -c <"$wasm")
 br=$(brotli -c -q 11 "$wasm" | wc -c)
 echo
