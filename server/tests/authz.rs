@@ -328,18 +328,11 @@ async fn dev_sign_in_rejects_bad_input() {
 
 #[tokio::test]
 async fn bursts_of_sign_ins_and_changes_get_429() {
-    let dir = common::TempDir::new();
-    let mut config =
-        hackfest_server::config::Config::for_tests(format!("sqlite:{}/burst.db", dir.0.display()));
-    config.sign_in_per_minute = 3;
-    config.changes_per_minute = 2;
-    let built = hackfest_server::startup::Application::build(config, false)
-        .await
-        .unwrap();
-    let address = format!("http://127.0.0.1:{}", built.port());
-    let db = built.db().clone();
-    tokio::spawn(built.run_until_stopped());
-    let app = TestApp::new(address, db, Some(dir));
+    let app = common::spawn_app_with(|c| {
+        c.sign_in_per_minute = 3;
+        c.changes_per_minute = 2;
+    })
+    .await;
     app.sign_in("olivia", "organizer").await;
     let h = app.hackfest("burst").await;
     let mut fields = goal_fields(&GoalForm {
@@ -386,20 +379,6 @@ async fn bursts_of_sign_ins_and_changes_get_429() {
     );
 }
 
-async fn app_with(edit: impl FnOnce(&mut hackfest_server::config::Config)) -> TestApp {
-    let dir = common::TempDir::new();
-    let mut config =
-        hackfest_server::config::Config::for_tests(format!("sqlite:{}/t.db", dir.0.display()));
-    edit(&mut config);
-    let built = hackfest_server::startup::Application::build(config, false)
-        .await
-        .unwrap();
-    let address = format!("http://127.0.0.1:{}", built.port());
-    let db = built.db().clone();
-    tokio::spawn(built.run_until_stopped());
-    TestApp::new(address, db, Some(dir))
-}
-
 async fn username(app: &TestApp) -> serde_json::Value {
     let v: serde_json::Value = app
         .server_fn("auth/session", &[])
@@ -413,7 +392,7 @@ async fn username(app: &TestApp) -> serde_json::Value {
 /// SECURITY 16: the absolute lifetime ends a session however active it is.
 #[tokio::test]
 async fn absolute_lifetime_forces_a_new_sign_in() {
-    let app = app_with(|c| c.session_max_hours = 0).await;
+    let app = common::spawn_app_with(|c| c.session_max_hours = 0).await;
     app.sign_in("alice", "attendee").await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert!(username(&app).await.is_null());
@@ -422,10 +401,10 @@ async fn absolute_lifetime_forces_a_new_sign_in() {
 /// SECURITY 16: idle expiry; with a normal setting the session stays.
 #[tokio::test]
 async fn idle_expiry_forces_a_new_sign_in() {
-    let app = app_with(|c| c.session_idle_minutes = 0).await;
+    let app = common::spawn_app_with(|c| c.session_idle_minutes = 0).await;
     app.sign_in("alice", "attendee").await;
     assert!(username(&app).await.is_null());
-    let normal = app_with(|_| {}).await;
+    let normal = common::spawn_app_with(|_| {}).await;
     normal.sign_in("alice", "attendee").await;
     assert_eq!(username(&normal).await, "alice");
 }
@@ -433,7 +412,9 @@ async fn idle_expiry_forces_a_new_sign_in() {
 /// SECURITY 14 and 20 under https: Secure, the __Host- prefix, and HSTS.
 #[tokio::test]
 async fn https_cookie_and_hsts() {
-    let app = app_with(|c| c.public_url = Some("https://hackfest.example.org".into())).await;
+    let app =
+        common::spawn_app_with(|c| c.public_url = Some("https://hackfest.example.org".into()))
+            .await;
     let r = app
         .client
         .post(format!("{}/auth/dev/sign-in", app.address))

@@ -7,7 +7,6 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use hackfest_server::config::Config;
-use hackfest_server::startup::Application;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -76,19 +75,16 @@ impl Drop for Fixture {
 }
 
 async fn app_for(f: &Fixture) -> common::TestApp {
-    let dir = common::TempDir::new();
-    let mut config = Config::for_tests(format!("sqlite:{}/oidc.db", dir.0.display()));
-    config.oidc_issuer = Some(f.issuer.clone());
-    config.oidc_client_id = Some("hackfest".into());
-    config.oidc_client_secret = Some("hackfest-secret".into());
-    config.oidc_scopes = "https://id.fedoraproject.org/scope/groups".into();
-    config.organizer_groups = vec!["hackfest-organizers".into()];
-    config.admin_groups = vec!["sysadmin-main".into()];
-    let app = Application::build(config, false).await.expect("build app");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let db = app.db().clone();
-    tokio::spawn(app.run_until_stopped());
-    common::TestApp::new(address, db, Some(dir))
+    let issuer = f.issuer.clone();
+    common::spawn_app_with(|c| {
+        c.oidc_issuer = Some(issuer);
+        c.oidc_client_id = Some("hackfest".into());
+        c.oidc_client_secret = Some("hackfest-secret".into());
+        c.oidc_scopes = "https://id.fedoraproject.org/scope/groups".into();
+        c.organizer_groups = vec!["hackfest-organizers".into()];
+        c.admin_groups = vec!["sysadmin-main".into()];
+    })
+    .await
 }
 
 /// Runs the browser's part of the code flow. Returns the callback response.
@@ -320,23 +316,17 @@ async fn discovery_issuer_mismatch_refuses_sign_in() {
 
 #[tokio::test]
 async fn unreachable_issuer_keeps_public_pages_and_retries() {
-    let dir = common::TempDir::new();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let mut config = Config::for_tests(format!("sqlite:{}/down.db", dir.0.display()));
-    config.oidc_issuer = Some(format!("http://127.0.0.1:{port}"));
-    config.oidc_client_id = Some("hackfest".into());
-    config.oidc_client_secret = Some("s".into());
-    let app = Application::build(config, false)
-        .await
-        .expect("the app starts without its provider");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let db = app.db().clone();
-    tokio::spawn(app.run_until_stopped());
-    let app = common::TestApp::new(address, db, Some(dir));
+    let app = common::spawn_app_with(|c| {
+        c.oidc_issuer = Some(format!("http://127.0.0.1:{port}"));
+        c.oidc_client_id = Some("hackfest".into());
+        c.oidc_client_secret = Some("s".into());
+    })
+    .await;
     assert_eq!(app.get("/").await.status(), StatusCode::OK);
     let r = app.get("/auth/login").await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -360,16 +350,12 @@ fn missing_client_settings_are_named() {
 #[tokio::test]
 async fn misconfigured_client_gets_a_readable_page_not_a_500() {
     let f = Fixture::start();
-    let dir = common::TempDir::new();
-    let mut config = Config::for_tests(format!("sqlite:{}/bad.db", dir.0.display()));
-    config.oidc_issuer = Some(f.issuer.clone());
-    config.oidc_client_id = Some("hackfest".into());
-    config.oidc_client_secret = Some("not-the-secret".into());
-    let built = Application::build(config, false).await.unwrap();
-    let address = format!("http://127.0.0.1:{}", built.port());
-    let db = built.db().clone();
-    tokio::spawn(built.run_until_stopped());
-    let app = common::TestApp::new(address, db, Some(dir));
+    let app = common::spawn_app_with(|c| {
+        c.oidc_issuer = Some(f.issuer.clone());
+        c.oidc_client_id = Some("hackfest".into());
+        c.oidc_client_secret = Some("not-the-secret".into());
+    })
+    .await;
     let r = sign_in(&app).await;
     assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
     let body = r.text().await.unwrap();
@@ -392,16 +378,12 @@ async fn discovery_redirects_are_not_followed() {
     });
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
 
-    let dir = common::TempDir::new();
-    let mut config = Config::for_tests(format!("sqlite:{}/r.db", dir.0.display()));
-    config.oidc_issuer = Some(bouncer);
-    config.oidc_client_id = Some("hackfest".into());
-    config.oidc_client_secret = Some("hackfest-secret".into());
-    let built = Application::build(config, false).await.unwrap();
-    let address = format!("http://127.0.0.1:{}", built.port());
-    let db = built.db().clone();
-    tokio::spawn(built.run_until_stopped());
-    let app = common::TestApp::new(address, db, Some(dir));
+    let app = common::spawn_app_with(|c| {
+        c.oidc_issuer = Some(bouncer);
+        c.oidc_client_id = Some("hackfest".into());
+        c.oidc_client_secret = Some("hackfest-secret".into());
+    })
+    .await;
     assert_eq!(
         app.get("/auth/login").await.status(),
         StatusCode::SERVICE_UNAVAILABLE

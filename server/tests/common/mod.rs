@@ -42,6 +42,22 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_on(Backend::Sqlite).await
 }
 
+/// The app on a fresh SQLite file, with settings changed by `edit`.
+pub async fn spawn_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = TempDir::new();
+    let mut config = Config::for_tests(format!("sqlite:{}/hackfest.db", dir.0.display()));
+    edit(&mut config);
+    start(config, Some(dir)).await
+}
+
+async fn start(config: Config, dir: Option<TempDir>) -> TestApp {
+    let app = Application::build(config, false).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp::new(address, db, dir)
+}
+
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
     let (url, dir) = match backend {
         Backend::Sqlite => {
