@@ -1,57 +1,21 @@
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Hackfest, NewHackfest};
 use crate::db::{Db, Tx};
 use crate::{on_db, on_tx};
 
-#[derive(sqlx::FromRow)]
-pub struct HackfestRow {
-    pub id: Uuid,
-    pub slug: String,
-    pub title: String,
-    pub start_date: NaiveDate,
-    pub end_date: NaiveDate,
-    pub time_zone: String,
-    pub location: String,
-    pub description: String,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<HackfestRow> for Hackfest {
-    fn from(r: HackfestRow) -> Self {
-        Hackfest {
-            id: r.id,
-            slug: r.slug,
-            title: r.title,
-            start_date: r.start_date,
-            end_date: r.end_date,
-            time_zone: r.time_zone,
-            location: r.location,
-            description: r.description,
-            version: r.version,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
-
 const COLUMNS: &str = "id, slug, title, start_date, end_date, time_zone, location, description, \
                        version, created_at, updated_at";
 
 pub async fn list(db: &Db) -> Result<Vec<Hackfest>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM hackfests ORDER BY start_date DESC, title");
-    let rows: Vec<HackfestRow> = on_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await)?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    on_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await)
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Hackfest>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM hackfests WHERE slug = $1");
-    let row: Option<HackfestRow> =
-        on_db!(db, p => sqlx::query_as(&sql).bind(slug).fetch_optional(p).await)?;
-    Ok(row.map(Into::into))
+    on_db!(db, p => sqlx::query_as(&sql).bind(slug).fetch_optional(p).await)
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
@@ -94,7 +58,7 @@ pub async fn insert(
 #[derive(sqlx::FromRow)]
 struct MemberRow {
     #[sqlx(flatten)]
-    hackfest: HackfestRow,
+    hackfest: Hackfest,
     role: String,
 }
 
@@ -114,8 +78,5 @@ pub async fn list_for_member(
     );
     let rows: Vec<MemberRow> =
         on_db!(db, p => sqlx::query_as(&sql).bind(user_id).fetch_all(p).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.hackfest.into(), r.role))
-        .collect())
+    Ok(rows.into_iter().map(|r| (r.hackfest, r.role)).collect())
 }

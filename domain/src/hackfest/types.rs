@@ -11,8 +11,9 @@ pub const DESCRIPTION_MAX: usize = 20_000;
 /// A hackfest is a week, give or take; a month is plenty.
 pub const MAX_DAYS: i64 = 31;
 
-/// What the browser and the API see of a hackfest.
+/// What the browser and the API see of a hackfest (also its database row).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct Hackfest {
     pub id: Uuid,
     pub slug: String,
