@@ -13,5 +13,7 @@ pub mod db;
 #[cfg(feature = "server")]
 pub mod demo;
 pub mod history;
+#[cfg(feature = "server")]
+pub mod markdown;
 
 pub use error::{DomainError, FieldErrors};
