@@ -38,16 +38,20 @@ test('after hydration, creating and editing a goal works', async ({ page }) => {
   expect(errors).toEqual([]);
 });
 
-test('a sub-goal is shown under its parent', async ({ page }) => {
+test('a sub-goal is shown under its parent and its progress rolls up', async ({ page }) => {
   const slug = await createHackfest(page, 'Tree Hackfest');
   await addGoal(page, slug, { title: 'Document the authentication systems', kind: 'big' });
   await open(page, `/h/${slug}/goals/new`);
   await page.getByLabel('Title').fill('Draw the Ipsilon OIDC flow');
   await page.getByLabel('Part of').selectOption({ label: 'Document the authentication systems' });
+  await page.getByLabel('Progress (%)').fill('60');
   await page.getByRole('button', { name: 'Add goal' }).click();
   await expect(page).toHaveURL(new RegExp(`/h/${slug}#goal-`));
   const parent = goalItem(page, 'Document the authentication systems');
   await expect(parent.locator('li.goal')).toContainText('Draw the Ipsilon OIDC flow');
+  // The parent's progress rolls up from its sub-goal.
+  await expect(parent.locator('.goal-main').first()).toContainText('60%');
+  await expect(parent.locator('.goal-main').first()).toContainText('Rolled up from 1 sub-goal');
 });
 
 test('invalid input shows field messages and saves nothing', async ({ page }) => {

@@ -1,12 +1,16 @@
-use domain::goal::{Goal, GoalKind, GoalStatus};
+use domain::goal::{Goal, GoalKind, GoalStatus, rolled_up_progress};
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use uuid::Uuid;
 
-/// Sub-goals by parent id, built once per tree (not per goal).
-type Children = Arc<HashMap<Uuid, Vec<Goal>>>;
+/// Sub-goals by parent id, and rolled-up progress, built once per tree (not per goal).
+#[derive(Clone)]
+struct Tree {
+    children: Arc<HashMap<Uuid, Vec<Goal>>>,
+    progress: Arc<HashMap<Uuid, u8>>,
+}
 
 /// Big goals, then small ones; sub-goals nested under their parent.
 #[component]
@@ -15,6 +19,7 @@ pub fn GoalTree(slug: String, goals: Vec<Goal>) -> impl IntoView {
         return view! { <p class="empty">"No goals yet. Add the first one."</p> }.into_any();
     }
     let known: HashSet<Uuid> = goals.iter().map(|g| g.id).collect();
+    let progress = Arc::new(rolled_up_progress(&goals));
     let mut children: HashMap<Uuid, Vec<Goal>> = HashMap::new();
     let (mut big, mut small) = (Vec::new(), Vec::new());
     for g in goals {
@@ -25,16 +30,19 @@ pub fn GoalTree(slug: String, goals: Vec<Goal>) -> impl IntoView {
             None => small.push(g),
         }
     }
-    let children: Children = Arc::new(children);
+    let tree = Tree {
+        children: Arc::new(children),
+        progress,
+    };
     view! {
         <div class="goal-tree">
             {(!big.is_empty()).then(|| view! {
                 <h3 class="kind-head">"Big goals"</h3>
-                <GoalList slug=slug.clone() items=big children=children.clone() />
+                <GoalList slug=slug.clone() items=big tree=tree.clone() />
             })}
             {(!small.is_empty()).then(|| view! {
                 <h3 class="kind-head">"Small goals"</h3>
-                <GoalList slug=slug.clone() items=small children=children.clone() />
+                <GoalList slug=slug.clone() items=small tree=tree.clone() />
             })}
         </div>
     }
@@ -42,29 +50,35 @@ pub fn GoalTree(slug: String, goals: Vec<Goal>) -> impl IntoView {
 }
 
 #[component]
-fn GoalList(slug: String, items: Vec<Goal>, children: Children) -> impl IntoView {
+fn GoalList(slug: String, items: Vec<Goal>, tree: Tree) -> impl IntoView {
     view! {
         <ul class="goals">
             {items.into_iter().map(|g| {
-                view! { <GoalItem slug=slug.clone() goal=g children=children.clone() /> }
+                view! { <GoalItem slug=slug.clone() goal=g tree=tree.clone() /> }
             }).collect_view()}
         </ul>
     }
 }
 
 #[component]
-fn GoalItem(slug: String, goal: Goal, children: Children) -> impl IntoView {
+fn GoalItem(slug: String, goal: Goal, tree: Tree) -> impl IntoView {
     let edit = format!("/h/{slug}/goals/{}/edit", goal.id);
     let anchor = format!("goal-{}", goal.id);
     let status = goal.status;
-    let nested = children.get(&goal.id).cloned().map(|items| {
-        view! { <GoalList slug=slug.clone() items children=children.clone() /> }.into_any()
-    });
+    let sub_goals = tree.children.get(&goal.id).map_or(0, Vec::len);
+    let shown = tree
+        .progress
+        .get(&goal.id)
+        .copied()
+        .unwrap_or(goal.progress);
+    let nested =
+        tree.children.get(&goal.id).cloned().map(|items| {
+            view! { <GoalList slug=slug.clone() items tree=tree.clone() /> }.into_any()
+        });
     let Goal {
         title,
         owner,
         description,
-        progress,
         ..
     } = goal;
     view! {
@@ -74,7 +88,10 @@ fn GoalItem(slug: String, goal: Goal, children: Children) -> impl IntoView {
                     <a href=edit class="goal-link">{title.clone()}</a>
                     <StatusBadge status />
                 </div>
-                <Progress value=progress label=title />
+                <Progress value=shown label=title.clone() />
+                {(sub_goals > 0).then(|| view! {
+                    <p class="meta rollup">{format!("Rolled up from {sub_goals} sub-goal{}", if sub_goals == 1 { "" } else { "s" })}</p>
+                })}
                 {(!owner.is_empty()).then(|| view! { <p class="meta"><span>"Owner: " {owner}</span></p> })}
                 {(!description.is_empty()).then(|| view! { <p class="goal-desc">{description}</p> })}
             </div>

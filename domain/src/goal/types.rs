@@ -344,3 +344,116 @@ mod tests {
         }
     }
 }
+
+/// Progress that rolls up the goal tree: a goal with sub-goals shows the mean of its
+/// sub-goals' rolled-up progress (dropped ones left out, done ones counting 100%);
+/// a goal without (live) sub-goals shows its own progress (100% once done).
+/// Cycles, which the service never lets in, would stop at the visited goal.
+pub fn rolled_up_progress(goals: &[Goal]) -> std::collections::HashMap<Uuid, u8> {
+    use std::collections::{HashMap, HashSet};
+    let mut children: HashMap<Uuid, Vec<&Goal>> = HashMap::new();
+    for g in goals {
+        if let Some(p) = g.parent_id {
+            children.entry(p).or_default().push(g);
+        }
+    }
+    fn visit(
+        g: &Goal,
+        children: &HashMap<Uuid, Vec<&Goal>>,
+        out: &mut HashMap<Uuid, u8>,
+        path: &mut HashSet<Uuid>,
+    ) -> u8 {
+        if let Some(v) = out.get(&g.id) {
+            return *v;
+        }
+        let own = if g.status == GoalStatus::Done {
+            100
+        } else {
+            g.progress.min(100)
+        };
+        if !path.insert(g.id) {
+            return own;
+        }
+        let live: Vec<u8> = children
+            .get(&g.id)
+            .map(|cs| {
+                cs.iter()
+                    .filter(|c| c.status != GoalStatus::Dropped)
+                    .map(|c| visit(c, children, out, path))
+                    .collect()
+            })
+            .unwrap_or_default();
+        path.remove(&g.id);
+        let value = if live.is_empty() {
+            own
+        } else {
+            (live.iter().map(|&v| u32::from(v)).sum::<u32>() as f64 / live.len() as f64).round()
+                as u8
+        };
+        out.insert(g.id, value);
+        value
+    }
+    let mut out = HashMap::new();
+    for g in goals {
+        visit(g, &children, &mut out, &mut HashSet::new());
+    }
+    out
+}
+
+#[cfg(test)]
+mod rollup_tests {
+    use super::*;
+
+    fn goal(progress: u8, status: GoalStatus, parent: Option<Uuid>) -> Goal {
+        Goal {
+            id: Uuid::now_v7(),
+            hackfest_id: Uuid::nil(),
+            title: "g".into(),
+            description: String::new(),
+            kind: GoalKind::Small,
+            parent_id: parent,
+            status,
+            progress,
+            owner: String::new(),
+            version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn progress_rolls_up_through_levels() {
+        let root = goal(0, GoalStatus::Active, None);
+        let a = goal(50, GoalStatus::Active, Some(root.id));
+        let b = goal(10, GoalStatus::Done, Some(root.id));
+        let dropped = goal(0, GoalStatus::Dropped, Some(root.id));
+        let a1 = goal(20, GoalStatus::Active, Some(a.id));
+        let a2 = goal(80, GoalStatus::Active, Some(a.id));
+        let all = vec![
+            root.clone(),
+            a.clone(),
+            b.clone(),
+            dropped.clone(),
+            a1.clone(),
+            a2.clone(),
+        ];
+        let r = rolled_up_progress(&all);
+        assert_eq!(r[&a.id], 50, "mean of 20 and 80");
+        assert_eq!(r[&b.id], 100, "done counts 100");
+        assert_eq!(
+            r[&root.id], 75,
+            "mean of 50 and 100; the dropped one is left out"
+        );
+        assert_eq!(r[&dropped.id], 0);
+        assert_eq!(r[&a1.id], 20);
+    }
+
+    #[test]
+    fn a_cycle_in_the_data_does_not_hang() {
+        let mut x = goal(30, GoalStatus::Active, None);
+        let y = goal(60, GoalStatus::Active, Some(x.id));
+        x.parent_id = Some(y.id);
+        let r = rolled_up_progress(&[x.clone(), y.clone()]);
+        assert!(r.contains_key(&x.id) && r.contains_key(&y.id));
+    }
+}
