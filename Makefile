@@ -4,6 +4,8 @@ SHELL := /bin/bash
 
 # Build output lives outside the clone so a fresh clone on the same machine reuses it.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/hackfest/target
+# Incremental caches only help an edit loop; in `make test` they cost gigabytes.
+export CARGO_INCREMENTAL ?= 0
 # npm's binaryen (wasm-opt) first: Debian's breaks hydration.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Where the release binary looks for the built site (CSS, JS, WASM).
