@@ -54,10 +54,6 @@ impl Role {
     pub fn can_organize(self) -> bool {
         self >= Role::Organizer
     }
-
-    pub fn can_join(self) -> bool {
-        self == Role::Visitor
-    }
 }
 
 /// Who is asking, across all hackfests: computed once per request from the session.
