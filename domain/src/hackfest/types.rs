@@ -195,13 +195,22 @@ mod tests {
         let mut f = form();
         f.slug = "Bad Slug".into();
         f.end_date = "2026-11-01".into();
-        f.time_zone = "Mars/Olympus".into();
+        f.time_zone = "Mars Olympus!".into();
         f.title = " ".into();
         let e = f.parse().unwrap_err();
         assert!(e.get("slug").unwrap().contains("lowercase"));
         assert!(e.get("end_date").unwrap().contains("before"));
         assert!(e.get("time_zone").is_some());
         assert!(e.get("title").unwrap().contains("required"));
+    }
+
+    /// The server checks against the time zone database; the browser only the shape.
+    #[cfg(feature = "server")]
+    #[test]
+    fn unknown_time_zone_is_refused_on_the_server() {
+        let e = parse_time_zone("Mars/Olympus").unwrap_err();
+        assert!(e.contains("not known"), "{e}");
+        assert_eq!(parse_time_zone(" Europe/Prague ").unwrap(), "Europe/Prague");
     }
 
     #[test]
