@@ -253,24 +253,31 @@ async fn callback_state_is_single_use_and_bound_to_the_browser() {
     // Two tabs: both attempts work, in either order (SECURITY 1).
     let (first, _) = authorize(&app).await;
     let (second, _) = authorize(&app).await;
+    let status = |r: reqwest::Response| r.status();
     assert_eq!(
-        app.client.get(&second).send().await.unwrap().status(),
+        status(app.client.get(&second).send().await.unwrap()),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        status(app.client.get(&first).send().await.unwrap()),
         StatusCode::SEE_OTHER
     );
     // Replaying a used callback: 400, no new session.
     let replay = app.with_new_client();
     assert_eq!(
-        replay.client.get(&second).send().await.unwrap().status(),
+        status(replay.client.get(&second).send().await.unwrap()),
         StatusCode::BAD_REQUEST
     );
+    assert!(who(&replay).await["user"].is_null());
     assert_eq!(
-        app.client.get(&second).send().await.unwrap().status(),
+        status(app.client.get(&first).send().await.unwrap()),
         StatusCode::BAD_REQUEST
     );
     // A callback from another browser's attempt: 400.
+    let (third, _) = authorize(&app).await;
     let stranger = app.with_new_client();
     assert_eq!(
-        stranger.client.get(&first).send().await.unwrap().status(),
+        status(stranger.client.get(&third).send().await.unwrap()),
         StatusCode::BAD_REQUEST
     );
     assert!(who(&stranger).await["user"].is_null());

@@ -96,7 +96,6 @@ impl Auth {
             .map_err(|e| e.to_string())?;
         // SECURITY 15: a new id at login; the pre-login cookie is now anonymous.
         session.cycle_id().await.map_err(|e| e.to_string())?;
-        let _ = session.remove_value(ATTEMPTS).await;
         session
             .insert(UID, user.id)
             .await
