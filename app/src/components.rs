@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 use domain::FieldErrors;
+use domain::history::HistoryEntry;
+use domain::user::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -114,6 +116,104 @@ pub fn TextArea(
         >
             {sig.get_untracked()}
         </textarea>
+    }
+}
+
+/// Why the form is read-only, and what to do about it.
+#[component]
+pub fn ReadOnlyNotice(role: Role) -> impl IntoView {
+    let text = match role {
+        Role::Anonymous => "Sign in and join this hackfest to make changes.",
+        _ => "Join this hackfest (on its overview page) to make changes.",
+    };
+    view! { <p class="notice">{text}</p> }
+}
+
+/// A select bound to a signal; posts as `form[id]`.
+#[component]
+pub fn Select(
+    id: &'static str,
+    sig: RwSignal<String>,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    view! {
+        <select
+            id=id
+            name=format!("form[{id}]")
+            prop:value=sig
+            on:change=move |ev| sig.set(event_target_value(&ev))
+            aria-describedby=format!("{id}-error")
+        >
+            {options.into_iter().map(|(value, label)| {
+                let v = value.clone();
+                view! { <option value=value selected=move || sig.get() == v>{label}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// Who changed what and when, newest first (long text fields are left out).
+#[component]
+pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+    view! {
+        <section class="history" aria-labelledby="history-head">
+            <h2 id="history-head">"History"</h2>
+            <ol>
+                {entries.into_iter().map(|e| view! {
+                    <li>
+                        <p class="meta">
+                            <strong>{e.actor.clone()}</strong>
+                            {format!(" {} · ", if e.action == "create" { "created it" } else { "changed it" })}
+                            <time datetime=e.created_at.to_rfc3339()>{e.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                        </p>
+                        <ul class="changes">
+                            {e.changes.into_iter().filter(|c| c.field != "description").map(|c| view! {
+                                <li><span class="field-name">{c.field}</span>": "
+                                    {(!c.old.is_empty()).then(|| view! { <del>{c.old}</del>" → " })}
+                                    <ins>{c.new}</ins>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// Side by side: what is stored now and what this person submitted, one row per
+/// field (`label`, saved, yours), with the two ways out of a conflict.
+#[component]
+pub fn ConflictTable(
+    what: &'static str,
+    rows: Vec<(String, String, String)>,
+    on_keep: impl Fn(leptos::ev::MouseEvent) + 'static,
+    on_take: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="conflict" role="alert" aria-labelledby="conflict-head">
+            <h2 id="conflict-head">{format!("Someone else saved this {what} while you were editing")}</h2>
+            <p>"Nothing was overwritten. Compare the values and choose which to keep."</p>
+            <table>
+                <thead><tr><th scope="col">"Field"</th><th scope="col">"Saved now"</th><th scope="col">"Yours"</th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|(field, t, m)| {
+                        let differs = t != m;
+                        view! {
+                            <tr class:differs=differs>
+                                <th scope="row">{field}</th>
+                                <td class="theirs">{t}</td>
+                                <td class="mine">{m}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <div class="actions">
+                <button type="button" class="button primary" on:click=on_keep>"Save mine over it"</button>
+                <button type="button" class="button" on:click=on_take>"Use the saved version"</button>
+            </div>
+        </div>
     }
 }
 

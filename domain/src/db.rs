@@ -274,3 +274,22 @@ impl Db {
         on_db!(self, p => sqlx::raw_sql(sql).execute(p).await.map(|_| ()))
     }
 }
+
+impl Tx {
+    /// Whether `table` (one of this crate's table names, never user input) holds row
+    /// `id` in this hackfest: links between objects never cross hackfests.
+    pub async fn belongs(
+        &mut self,
+        table: &'static str,
+        id: uuid::Uuid,
+        hackfest_id: uuid::Uuid,
+    ) -> Result<bool, sqlx::Error> {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE id = $1 AND hackfest_id = $2");
+        let n: i64 = crate::on_tx!(self, c => sqlx::query_scalar(&sql)
+            .bind(id)
+            .bind(hackfest_id)
+            .fetch_one(c)
+            .await)?;
+        Ok(n > 0)
+    }
+}

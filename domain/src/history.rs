@@ -8,6 +8,26 @@ use uuid::Uuid;
 #[cfg(feature = "server")]
 pub use store::*;
 
+/// Every field of an object as text, in form order: what history and conflict views show.
+pub type Fields = Vec<(&'static str, String)>;
+
+/// (field, old, new) for each field that differs.
+pub fn diff(old: Fields, new: Fields) -> Vec<(&'static str, String, String)> {
+    old.into_iter()
+        .zip(new)
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((f, a), (_, b))| (f, a, b))
+        .collect()
+}
+
+/// The history entry of a new object: every field that has a value.
+pub fn created(new: Fields) -> Vec<(&'static str, String, String)> {
+    new.into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(f, v)| (f, String::new(), v))
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: String,

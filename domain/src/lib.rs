@@ -5,6 +5,9 @@
 pub mod error;
 pub mod goal;
 pub mod hackfest;
+pub mod action;
+pub mod decision;
+pub mod session;
 pub mod text;
 pub mod user;
 

@@ -1,5 +1,83 @@
 //! Small shared parsers for free text fields.
 
+/// `as_str`, `label`, `ALL` and `parse` for an enum stored as text.
+#[macro_export]
+macro_rules! text_enum {
+    ($t:ident, $what:literal, { $($v:ident => $s:literal, $label:literal;)+ }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$($t::$v),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($t::$v => $s),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($t::$v => $label),+ }
+            }
+
+            pub fn parse(input: &str) -> Result<$t, String> {
+                match input.trim() {
+                    $($s => Ok($t::$v),)+
+                    "" => Err(format!("{} is required.", $what)),
+                    other => Err(format!(
+                        "{} \"{}\" is not one of: {}.",
+                        $what,
+                        other,
+                        [$($s),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        // Stored as its text form; a value outside the list is a corrupted row.
+        #[cfg(feature = "server")]
+        impl<DB: ::sqlx::Database> ::sqlx::Type<DB> for $t
+        where
+            String: ::sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as ::sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as ::sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "server")]
+        impl<'r, DB: ::sqlx::Database> ::sqlx::Decode<'r, DB> for $t
+        where
+            String: ::sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as ::sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, ::sqlx::error::BoxDynError> {
+                let s = <String as ::sqlx::Decode<'r, DB>>::decode(value)?;
+                Ok($t::parse(&s)?)
+            }
+        }
+
+        #[cfg(feature = "server")]
+        impl<'q, DB: ::sqlx::Database> ::sqlx::Encode<'q, DB> for $t
+        where
+            &'q str: ::sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as ::sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {
+                <&'q str as ::sqlx::Encode<'q, DB>>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+
 /// Trims, then checks length in characters (not bytes): a person counts characters.
 pub fn required_line(input: &str, what: &str, max: usize) -> Result<String, String> {
     let t = input.trim();

@@ -8,17 +8,6 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 
-/// The viewer's username if they may edit this hackfest's goals; 401/403 otherwise.
-#[cfg(feature = "ssr")]
-async fn editor(db: &domain::db::Db, hackfest_id: Uuid) -> Result<String, AppError> {
-    let viewer = crate::auth::viewer();
-    let role = crate::auth::api::role_in(db, &viewer, hackfest_id).await?;
-    match viewer.username() {
-        Some(name) if role.can_edit_content() => Ok(name.to_owned()),
-        _ => Err(crate::auth::deny(&viewer)),
-    }
-}
-
 /// What the goal create/edit page needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GoalPage {
@@ -60,7 +49,7 @@ pub async fn get_goal_page(slug: String, id: Option<Uuid>) -> Result<GoalPage, A
 pub async fn create_goal(slug: String, form: GoalForm) -> Result<Goal, AppError> {
     let st = crate::state::app_state()?;
     let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    let actor = editor(&st.db, hackfest.id).await?;
+    let actor = crate::auth::editor(&st.db, hackfest.id).await?;
     Ok(domain::goal::service::create(&st.db, hackfest.id, &form, &actor).await?)
 }
 
@@ -74,6 +63,6 @@ pub async fn update_goal(
 ) -> Result<Goal, AppError> {
     let st = crate::state::app_state()?;
     let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    let actor = editor(&st.db, hackfest.id).await?;
+    let actor = crate::auth::editor(&st.db, hackfest.id).await?;
     Ok(domain::goal::service::update(&st.db, hackfest.id, id, version, &form, &actor).await?)
 }

@@ -1,7 +1,5 @@
 use domain::FieldErrors;
 use domain::goal::{Goal, GoalForm, GoalKind, GoalStatus, NewGoal};
-use domain::history::HistoryEntry;
-use domain::user::Role;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
 use super::api::{GoalPage, create_goal, get_goal_page, update_goal};
-use crate::components::{ErrorPage, Field, NotFound, TextArea, TextInput};
+use crate::components::{ConflictTable, ErrorPage, Field, History, NotFound, ReadOnlyNotice, Select, TextArea, TextInput};
 use crate::error::AppError;
 
 #[component]
@@ -309,38 +307,6 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
     }
 }
 
-/// Why the form is read-only, and what to do about it.
-#[component]
-pub fn ReadOnlyNotice(role: Role) -> impl IntoView {
-    let text = match role {
-        Role::Anonymous => "Sign in and join this hackfest to make changes.",
-        _ => "Join this hackfest (on its overview page) to make changes.",
-    };
-    view! { <p class="notice">{text}</p> }
-}
-
-#[component]
-fn Select(
-    id: &'static str,
-    sig: RwSignal<String>,
-    options: Vec<(String, String)>,
-) -> impl IntoView {
-    view! {
-        <select
-            id=id
-            name=format!("form[{id}]")
-            prop:value=sig
-            on:change=move |ev| sig.set(event_target_value(&ev))
-            aria-describedby=format!("{id}-error")
-        >
-            {options.into_iter().map(|(value, label)| {
-                let v = value.clone();
-                view! { <option value=value selected=move || sig.get() == v>{label}</option> }
-            }).collect_view()}
-        </select>
-    }
-}
-
 /// Side by side: what is stored now, and what this person submitted.
 #[component]
 fn ConflictView(
@@ -383,59 +349,11 @@ fn ConflictView(
             (field, t, m)
         })
         .collect();
-    view! {
-        <div class="conflict" role="alert" aria-labelledby="conflict-head">
-            <h2 id="conflict-head">"Someone else saved this goal while you were editing"</h2>
-            <p>"Nothing was overwritten. Compare the values and choose which to keep."</p>
-            <table>
-                <thead><tr><th scope="col">"Field"</th><th scope="col">"Saved now"</th><th scope="col">"Yours"</th></tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|(field, t, m)| {
-                        let differs = t != m;
-                        view! {
-                            <tr class:differs=differs>
-                                <th scope="row">{field.replace("_id", "").replace('_', " ")}</th>
-                                <td class="theirs">{t}</td>
-                                <td class="mine">{m}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <div class="actions">
-                <button type="button" class="button primary" on:click=on_keep>"Save mine over it"</button>
-                <button type="button" class="button" on:click=on_take>"Use the saved version"</button>
-            </div>
-        </div>
-    }
-}
-
-#[component]
-fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
-    view! {
-        <section class="history" aria-labelledby="history-head">
-            <h2 id="history-head">"History"</h2>
-            <ol>
-                {entries.into_iter().map(|e| view! {
-                    <li>
-                        <p class="meta">
-                            <strong>{e.actor.clone()}</strong>
-                            {format!(" {} · ", if e.action == "create" { "created it" } else { "changed it" })}
-                            <time datetime=e.created_at.to_rfc3339()>{e.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
-                        </p>
-                        <ul class="changes">
-                            {e.changes.into_iter().filter(|c| c.field != "description").map(|c| view! {
-                                <li><span class="field-name">{c.field}</span>": "
-                                    {(!c.old.is_empty()).then(|| view! { <del>{c.old}</del>" → " })}
-                                    <ins>{c.new}</ins>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </li>
-                }).collect_view()}
-            </ol>
-        </section>
-    }
+    let rows = rows
+        .into_iter()
+        .map(|(f, t, m)| (f.replace("_id", "").replace('_', " "), t, m))
+        .collect();
+    view! { <ConflictTable what="goal" rows on_keep on_take /> }
 }
 
 /// The goal and everything below it.

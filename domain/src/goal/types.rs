@@ -25,44 +25,8 @@ pub enum GoalStatus {
     Dropped,
 }
 
-/// `as_str`, `label`, `ALL` and `parse` for an enum stored as text.
-macro_rules! text_enum {
-    ($t:ident, $what:literal, { $($v:ident => $s:literal, $label:literal;)+ }) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$($t::$v),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($t::$v => $s),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($t::$v => $label),+ }
-            }
-
-            pub fn parse(input: &str) -> Result<$t, String> {
-                match input.trim() {
-                    $($s => Ok($t::$v),)+
-                    "" => Err(format!("{} is required.", $what)),
-                    other => Err(format!(
-                        "{} \"{}\" is not one of: {}.",
-                        $what,
-                        other,
-                        [$($s),+].join(", ")
-                    )),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-text_enum!(GoalKind, "Kind", { Big => "big", "Big goal"; Small => "small", "Small goal"; });
-text_enum!(GoalStatus, "Status", {
+crate::text_enum!(GoalKind, "Kind", { Big => "big", "Big goal"; Small => "small", "Small goal"; });
+crate::text_enum!(GoalStatus, "Status", {
     Proposed => "proposed", "Proposed";
     Active => "active", "Active";
     Done => "done", "Done";

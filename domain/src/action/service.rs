@@ -1,0 +1,114 @@
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::{ActionForm, ActionItem, NewAction, repo};
+use crate::db::{Db, Tx};
+use crate::history::{self, Change};
+use crate::{DomainError, FieldErrors};
+
+#[tracing::instrument(skip(db), err(level = "debug"))]
+pub async fn list(db: &Db, hackfest_id: Uuid) -> Result<Vec<ActionItem>, DomainError> {
+    Ok(repo::list_for_hackfest(db, hackfest_id).await?)
+}
+
+#[tracing::instrument(skip(db), err(level = "debug"))]
+pub async fn for_owner(db: &Db, owner: &str) -> Result<Vec<ActionItem>, DomainError> {
+    Ok(repo::list_for_owner(db, owner).await?)
+}
+
+#[tracing::instrument(skip(db), err(level = "debug"))]
+pub async fn get(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<ActionItem, DomainError> {
+    repo::get(db, id)
+        .await?
+        .filter(|a| a.hackfest_id == hackfest_id)
+        .ok_or(DomainError::NotFound("action item"))
+}
+
+/// Linked goal, session and decision must be of the same hackfest.
+async fn check_links(tx: &mut Tx, hackfest_id: Uuid, a: &NewAction) -> Result<(), DomainError> {
+    let mut e = FieldErrors::new();
+    for (field, table, id, what) in [
+        ("goal_id", "goals", a.goal_id, "goal"),
+        ("session_id", "hack_sessions", a.session_id, "session"),
+        ("decision_id", "decisions", a.decision_id, "decision"),
+    ] {
+        if let Some(id) = id
+            && !tx.belongs(table, id, hackfest_id).await?
+        {
+            e.add(field, format!("The {what} does not exist in this hackfest."));
+        }
+    }
+    e.into_result(|| ()).map_err(Into::into)
+}
+
+#[tracing::instrument(skip(db, form), err(level = "debug"))]
+pub async fn create(db: &Db, hackfest_id: Uuid, form: &ActionForm, actor: &str) -> Result<ActionItem, DomainError> {
+    let new = form.parse()?;
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    check_links(&mut tx, hackfest_id, &new).await?;
+    repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id,
+            entity: "action_item",
+            entity_id: id,
+            action: "create",
+            actor,
+            changes: history::created(new.field_values()),
+            at: now,
+        },
+    )
+    .await?;
+    let a = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+#[tracing::instrument(skip(db, form), err(level = "debug"))]
+pub async fn update(
+    db: &Db,
+    hackfest_id: Uuid,
+    id: Uuid,
+    expected_version: i64,
+    form: &ActionForm,
+    actor: &str,
+) -> Result<ActionItem, DomainError> {
+    let new = form.parse()?;
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    let current = repo::get_in_tx(&mut tx, id)
+        .await?
+        .filter(|a| a.hackfest_id == hackfest_id)
+        .ok_or(DomainError::NotFound("action item"))?;
+    if current.version != expected_version {
+        return Err(DomainError::conflict(&current));
+    }
+    check_links(&mut tx, hackfest_id, &new).await?;
+    let changes = history::diff(NewAction::from(&current).field_values(), new.field_values());
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    if !repo::update(&mut tx, id, expected_version, &new, now).await? {
+        let current = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+        return Err(DomainError::conflict(&current));
+    }
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id,
+            entity: "action_item",
+            entity_id: id,
+            action: "update",
+            actor,
+            changes,
+            at: now,
+        },
+    )
+    .await?;
+    let a = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+    tx.commit().await?;
+    Ok(a)
+}

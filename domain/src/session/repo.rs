@@ -1,0 +1,99 @@
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::HackSession;
+use crate::db::{Db, Tx};
+use crate::{on_db, on_tx};
+
+const COLUMNS: &str = "id, hackfest_id, title, kind, starts_at, ends_at, room, participants, \
+                       goal_ids, agenda, notes, version, created_at, updated_at";
+
+/// Sessions stored in UTC, with the values to write.
+pub struct Row<'a> {
+    pub title: &'a str,
+    pub kind: super::SessionKind,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub room: &'a str,
+    pub participants: &'a [String],
+    pub goal_ids: &'a [Uuid],
+    pub agenda: &'a str,
+    pub notes: &'a str,
+}
+
+/// In start order.
+pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<HackSession>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM hack_sessions WHERE hackfest_id = $1 ORDER BY starts_at, id");
+    on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).fetch_all(p).await)
+}
+
+pub async fn get(db: &Db, id: Uuid) -> Result<Option<HackSession>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM hack_sessions WHERE id = $1");
+    on_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)
+}
+
+pub async fn get_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<HackSession>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM hack_sessions WHERE id = $1");
+    on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    hackfest_id: Uuid,
+    r: &Row<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO hack_sessions ({COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)"
+    );
+    on_tx!(tx, c => sqlx::query(&sql)
+        .bind(id)
+        .bind(hackfest_id)
+        .bind(r.title)
+        .bind(r.kind)
+        .bind(r.starts_at)
+        .bind(r.ends_at)
+        .bind(r.room)
+        .bind(Json(r.participants))
+        .bind(Json(r.goal_ids))
+        .bind(r.agenda)
+        .bind(r.notes)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+}
+
+/// Writes only if the stored version is still `expected_version`. Returns whether it did.
+pub async fn update(
+    tx: &mut Tx,
+    id: Uuid,
+    expected_version: i64,
+    r: &Row<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE hack_sessions SET title = $3, kind = $4, starts_at = $5, ends_at = $6, room = $7, \
+         participants = $8, goal_ids = $9, agenda = $10, notes = $11, version = version + 1, \
+         updated_at = $12 WHERE id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(expected_version)
+    .bind(r.title)
+    .bind(r.kind)
+    .bind(r.starts_at)
+    .bind(r.ends_at)
+    .bind(r.room)
+    .bind(Json(r.participants))
+    .bind(Json(r.goal_ids))
+    .bind(r.agenda)
+    .bind(r.notes)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
