@@ -2,11 +2,15 @@
 //! Hackfest's user interface: Leptos components rendered on the server and hydrated
 //! in the browser, and thin `#[server]` functions that call into `domain`.
 
+pub mod action;
 pub mod auth;
 pub mod components;
+pub mod decision;
+pub mod editor;
 pub mod error;
 pub mod goal;
 pub mod hackfest;
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -74,6 +78,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/h/:slug") view=hackfest::page::HackfestOverview ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/goals/new") view=goal::page::NewGoalPage ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/goals/:id/edit") view=goal::page::EditGoalPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/sessions") view=session::page::SessionListPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/sessions/new") view=session::page::NewSessionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/sessions/:id") view=session::page::SessionDetailPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/sessions/:id/edit") view=session::page::EditSessionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/decisions") view=decision::page::DecisionListPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/decisions/new") view=decision::page::NewDecisionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/decisions/:id") view=decision::page::DecisionDetailPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/decisions/:id/edit") view=decision::page::EditDecisionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/actions") view=action::page::ActionListPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/actions/new") view=action::page::NewActionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/actions/:id") view=action::page::ActionDetailPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/actions/:id/edit") view=action::page::EditActionPage ssr=ssr.clone() />
                 </Routes>
             </main>
         </Router>

@@ -35,14 +35,22 @@ async fn check_links(tx: &mut Tx, hackfest_id: Uuid, a: &NewAction) -> Result<()
         if let Some(id) = id
             && !tx.belongs(table, id, hackfest_id).await?
         {
-            e.add(field, format!("The {what} does not exist in this hackfest."));
+            e.add(
+                field,
+                format!("The {what} does not exist in this hackfest."),
+            );
         }
     }
     e.into_result(|| ()).map_err(Into::into)
 }
 
 #[tracing::instrument(skip(db, form), err(level = "debug"))]
-pub async fn create(db: &Db, hackfest_id: Uuid, form: &ActionForm, actor: &str) -> Result<ActionItem, DomainError> {
+pub async fn create(
+    db: &Db,
+    hackfest_id: Uuid,
+    form: &ActionForm,
+    actor: &str,
+) -> Result<ActionItem, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
@@ -62,7 +70,9 @@ pub async fn create(db: &Db, hackfest_id: Uuid, form: &ActionForm, actor: &str) 
         },
     )
     .await?;
-    let a = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+    let a = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("action item"))?;
     tx.commit().await?;
     Ok(a)
 }
@@ -92,7 +102,9 @@ pub async fn update(
         return Ok(current);
     }
     if !repo::update(&mut tx, id, expected_version, &new, now).await? {
-        let current = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+        let current = repo::get_in_tx(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("action item"))?;
         return Err(DomainError::conflict(&current));
     }
     history::record(
@@ -108,7 +120,9 @@ pub async fn update(
         },
     )
     .await?;
-    let a = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+    let a = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("action item"))?;
     tx.commit().await?;
     Ok(a)
 }
