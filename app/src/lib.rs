@@ -62,7 +62,7 @@ pub fn App() -> impl IntoView {
     // sent, so pages read fully without JavaScript and a missing object is a real 404.
     let ssr = SsrMode::Async;
     view! {
-        <Title formatter=|t: String| if t.is_empty() { "Hackfest".to_owned() } else { format!("{t} · Hackfest") } />
+        <Title formatter=page_title />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
@@ -94,6 +94,23 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// "Page · Hackfest". On the server the text is HTML-escaped: leptos_meta 0.8 writes the
+/// `<title>` text into the page as it is, so a title containing `</title><script>` would
+/// otherwise become markup. In the browser it sets `document.title`, which is plain text.
+fn page_title(t: String) -> String {
+    let full = if t.is_empty() {
+        "Hackfest".to_owned()
+    } else {
+        format!("{t} · Hackfest")
+    };
+    #[cfg(feature = "ssr")]
+    let full = full
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    full
 }
 
 #[cfg(feature = "hydrate")]
