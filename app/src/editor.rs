@@ -109,3 +109,70 @@ where
         self.action.pending()
     }
 }
+
+/// The page around a create/edit form: breadcrumbs, heading, error and conflict
+/// messages, the read-only notice, the fields (`children`) and the buttons.
+#[component]
+pub fn EditorPage<T, F, M, P>(
+    heading: &'static str,
+    /// (slug, title) of the hackfest.
+    hackfest: (String, String),
+    /// The list this object lives in: ("sessions", "Sessions").
+    list: (&'static str, &'static str),
+    /// What the object is called in the conflict message: "session".
+    what: &'static str,
+    editor: Editor<T, F>,
+    /// (field, saved now, yours) for the conflict view.
+    rows: fn(&T, F) -> Vec<(String, String, String)>,
+    /// The form as the person filled it in.
+    mine: M,
+    /// Puts the saved version into the form.
+    put: P,
+    role: domain::user::Role,
+    submit: &'static str,
+    back: String,
+    children: Children,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Clone + Send + Sync + 'static,
+    M: Fn() -> F + Copy + Send + Sync + 'static,
+    P: Fn(T) + Copy + Send + Sync + 'static,
+{
+    use crate::components::{ConflictTable, ReadOnlyNotice};
+    use leptos_meta::Title;
+    let can_edit = role.can_edit_content();
+    let (slug, hackfest_title) = hackfest;
+    let pending = editor.pending();
+    view! {
+        <Title text=format!("{heading} · {hackfest_title}") />
+        <section class="page narrow">
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <a href=format!("/h/{slug}")>{hackfest_title.clone()}</a>" › "
+                <a href=format!("/h/{slug}/{}", list.0)>{list.1}</a>
+            </nav>
+            <h1>{heading}</h1>
+            <p class="form-error" role="alert" hidden=move || editor.failure.with(Option::is_none)>{move || editor.failure.get()}</p>
+            {move || editor.conflict.get().map(|current| view! {
+                <ConflictTable what rows=rows(&current, mine())
+                    on_keep=move |_| editor.keep_mine(mine())
+                    on_take=move |_| if let Some(c) = editor.take_theirs() { put(c) } />
+            })}
+            {(!can_edit).then(|| view! { <ReadOnlyNotice role /> })}
+            <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                editor.submit(mine());
+            }>
+                <fieldset class="plain" disabled=!can_edit>{children()}</fieldset>
+                {can_edit.then(|| view! {
+                    <div class="actions">
+                        <button type="submit" class="button primary" disabled=move || pending.get()>
+                            {move || if pending.get() { "Saving…" } else { submit }}
+                        </button>
+                        <a class="button" href=back.clone()>"Cancel"</a>
+                    </div>
+                })}
+            </form>
+        </section>
+    }
+}

@@ -1,6 +1,5 @@
 use chrono::NaiveDate;
 use domain::action::{ActionFilter, ActionForm, ActionItem, ActionStatus};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -8,10 +7,9 @@ use uuid::Uuid;
 
 use super::api::{create_action, update_action};
 use crate::components::{
-    ConflictTable, Field, History, NotFound, ReadOnlyNotice, Select, TextArea, TextInput,
-    WithWorkspace, link_options,
+    Field, History, NotFound, Select, TextArea, TextInput, WithWorkspace, link_options,
 };
-use crate::editor::use_editor;
+use crate::editor::{EditorPage, use_editor};
 use crate::hackfest::api::Workspace;
 
 /// Action items as a list: status, owner, due date; overdue ones marked in words.
@@ -295,10 +293,6 @@ fn ActionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         move |a: ActionItem| navigate(&format!("/h/{to}/actions/{}", a.id), Default::default()),
     );
     let errors = editor.errors;
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        editor.submit(fields.get());
-    };
     let goals = link_options("— none —", w.goals.iter().map(|g| (g.id, g.title.clone())));
     let sessions = link_options(
         "— none —",
@@ -317,59 +311,44 @@ fn ActionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         Some(id) => format!("/h/{slug}/actions/{id}"),
         None => format!("/h/{slug}/actions"),
     };
-    let pending = editor.pending();
-    let editing = existing.is_some();
+    let submit = if existing.is_some() {
+        "Save changes"
+    } else {
+        "Add action item"
+    };
     view! {
-        <Title text=format!("{heading} · {}", h.title) />
-        <section class="page narrow">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <a href=format!("/h/{slug}")>{h.title.clone()}</a>" › "
-                <a href=format!("/h/{slug}/actions")>"Action items"</a>
-            </nav>
-            <h1>{heading}</h1>
-            <p class="form-error" role="alert" hidden=move || editor.failure.with(Option::is_none)>{move || editor.failure.get()}</p>
-            {move || editor.conflict.get().map(|current| {
-                let theirs = current.to_form();
-                let mine = fields.get();
-                let rows = vec![
-                    ("title".to_owned(), theirs.title, mine.title),
-                    ("owner".to_owned(), theirs.owner, mine.owner),
-                    ("due date".to_owned(), theirs.due_date, mine.due_date),
-                    ("status".to_owned(), theirs.status, mine.status),
-                    ("description".to_owned(), theirs.description, mine.description),
-                ];
-                view! {
-                    <ConflictTable what="action item" rows
-                        on_keep=move |_| editor.keep_mine(fields.get())
-                        on_take=move |_| if let Some(c) = editor.take_theirs() { fields.set(c.to_form()) } />
-                }
-            })}
-            {(!can_edit).then(|| view! { <ReadOnlyNotice role=w.role /> })}
-            <form class="form" novalidate on:submit=on_submit>
-                <fieldset class="plain" disabled=!can_edit>
-                    <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
-                    <div class="field-row">
-                        <Field id="owner" label="Owner" errors hint="Username of who does it."><TextInput id="owner" sig=fields.owner errors /></Field>
-                        <Field id="due_date" label="Due date" errors><TextInput id="due_date" kind="date" sig=fields.due_date errors /></Field>
-                        <Field id="status" label="Status" errors>
-                            <Select id="status" sig=fields.status options=ActionStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect() />
-                        </Field>
-                    </div>
-                    <Field id="description" label="Description" errors><TextArea id="description" sig=fields.description errors /></Field>
-                    <Field id="goal_id" label="Goal" errors><Select id="goal_id" sig=fields.goal_id options=goals /></Field>
-                    <Field id="session_id" label="Session" errors><Select id="session_id" sig=fields.session_id options=sessions /></Field>
-                    <Field id="decision_id" label="Decision" errors><Select id="decision_id" sig=fields.decision_id options=decisions /></Field>
-                </fieldset>
-                {can_edit.then(|| view! {
-                    <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || pending.get()>
-                            {move || if pending.get() { "Saving…" } else if editing { "Save changes" } else { "Add action item" }}
-                        </button>
-                        <a class="button" href=back.clone()>"Cancel"</a>
-                    </div>
-                })}
-            </form>
-        </section>
+        <EditorPage heading hackfest=(slug.clone(), h.title.clone()) list=("actions", "Action items") what="action item" editor
+            rows=conflict_rows mine=move || fields.get() put=move |c: ActionItem| fields.set(c.to_form())
+            role=w.role submit back>
+            <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
+            <div class="field-row">
+                <Field id="owner" label="Owner" errors hint="Username of who does it."><TextInput id="owner" sig=fields.owner errors /></Field>
+                <Field id="due_date" label="Due date" errors><TextInput id="due_date" kind="date" sig=fields.due_date errors /></Field>
+                <Field id="status" label="Status" errors>
+                    <Select id="status" sig=fields.status options=ActionStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect() />
+                </Field>
+            </div>
+            <Field id="description" label="Description" errors><TextArea id="description" sig=fields.description errors /></Field>
+            <Field id="goal_id" label="Goal" errors><Select id="goal_id" sig=fields.goal_id options=goals /></Field>
+            <Field id="session_id" label="Session" errors><Select id="session_id" sig=fields.session_id options=sessions /></Field>
+            <Field id="decision_id" label="Decision" errors><Select id="decision_id" sig=fields.decision_id options=decisions /></Field>
+        </EditorPage>
     }
     .into_any()
+}
+
+/// (field, saved now, yours) for the conflict view.
+fn conflict_rows(current: &ActionItem, mine: ActionForm) -> Vec<(String, String, String)> {
+    let theirs = current.to_form();
+    vec![
+        ("title".to_owned(), theirs.title, mine.title),
+        ("owner".to_owned(), theirs.owner, mine.owner),
+        ("due date".to_owned(), theirs.due_date, mine.due_date),
+        ("status".to_owned(), theirs.status, mine.status),
+        (
+            "description".to_owned(),
+            theirs.description,
+            mine.description,
+        ),
+    ]
 }

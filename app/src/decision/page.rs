@@ -1,5 +1,4 @@
 use domain::decision::{Decision, DecisionForm, DecisionStatus};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -7,10 +6,10 @@ use uuid::Uuid;
 
 use super::api::{create_decision, update_decision};
 use crate::components::{
-    ConflictTable, Field, GoalPicker, History, NotFound, ReadOnlyNotice, Rendered, Select,
-    TextArea, TextInput, WithWorkspace, link_options,
+    Field, GoalPicker, History, NotFound, Rendered, Select, TextArea, TextInput, WithWorkspace,
+    link_options,
 };
-use crate::editor::use_editor;
+use crate::editor::{EditorPage, use_editor};
 use crate::hackfest::api::Workspace;
 
 /// Decisions as a list of links with their status.
@@ -294,10 +293,6 @@ fn DecisionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         move |d: Decision| navigate(&format!("/h/{to}/decisions/{}", d.id), Default::default()),
     );
     let errors = editor.errors;
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        editor.submit(fields.get());
-    };
     let statuses = existing
         .as_ref()
         .map(|d| d.status.choices())
@@ -328,67 +323,48 @@ fn DecisionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         Some(id) => format!("/h/{slug}/decisions/{id}"),
         None => format!("/h/{slug}/decisions"),
     };
-    let pending = editor.pending();
-    let editing = existing.is_some();
+    let submit = if existing.is_some() {
+        "Save changes"
+    } else {
+        "Record decision"
+    };
     view! {
-        <Title text=format!("{heading} · {}", h.title) />
-        <section class="page narrow">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <a href=format!("/h/{slug}")>{h.title.clone()}</a>" › "
-                <a href=format!("/h/{slug}/decisions")>"Decisions"</a>
-            </nav>
-            <h1>{heading}</h1>
-            <p class="form-error" role="alert" hidden=move || editor.failure.with(Option::is_none)>{move || editor.failure.get()}</p>
-            {move || editor.conflict.get().map(|current| {
-                let theirs = current.to_form();
-                let mine = fields.get();
-                let rows = vec![
-                    ("title".to_owned(), theirs.title, mine.title),
-                    ("status".to_owned(), theirs.status, mine.status),
-                    ("context".to_owned(), theirs.context, mine.context),
-                    ("decision".to_owned(), theirs.decision, mine.decision),
-                    ("follow-ups".to_owned(), theirs.followups, mine.followups),
-                ];
-                view! {
-                    <ConflictTable what="decision" rows
-                        on_keep=move |_| editor.keep_mine(fields.get())
-                        on_take=move |_| if let Some(c) = editor.take_theirs() { fields.set(c.to_form()) } />
-                }
-            })}
-            {(!can_edit).then(|| view! { <ReadOnlyNotice role=w.role /> })}
-            <form class="form" novalidate on:submit=on_submit>
-                <fieldset class="plain" disabled=!can_edit>
-                    <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
-                    <div class="field-row">
-                        <Field id="status" label="Status" errors>
-                            <Select id="status" sig=fields.status options=statuses.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect() />
-                        </Field>
-                        <Field id="session_id" label="Made in session" errors>
-                            <Select id="session_id" sig=fields.session_id options=sessions />
-                        </Field>
-                    </div>
-                    <div hidden=move || fields.status.get() != "superseded" && fields.superseded_by.with(String::is_empty)>
-                        <Field id="superseded_by" label="Superseded by" errors hint="The decision that replaces this one.">
-                            <Select id="superseded_by" sig=fields.superseded_by options=others />
-                        </Field>
-                    </div>
-                    <Field id="context" label="Context" errors hint="Why this came up (Markdown)."><TextArea id="context" sig=fields.context errors /></Field>
-                    <Field id="decision" label="Decision" errors hint="What was decided (Markdown)."><TextArea id="decision" sig=fields.decision errors /></Field>
-                    <GoalPicker id="goal_ids" label="Goals it affects" goals sig=fields.goal_ids errors />
-                    <Field id="followups" label="Follow-ups" errors hint="One row per line: [ ] to do, [~] in progress, [x] done, [-] not needed. E.g. “[x] bodhi — on BDR”.">
-                        <TextArea id="followups" sig=fields.followups errors />
-                    </Field>
-                </fieldset>
-                {can_edit.then(|| view! {
-                    <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || pending.get()>
-                            {move || if pending.get() { "Saving…" } else if editing { "Save changes" } else { "Record decision" }}
-                        </button>
-                        <a class="button" href=back.clone()>"Cancel"</a>
-                    </div>
-                })}
-            </form>
-        </section>
+        <EditorPage heading hackfest=(slug.clone(), h.title.clone()) list=("decisions", "Decisions") what="decision" editor
+            rows=conflict_rows mine=move || fields.get() put=move |c: Decision| fields.set(c.to_form())
+            role=w.role submit back>
+            <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
+            <div class="field-row">
+                <Field id="status" label="Status" errors>
+                    <Select id="status" sig=fields.status options=statuses.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect() />
+                </Field>
+                <Field id="session_id" label="Made in session" errors>
+                    <Select id="session_id" sig=fields.session_id options=sessions />
+                </Field>
+            </div>
+            <div hidden=move || fields.status.get() != "superseded" && fields.superseded_by.with(String::is_empty)>
+                <Field id="superseded_by" label="Superseded by" errors hint="The decision that replaces this one.">
+                    <Select id="superseded_by" sig=fields.superseded_by options=others />
+                </Field>
+            </div>
+            <Field id="context" label="Context" errors hint="Why this came up (Markdown)."><TextArea id="context" sig=fields.context errors /></Field>
+            <Field id="decision" label="Decision" errors hint="What was decided (Markdown)."><TextArea id="decision" sig=fields.decision errors /></Field>
+            <GoalPicker id="goal_ids" label="Goals it affects" goals sig=fields.goal_ids errors />
+            <Field id="followups" label="Follow-ups" errors hint="One row per line: [ ] to do, [~] in progress, [x] done, [-] not needed. E.g. “[x] bodhi — on BDR”.">
+                <TextArea id="followups" sig=fields.followups errors />
+            </Field>
+        </EditorPage>
     }
     .into_any()
+}
+
+/// (field, saved now, yours) for the conflict view.
+fn conflict_rows(current: &Decision, mine: DecisionForm) -> Vec<(String, String, String)> {
+    let theirs = current.to_form();
+    vec![
+        ("title".to_owned(), theirs.title, mine.title),
+        ("status".to_owned(), theirs.status, mine.status),
+        ("context".to_owned(), theirs.context, mine.context),
+        ("decision".to_owned(), theirs.decision, mine.decision),
+        ("follow-ups".to_owned(), theirs.followups, mine.followups),
+    ]
 }

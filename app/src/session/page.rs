@@ -1,6 +1,5 @@
 use chrono::NaiveDate;
 use domain::session::{HackSession, SessionForm, SessionKind};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -8,10 +7,9 @@ use uuid::Uuid;
 
 use super::api::{create_session, update_session};
 use crate::components::{
-    ConflictTable, Field, GoalPicker, History, NotFound, ReadOnlyNotice, Rendered, Select,
-    TextArea, TextInput, WithWorkspace,
+    Field, GoalPicker, History, NotFound, Rendered, Select, TextArea, TextInput, WithWorkspace,
 };
-use crate::editor::use_editor;
+use crate::editor::{EditorPage, use_editor};
 use crate::hackfest::api::Workspace;
 
 /// `Mon 23 Nov, 09:30–11:00` on the hackfest's wall clock.
@@ -312,10 +310,6 @@ fn SessionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         move |s: HackSession| navigate(&format!("/h/{to}/sessions/{}", s.id), Default::default()),
     );
     let errors = editor.errors;
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        editor.submit(fields.get());
-    };
     let goals: Vec<(Uuid, String)> = w.goals.iter().map(|g| (g.id, g.title.clone())).collect();
     let heading = match (existing.is_some(), can_edit) {
         (true, true) => "Edit session",
@@ -326,71 +320,56 @@ fn SessionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         Some(id) => format!("/h/{slug}/sessions/{id}"),
         None => format!("/h/{slug}/sessions"),
     };
-    let pending = editor.pending();
-    let editing = existing.is_some();
+    let submit = if existing.is_some() {
+        "Save changes"
+    } else {
+        "Schedule session"
+    };
     view! {
-        <Title text=format!("{heading} · {}", h.title) />
-        <section class="page narrow">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <a href=format!("/h/{slug}")>{h.title.clone()}</a>" › "
-                <a href=format!("/h/{slug}/sessions")>"Sessions"</a>
-            </nav>
-            <h1>{heading}</h1>
-            <p class="form-error" role="alert" hidden=move || editor.failure.with(Option::is_none)>{move || editor.failure.get()}</p>
-            {move || editor.conflict.get().map(|current| {
-                let theirs = current.to_form();
-                let mine = fields.get();
-                let rows = vec![
-                    ("title".to_owned(), theirs.title, mine.title),
-                    ("kind".to_owned(), theirs.kind, mine.kind),
-                    ("starts".to_owned(), theirs.starts_at, mine.starts_at),
-                    ("ends".to_owned(), theirs.ends_at, mine.ends_at),
-                    ("room".to_owned(), theirs.room, mine.room),
-                    ("participants".to_owned(), theirs.participants, mine.participants),
-                    ("agenda".to_owned(), theirs.agenda, mine.agenda),
-                    ("notes".to_owned(), theirs.notes, mine.notes),
-                ];
-                view! {
-                    <ConflictTable what="session" rows
-                        on_keep=move |_| editor.keep_mine(fields.get())
-                        on_take=move |_| if let Some(c) = editor.take_theirs() { fields.set(c.to_form()) } />
-                }
-            })}
-            {(!can_edit).then(|| view! { <ReadOnlyNotice role=w.role /> })}
-            <form class="form" novalidate on:submit=on_submit>
-                <fieldset class="plain" disabled=!can_edit>
-                    <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
-                    <Field id="kind" label="Kind" errors>
-                        <Select id="kind" sig=fields.kind options=SessionKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect() />
-                    </Field>
-                    <div class="field-row">
-                        <Field id="starts_at" label="Starts" errors hint="Local time of the hackfest.">
-                            <TextInput id="starts_at" kind="datetime-local" sig=fields.starts_at errors />
-                        </Field>
-                        <Field id="ends_at" label="Ends" errors>
-                            <TextInput id="ends_at" kind="datetime-local" sig=fields.ends_at errors />
-                        </Field>
-                    </div>
-                    <Field id="room" label="Room" errors><TextInput id="room" sig=fields.room errors /></Field>
-                    <Field id="participants" label="Participants" errors hint="One per line: people and guests such as “Red Hat Storage team”.">
-                        <TextArea id="participants" sig=fields.participants errors />
-                    </Field>
-                    <GoalPicker id="goal_ids" label="Goals this session works on" goals sig=fields.goal_ids errors />
-                    <Field id="agenda" label="Agenda" errors hint="Markdown."><TextArea id="agenda" sig=fields.agenda errors /></Field>
-                    <Field id="notes" label="Notes" errors hint="Markdown: what was said, links, results.">
-                        <TextArea id="notes" sig=fields.notes errors />
-                    </Field>
-                </fieldset>
-                {can_edit.then(|| view! {
-                    <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || pending.get()>
-                            {move || if pending.get() { "Saving…" } else if editing { "Save changes" } else { "Schedule session" }}
-                        </button>
-                        <a class="button" href=back.clone()>"Cancel"</a>
-                    </div>
-                })}
-            </form>
-        </section>
+        <EditorPage heading hackfest=(slug.clone(), h.title.clone()) list=("sessions", "Sessions") what="session" editor
+            rows=conflict_rows mine=move || fields.get() put=move |c: HackSession| fields.set(c.to_form())
+            role=w.role submit back>
+            <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
+            <Field id="kind" label="Kind" errors>
+                <Select id="kind" sig=fields.kind options=SessionKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect() />
+            </Field>
+            <div class="field-row">
+                <Field id="starts_at" label="Starts" errors hint="Local time of the hackfest.">
+                    <TextInput id="starts_at" kind="datetime-local" sig=fields.starts_at errors />
+                </Field>
+                <Field id="ends_at" label="Ends" errors>
+                    <TextInput id="ends_at" kind="datetime-local" sig=fields.ends_at errors />
+                </Field>
+            </div>
+            <Field id="room" label="Room" errors><TextInput id="room" sig=fields.room errors /></Field>
+            <Field id="participants" label="Participants" errors hint="One per line: people and guests such as “Red Hat Storage team”.">
+                <TextArea id="participants" sig=fields.participants errors />
+            </Field>
+            <GoalPicker id="goal_ids" label="Goals this session works on" goals sig=fields.goal_ids errors />
+            <Field id="agenda" label="Agenda" errors hint="Markdown."><TextArea id="agenda" sig=fields.agenda errors /></Field>
+            <Field id="notes" label="Notes" errors hint="Markdown: what was said, links, results.">
+                <TextArea id="notes" sig=fields.notes errors />
+            </Field>
+        </EditorPage>
     }
     .into_any()
+}
+
+/// (field, saved now, yours) for the conflict view.
+fn conflict_rows(current: &HackSession, mine: SessionForm) -> Vec<(String, String, String)> {
+    let theirs = current.to_form();
+    vec![
+        ("title".to_owned(), theirs.title, mine.title),
+        ("kind".to_owned(), theirs.kind, mine.kind),
+        ("starts".to_owned(), theirs.starts_at, mine.starts_at),
+        ("ends".to_owned(), theirs.ends_at, mine.ends_at),
+        ("room".to_owned(), theirs.room, mine.room),
+        (
+            "participants".to_owned(),
+            theirs.participants,
+            mine.participants,
+        ),
+        ("agenda".to_owned(), theirs.agenda, mine.agenda),
+        ("notes".to_owned(), theirs.notes, mine.notes),
+    ]
 }

@@ -59,15 +59,14 @@ pub async fn create(
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
     history::record(
         &mut tx,
-        Change {
+        Change::created(
             hackfest_id,
-            entity: "action_item",
-            entity_id: id,
-            action: "create",
+            "action_item",
+            id,
             actor,
-            changes: history::created(new.field_values()),
-            at: now,
-        },
+            new.field_values(),
+            now,
+        ),
     )
     .await?;
     let a = repo::get_in_tx(&mut tx, id)
@@ -109,15 +108,7 @@ pub async fn update(
     }
     history::record(
         &mut tx,
-        Change {
-            hackfest_id,
-            entity: "action_item",
-            entity_id: id,
-            action: "update",
-            actor,
-            changes,
-            at: now,
-        },
+        Change::updated(hackfest_id, "action_item", id, actor, changes, now),
     )
     .await?;
     let a = repo::get_in_tx(&mut tx, id)

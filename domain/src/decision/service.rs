@@ -76,15 +76,7 @@ pub async fn create(
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
     history::record(
         &mut tx,
-        Change {
-            hackfest_id,
-            entity: "decision",
-            entity_id: id,
-            action: "create",
-            actor,
-            changes: history::created(new.field_values()),
-            at: now,
-        },
+        Change::created(hackfest_id, "decision", id, actor, new.field_values(), now),
     )
     .await?;
     let d = repo::get_in_tx(&mut tx, id)
@@ -150,15 +142,7 @@ pub async fn update(
     }
     history::record(
         &mut tx,
-        Change {
-            hackfest_id,
-            entity: "decision",
-            entity_id: id,
-            action: "update",
-            actor,
-            changes,
-            at: now,
-        },
+        Change::updated(hackfest_id, "decision", id, actor, changes, now),
     )
     .await?;
     let d = repo::get_in_tx(&mut tx, id)

@@ -67,23 +67,16 @@ pub async fn create(
     let mut tx = db.begin().await?;
     check_parent(&mut tx, hackfest_id, None, new.parent_id).await?;
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
-    let changes = new
-        .field_values()
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(f, v)| (f, String::new(), v))
-        .collect();
     history::record(
         &mut tx,
-        Change {
+        Change::created(
             hackfest_id,
-            entity: "goal",
-            entity_id: id,
-            action: "create",
+            "goal",
+            id,
             actor,
-            changes,
-            at: now,
-        },
+            new.field_values().into(),
+            now,
+        ),
     )
     .await?;
     let goal = repo::get_in_tx(&mut tx, id)
@@ -128,15 +121,7 @@ pub async fn update(
     }
     history::record(
         &mut tx,
-        Change {
-            hackfest_id,
-            entity: "goal",
-            entity_id: id,
-            action: "update",
-            actor,
-            changes,
-            at: now,
-        },
+        Change::updated(hackfest_id, "goal", id, actor, changes, now),
     )
     .await?;
     let goal = repo::get_in_tx(&mut tx, id)

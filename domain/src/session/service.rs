@@ -133,15 +133,7 @@ pub async fn create(
     repo::insert(&mut tx, id, h.id, &row(&new, times), now).await?;
     history::record(
         &mut tx,
-        Change {
-            hackfest_id: h.id,
-            entity: "session",
-            entity_id: id,
-            action: "create",
-            actor,
-            changes: history::created(new.field_values()),
-            at: now,
-        },
+        Change::created(h.id, "session", id, actor, new.field_values(), now),
     )
     .await?;
     let s = repo::get_in_tx(&mut tx, id)
@@ -187,15 +179,7 @@ pub async fn update(
     }
     history::record(
         &mut tx,
-        Change {
-            hackfest_id: h.id,
-            entity: "session",
-            entity_id: id,
-            action: "update",
-            actor,
-            changes,
-            at: now,
-        },
+        Change::updated(h.id, "session", id, actor, changes, now),
     )
     .await?;
     let s = repo::get_in_tx(&mut tx, id)
