@@ -84,7 +84,7 @@ test('two people edit one action item: the second sees both versions and chooses
   await page.getByLabel('Title').fill('Order the racks');
   await page.getByRole('button', { name: 'Add action item' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Order the racks' })).toBeVisible();
-  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Edit action item' })).toBeVisible();
   await page.locator('body[data-hydrated="true"]').waitFor();
 
