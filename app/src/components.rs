@@ -154,7 +154,35 @@ pub fn Select(
 
 /// Who changed what and when, newest first (long text fields are left out).
 #[component]
-pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+pub fn History(
+    entries: Vec<HistoryEntry>,
+    /// Titles of linked objects by id, so links read as names rather than ids.
+    #[prop(optional)]
+    names: std::collections::HashMap<String, String>,
+) -> impl IntoView {
+    let show = move |v: String| -> String {
+        let named: Vec<String> = v
+            .split(',')
+            .map(|part| {
+                names
+                    .get(part.trim())
+                    .cloned()
+                    .unwrap_or_else(|| part.to_owned())
+            })
+            .collect();
+        let text = named.join(", ");
+        if text.chars().count() > 160 {
+            format!("{}…", text.chars().take(160).collect::<String>())
+        } else {
+            text
+        }
+    };
+    let verb = |action: &str| match action {
+        "create" => "created it",
+        "note" => "added a note",
+        "revert" => "reverted it",
+        _ => "changed it",
+    };
     view! {
         <section class="history" aria-labelledby="history-head">
             <h2 id="history-head">"History"</h2>
@@ -163,14 +191,14 @@ pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
                     <li>
                         <p class="meta">
                             <strong>{e.actor.clone()}</strong>
-                            {format!(" {} · ", if e.action == "create" { "created it" } else { "changed it" })}
+                            {format!(" {} · ", verb(&e.action))}
                             <time datetime=e.created_at.to_rfc3339()>{e.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
                         </p>
                         <ul class="changes">
-                            {e.changes.into_iter().filter(|c| c.field != "description").map(|c| view! {
-                                <li><span class="field-name">{c.field}</span>": "
-                                    {(!c.old.is_empty()).then(|| view! { <del>{c.old}</del>" → " })}
-                                    <ins>{c.new}</ins>
+                            {e.changes.into_iter().map(|c| view! {
+                                <li><span class="field-name">{c.field.trim_end_matches("_ids").trim_end_matches("_id").replace('_', " ")}</span>": "
+                                    {(!c.old.is_empty()).then(|| view! { <del>{show.clone()(c.old)}</del>" → " })}
+                                    <ins>{show.clone()(c.new)}</ins>
                                 </li>
                             }).collect_view()}
                         </ul>

@@ -194,38 +194,96 @@ mod tests {
             "the fourth change within a minute is refused"
         );
         assert!(l.changes.check_key(&other).is_ok(), "per address");
-        assert!(l.limiter_for(&Method::POST, "/api/hackfests/workspace").is_none());
+        assert!(
+            l.limiter_for(&Method::POST, "/api/hackfests/workspace")
+                .is_none()
+        );
         assert!(l.limiter_for(&Method::POST, "/api/me/actions").is_none());
-        assert!(l.limiter_for(&Method::POST, "/api/actions/update").is_some());
+        assert!(
+            l.limiter_for(&Method::POST, "/api/actions/update")
+                .is_some()
+        );
     }
 
     #[test]
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let trusted: Vec<Cidr> = vec!["10.128.0.0/14".parse().unwrap(), "192.0.2.7".parse().unwrap()];
+        let trusted: Vec<Cidr> = vec![
+            "10.128.0.0/14".parse().unwrap(),
+            "192.0.2.7".parse().unwrap(),
+        ];
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
         // A direct client cannot pick its address.
-        assert_eq!(client_ip(ip("198.51.100.9"), Some("1.2.3.4"), &trusted), ip("198.51.100.9"));
+        assert_eq!(
+            client_ip(ip("198.51.100.9"), Some("1.2.3.4"), &trusted),
+            ip("198.51.100.9")
+        );
         // Through the router: the address the router saw.
-        assert_eq!(client_ip(ip("10.128.3.4"), Some("203.0.113.5"), &trusted), ip("203.0.113.5"));
+        assert_eq!(
+            client_ip(ip("10.128.3.4"), Some("203.0.113.5"), &trusted),
+            ip("203.0.113.5")
+        );
         // A client's own X-Forwarded-For entries, left of the proxy's, are ignored.
         assert_eq!(
-            client_ip(ip("10.128.3.4"), Some("1.2.3.4, 203.0.113.5, 192.0.2.7"), &trusted),
+            client_ip(
+                ip("10.128.3.4"),
+                Some("1.2.3.4, 203.0.113.5, 192.0.2.7"),
+                &trusted
+            ),
             ip("203.0.113.5")
         );
         // Garbage or nothing: the last trusted hop.
-        assert_eq!(client_ip(ip("10.128.3.4"), Some("nonsense"), &trusted), ip("10.128.3.4"));
-        assert_eq!(client_ip(ip("10.128.3.4"), None, &trusted), ip("10.128.3.4"));
+        assert_eq!(
+            client_ip(ip("10.128.3.4"), Some("nonsense"), &trusted),
+            ip("10.128.3.4")
+        );
+        assert_eq!(
+            client_ip(ip("10.128.3.4"), None, &trusted),
+            ip("10.128.3.4")
+        );
         // IPv4-mapped IPv6 peers match IPv4 blocks.
-        assert_eq!(client_ip(ip("::ffff:10.128.0.1"), Some("203.0.113.5"), &trusted), ip("203.0.113.5"));
+        assert_eq!(
+            client_ip(ip("::ffff:10.128.0.1"), Some("203.0.113.5"), &trusted),
+            ip("203.0.113.5")
+        );
     }
 
     #[test]
     fn cidr_parsing_names_the_problem() {
-        assert!("10.0.0.0/8".parse::<Cidr>().unwrap().contains("10.1.2.3".parse().unwrap()));
-        assert!(!"10.0.0.0/8".parse::<Cidr>().unwrap().contains("11.0.0.1".parse().unwrap()));
-        assert!("2001:db8::/32".parse::<Cidr>().unwrap().contains("2001:db8::1".parse().unwrap()));
-        assert!("0.0.0.0/0".parse::<Cidr>().unwrap().contains("8.8.8.8".parse().unwrap()));
-        assert!("10.0.0.0/33".parse::<Cidr>().unwrap_err().contains("0 to 32"));
-        assert!("router".parse::<Cidr>().unwrap_err().contains("not an IP address"));
+        assert!(
+            "10.0.0.0/8"
+                .parse::<Cidr>()
+                .unwrap()
+                .contains("10.1.2.3".parse().unwrap())
+        );
+        assert!(
+            !"10.0.0.0/8"
+                .parse::<Cidr>()
+                .unwrap()
+                .contains("11.0.0.1".parse().unwrap())
+        );
+        assert!(
+            "2001:db8::/32"
+                .parse::<Cidr>()
+                .unwrap()
+                .contains("2001:db8::1".parse().unwrap())
+        );
+        assert!(
+            "0.0.0.0/0"
+                .parse::<Cidr>()
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+        assert!(
+            "10.0.0.0/33"
+                .parse::<Cidr>()
+                .unwrap_err()
+                .contains("0 to 32")
+        );
+        assert!(
+            "router"
+                .parse::<Cidr>()
+                .unwrap_err()
+                .contains("not an IP address")
+        );
     }
 }

@@ -131,12 +131,11 @@ impl Application {
             public_url: public_url.clone(),
             dev_login: auth.dev_login,
         };
-        let limits =
-            crate::limit::Limits::new(
-                config.sign_in_per_minute,
-                config.changes_per_minute,
-                config.trusted_proxies.clone(),
-            );
+        let limits = crate::limit::Limits::new(
+            config.sign_in_per_minute,
+            config.changes_per_minute,
+            config.trusted_proxies.clone(),
+        );
         let router = router(state, auth, sessions, public_url).layer(
             axum::middleware::from_fn_with_state(limits, crate::limit::rate_limit),
         );

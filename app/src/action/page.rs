@@ -176,7 +176,7 @@ fn ActionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
                 {session.map(|(s, t)| view! { <dt>"Session"</dt><dd><a href=format!("/h/{slug}/sessions/{s}")>{t}</a></dd> })}
                 {decision.map(|(d, t)| view! { <dt>"Decision"</dt><dd><a href=format!("/h/{slug}/decisions/{d}")>{t}</a></dd> })}
             </dl>
-            <History entries=w.history.clone() />
+            <History entries=w.history.clone() names=w.names() />
         </article>
     }
     .into_any()

@@ -180,7 +180,7 @@ fn DecisionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
                 {can_edit.then(|| view! { <a class="button" href=new_action>"Create an action item"</a> })}
             </div>
             {crate::action::page::action_list(&slug, actions, w.today, "No action items from this decision.")}
-            <History entries=w.history.clone() />
+            <History entries=w.history.clone() names=w.names() />
         </article>
     }
     .into_any()

@@ -182,6 +182,10 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
         .map(|g| (g.id.to_string(), g.title.clone()))
         .collect();
     let titles: Vec<(Uuid, String)> = goals.iter().map(|g| (g.id, g.title.clone())).collect();
+    let names: std::collections::HashMap<String, String> = titles
+        .iter()
+        .map(|(id, t)| (id.to_string(), t.clone()))
+        .collect();
 
     let heading = match (editing, can_edit) {
         (true, true) => "Edit goal",
@@ -266,7 +270,7 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
                 })}
             </form>
             {id.map(|id| view! { <Timeline slug=slug.clone() goal_id=id notes can_edit /> })}
-            {editing.then(|| view! { <History entries=history /> })}
+            {editing.then(|| view! { <History entries=history names /> })}
         </section>
     }
 }

@@ -52,6 +52,18 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Titles of every goal, session and decision by id (for history lines).
+    pub fn names(&self) -> std::collections::HashMap<String, String> {
+        let goals = self.goals.iter().map(|g| (g.id, &g.title));
+        let sessions = self.sessions.iter().map(|s| (s.id, &s.title));
+        let decisions = self.decisions.iter().map(|d| (d.id, &d.title));
+        goals
+            .chain(sessions)
+            .chain(decisions)
+            .map(|(id, t)| (id.to_string(), t.clone()))
+            .collect()
+    }
+
     pub fn goal_title(&self, id: uuid::Uuid) -> Option<&str> {
         self.goals
             .iter()

@@ -182,7 +182,7 @@ fn SessionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
                 {can_edit.then(|| view! { <a class="button" href=format!("/h/{slug}/actions/new?session={}", s.id)>"Add an action item"</a> })}
             </div>
             {crate::action::page::action_list(&slug, actions, w.today, "No action items from this session.")}
-            <History entries=w.history.clone() />
+            <History entries=w.history.clone() names=w.names() />
         </article>
     }
     .into_any()
