@@ -10,6 +10,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
+/// (field, saved now, yours): one row of the conflict view.
+pub type ConflictRow = (String, String, String);
+
 pub struct Editor<T: Send + Sync + 'static, F: Send + Sync + 'static> {
     pub errors: RwSignal<FieldErrors>,
     /// The stored object when a save met a newer version.
@@ -123,7 +126,7 @@ pub fn EditorPage<T, F, M, P>(
     what: &'static str,
     editor: Editor<T, F>,
     /// (field, saved now, yours) for the conflict view.
-    rows: fn(&T, F) -> Vec<(String, String, String)>,
+    rows: fn(&T, F) -> Vec<ConflictRow>,
     /// The form as the person filled it in.
     mine: M,
     /// Puts the saved version into the form.
