@@ -5,6 +5,7 @@
 pub mod error;
 pub mod goal;
 pub mod hackfest;
+pub mod page;
 pub mod action;
 pub mod decision;
 pub mod session;
