@@ -265,3 +265,114 @@ mod tests {
         );
     }
 }
+
+/// Loads the hackfest workspace of the current `/h/:slug/...` route (and, when the
+/// route has an `:id`, that object's history) and renders `render` with it. A
+/// malformed id is a 404 page, not an error.
+#[component]
+pub fn WithWorkspace<V: IntoView + 'static>(
+    /// Whose history to include: "session", "decision", "action_item".
+    entity: &'static str,
+    render: fn(crate::hackfest::api::Workspace, Option<uuid::Uuid>) -> V,
+) -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let key = move || {
+        let p = params.read();
+        let id = p.get("id");
+        let parsed = id.as_deref().map(uuid::Uuid::parse_str);
+        (p.get("slug").unwrap_or_default(), parsed.map(|r| r.ok()))
+    };
+    let ws = Resource::new(key, move |(slug, id)| async move {
+        match id {
+            Some(None) => Ok(None),
+            Some(Some(id)) => crate::hackfest::api::get_workspace(slug, entity.into(), Some(id))
+                .await
+                .map(|w| Some((w, Some(id)))),
+            None => crate::hackfest::api::get_workspace(slug, entity.into(), None)
+                .await
+                .map(|w| Some((w, None))),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match ws.await {
+                    Ok(Some((w, id))) => render(w, id).into_any(),
+                    Ok(None) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Checkboxes for choosing several goals; the signal holds comma-separated ids.
+#[component]
+pub fn GoalPicker(
+    id: &'static str,
+    label: &'static str,
+    goals: Vec<(uuid::Uuid, String)>,
+    sig: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let has = move |g: uuid::Uuid| sig.with(|s| s.split(',').any(|x| x.trim() == g.to_string()));
+    let toggle = move |g: uuid::Uuid, on: bool| {
+        sig.update(|s| {
+            let mut ids: Vec<String> = s
+                .split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty() && *x != g.to_string())
+                .map(str::to_owned)
+                .collect();
+            if on {
+                ids.push(g.to_string());
+            }
+            *s = ids.join(",");
+        })
+    };
+    let error = move || errors.with(|e| e.get(id).map(str::to_owned));
+    view! {
+        <fieldset class="field picker" id=id aria-describedby=format!("{id}-error")>
+            <legend>{label}</legend>
+            {goals.is_empty().then(|| view! { <p class="hint">"This hackfest has no goals yet."</p> })}
+            <ul class="checks">
+                {goals.into_iter().map(|(g, title)| view! {
+                    <li>
+                        <label>
+                            <input type="checkbox" value=g.to_string() prop:checked=move || has(g)
+                                on:change=move |ev| toggle(g, event_target_checked(&ev)) />
+                            " " {title}
+                        </label>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p class="field-error" id=format!("{id}-error") role="alert" hidden=move || error().is_none()>{error}</p>
+        </fieldset>
+    }
+}
+
+/// A select of optional links (goal, session, decision): blank is "none".
+pub fn link_options(
+    none: &str,
+    items: impl IntoIterator<Item = (uuid::Uuid, String)>,
+) -> Vec<(String, String)> {
+    let mut o = vec![(String::new(), none.to_owned())];
+    o.extend(items.into_iter().map(|(id, t)| (id.to_string(), t)));
+    o
+}
+
+/// Sanitised HTML rendered on the server from Markdown (ammonia ran over all of it).
+#[component]
+pub fn Rendered(html: String, #[prop(optional)] empty: &'static str) -> impl IntoView {
+    if html.trim().is_empty() {
+        view! { <p class="empty">{empty}</p> }.into_any()
+    } else {
+        view! { <div class="markdown" inner_html=html></div> }.into_any()
+    }
+}
+
+/// A status as a badge: text first, color second.
+#[component]
+pub fn Badge(kind: &'static str, value: &'static str, label: &'static str) -> impl IntoView {
+    view! { <span class=format!("badge {kind}-{value}")>{label}</span> }
+}

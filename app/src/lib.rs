@@ -2,11 +2,15 @@
 //! Hackfest's user interface: Leptos components rendered on the server and hydrated
 //! in the browser, and thin `#[server]` functions that call into `domain`.
 
+pub mod action;
 pub mod auth;
 pub mod components;
+pub mod decision;
+pub mod editor;
 pub mod error;
 pub mod goal;
 pub mod hackfest;
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -58,7 +62,7 @@ pub fn App() -> impl IntoView {
     // sent, so pages read fully without JavaScript and a missing object is a real 404.
     let ssr = SsrMode::Async;
     view! {
-        <Title formatter=|t: String| if t.is_empty() { "Hackfest".to_owned() } else { format!("{t} · Hackfest") } />
+        <Title formatter=page_title />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
@@ -74,10 +78,39 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/h/:slug") view=hackfest::page::HackfestOverview ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/goals/new") view=goal::page::NewGoalPage ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/goals/:id/edit") view=goal::page::EditGoalPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/sessions") view=session::page::SessionListPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/sessions/new") view=session::page::NewSessionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/sessions/:id") view=session::page::SessionDetailPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/sessions/:id/edit") view=session::page::EditSessionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/decisions") view=decision::page::DecisionListPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/decisions/new") view=decision::page::NewDecisionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/decisions/:id") view=decision::page::DecisionDetailPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/decisions/:id/edit") view=decision::page::EditDecisionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/actions") view=action::page::ActionListPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/actions/new") view=action::page::NewActionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/actions/:id") view=action::page::ActionDetailPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/actions/:id/edit") view=action::page::EditActionPage ssr=ssr.clone() />
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// "Page · Hackfest". On the server the text is HTML-escaped: leptos_meta 0.8 writes the
+/// `<title>` text into the page as it is, so a title containing `</title><script>` would
+/// otherwise become markup. In the browser it sets `document.title`, which is plain text.
+fn page_title(t: String) -> String {
+    let full = if t.is_empty() {
+        "Hackfest".to_owned()
+    } else {
+        format!("{t} · Hackfest")
+    };
+    #[cfg(feature = "ssr")]
+    let full = full
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    full
 }
 
 #[cfg(feature = "hydrate")]

@@ -3,9 +3,12 @@
 use chrono::{Datelike, Duration, Utc};
 
 use crate::DomainError;
+use crate::action::{self, ActionForm};
 use crate::db::Db;
-use crate::goal::{self, GoalForm};
-use crate::hackfest::{self, HackfestForm};
+use crate::decision::{self, DecisionForm};
+use crate::goal::{self, Goal, GoalForm};
+use crate::hackfest::{self, Hackfest, HackfestForm};
+use crate::session::{self, SessionForm};
 
 pub const DEMO_SLUG: &str = "ci-infra-hackfest";
 const ACTOR: &str = "demo";
@@ -85,8 +88,9 @@ pub async fn load(db: &Db) -> Result<(), DomainError> {
         },
     )
     .await?;
+    let mut goals = Vec::new();
     for (title, description, status, progress) in BIG_GOALS {
-        goal::service::create(
+        let g = goal::service::create(
             db,
             h.id,
             &GoalForm {
@@ -100,9 +104,10 @@ pub async fn load(db: &Db) -> Result<(), DomainError> {
             ACTOR,
         )
         .await?;
+        goals.push(g);
     }
     for (title, description) in SMALL_GOALS {
-        goal::service::create(
+        let g = goal::service::create(
             db,
             h.id,
             &GoalForm {
@@ -110,6 +115,190 @@ pub async fn load(db: &Db) -> Result<(), DomainError> {
                 description: (*description).into(),
                 kind: "small".into(),
                 status: "proposed".into(),
+                ..Default::default()
+            },
+            ACTOR,
+        )
+        .await?;
+        goals.push(g);
+    }
+    load_week(db, &h, &goals).await
+}
+
+/// Sessions, decisions and action items of the demo week.
+async fn load_week(db: &Db, h: &Hackfest, goals: &[Goal]) -> Result<(), DomainError> {
+    let goal = |needle: &str| {
+        goals
+            .iter()
+            .find(|g| g.title.contains(needle))
+            .map(|g| g.id.to_string())
+            .unwrap_or_default()
+    };
+    let day = |n: i64, time: &str| format!("{}T{time}", h.start_date + Duration::days(n));
+    let sessions = [
+        (
+            "Authentication systems deep dive",
+            "discussion",
+            day(0, "09:30"),
+            day(0, "12:00"),
+            "alice\nolivia\nkevin",
+            goal("authentication"),
+            "1. FAS → FreeIPA sync, end to end\n2. Ipsilon: OpenID Connect flows and the groups scope\n3. What to write down, and where",
+            "- Accounts are created in FAS and synced to FreeIPA every 10 minutes.\n- Apps should move to OpenID Connect; see the decision below.",
+        ),
+        (
+            "Meeting with the Red Hat Storage team",
+            "meeting",
+            day(1, "10:00"),
+            day(1, "11:00"),
+            "kevin\nRed Hat Storage team",
+            goal("storage volumes"),
+            "Active vs. archive volumes; quotas; snapshots.",
+            "",
+        ),
+        (
+            "Meeting with the datacenter team",
+            "meeting",
+            day(1, "14:00"),
+            day(1, "15:00"),
+            "olivia\nRed Hat datacenter team",
+            goal("datacenter"),
+            "Which racks move first; the network freeze window.",
+            "",
+        ),
+        (
+            "QA scaling chat",
+            "discussion",
+            day(2, "11:00"),
+            day(2, "12:00"),
+            "adam\nQA team",
+            goal("QA setup"),
+            "Cloud runners for openQA: cost and capacity.",
+            "",
+        ),
+        (
+            "Evening visit to the old town",
+            "social",
+            day(2, "18:30"),
+            day(2, "21:00"),
+            "everyone",
+            String::new(),
+            "Meet at the lobby at 18:30.",
+            "",
+        ),
+    ];
+    let mut made = Vec::new();
+    for (title, kind, starts, ends, people, goal_ids, agenda, notes) in sessions {
+        let s = session::service::create(
+            db,
+            h,
+            &SessionForm {
+                title: title.into(),
+                kind: kind.into(),
+                starts_at: starts,
+                ends_at: ends,
+                room: "Fedora".into(),
+                participants: people.into(),
+                goal_ids,
+                agenda: agenda.into(),
+                notes: notes.into(),
+            },
+            ACTOR,
+        )
+        .await?;
+        made.push(s);
+    }
+    let bdr = decision::service::create(
+        db,
+        h.id,
+        &DecisionForm {
+            title: "Deploy BDR, then decide app by app".into(),
+            context: "Postgres BDR gives multi-master replication, but not every app copes with it.".into(),
+            decision: "Deploy BDR in staging this week. Each app is then checked and moved on its own.".into(),
+            status: "agreed".into(),
+            session_id: made[0].id.to_string(),
+            goal_ids: goal("BDR"),
+            followups: "[x] bodhi — works on BDR\n[~] koji — needs primary keys on two tables\n[ ] pagure\n[-] wiki — moving off Postgres anyway".into(),
+            ..Default::default()
+        },
+        ACTOR,
+    )
+    .await?;
+    let oidc = decision::service::create(
+        db,
+        h.id,
+        &DecisionForm {
+            title: "Move apps to OpenID Connect".into(),
+            context: "Ipsilon speaks OpenID 2.0 and OpenID Connect; keeping both doubles the work."
+                .into(),
+            decision: "New apps use OpenID Connect only; existing apps move one by one.".into(),
+            status: "proposed".into(),
+            session_id: made[0].id.to_string(),
+            goal_ids: goal("authentication"),
+            ..Default::default()
+        },
+        ACTOR,
+    )
+    .await?;
+    let actions = [
+        (
+            "Write down the FAS → FreeIPA sync",
+            "alice",
+            1,
+            "in_progress",
+            goal("authentication"),
+            Some(made[0].id),
+            None,
+        ),
+        (
+            "List the apps still on OpenID 2.0",
+            "kevin",
+            2,
+            "open",
+            goal("authentication"),
+            Some(made[0].id),
+            Some(oidc.id),
+        ),
+        (
+            "Check koji tables for primary keys",
+            "olivia",
+            3,
+            "open",
+            goal("BDR"),
+            None,
+            Some(bdr.id),
+        ),
+        (
+            "Send the storage split proposal",
+            "kevin",
+            2,
+            "blocked",
+            goal("storage volumes"),
+            Some(made[1].id),
+            None,
+        ),
+        (
+            "Book the evening visit",
+            "olivia",
+            0,
+            "done",
+            String::new(),
+            Some(made[4].id),
+            None,
+        ),
+    ];
+    for (title, owner, due, status, goal_id, session_id, decision_id) in actions {
+        action::service::create(
+            db,
+            h.id,
+            &ActionForm {
+                title: title.into(),
+                owner: owner.into(),
+                due_date: (h.start_date + Duration::days(due)).to_string(),
+                status: status.into(),
+                goal_id,
+                session_id: session_id.map(|i| i.to_string()).unwrap_or_default(),
+                decision_id: decision_id.map(|i| i.to_string()).unwrap_or_default(),
                 ..Default::default()
             },
             ACTOR,

@@ -84,8 +84,6 @@ impl From<FieldErrors> for DomainError {
 impl DomainError {
     /// A conflict carrying `current`, the object as it is stored now.
     pub fn conflict(current: &impl Serialize) -> Self {
-        DomainError::Conflict(Box::new(
-            serde_json::to_value(current).unwrap_or_default(),
-        ))
+        DomainError::Conflict(Box::new(serde_json::to_value(current).unwrap_or_default()))
     }
 }

@@ -77,6 +77,48 @@ mod store {
         pub at: DateTime<Utc>,
     }
 
+    impl<'a> Change<'a> {
+        /// A new object: every field with a value, from empty.
+        pub fn created(
+            hackfest_id: Uuid,
+            entity: &'a str,
+            entity_id: Uuid,
+            actor: &'a str,
+            fields: super::Fields,
+            at: DateTime<Utc>,
+        ) -> Self {
+            Change {
+                hackfest_id,
+                entity,
+                entity_id,
+                action: "create",
+                actor,
+                changes: super::created(fields),
+                at,
+            }
+        }
+
+        /// A saved edit: the fields that changed, old → new.
+        pub fn updated(
+            hackfest_id: Uuid,
+            entity: &'a str,
+            entity_id: Uuid,
+            actor: &'a str,
+            changes: Vec<(&'static str, String, String)>,
+            at: DateTime<Utc>,
+        ) -> Self {
+            Change {
+                hackfest_id,
+                entity,
+                entity_id,
+                action: "update",
+                actor,
+                changes,
+                at,
+            }
+        }
+    }
+
     pub async fn record(tx: &mut Tx, c: Change<'_>) -> Result<(), sqlx::Error> {
         let changes: Vec<FieldChange> = c
             .changes

@@ -2,12 +2,12 @@
 //! wire types and the `parse` functions that validate input. With the `server`
 //! feature: the database, repositories and services.
 
+pub mod action;
+pub mod decision;
 pub mod error;
 pub mod goal;
 pub mod hackfest;
 pub mod page;
-pub mod action;
-pub mod decision;
 pub mod session;
 pub mod text;
 pub mod user;

@@ -77,7 +77,6 @@ macro_rules! text_enum {
     };
 }
 
-
 /// Trims, then checks length in characters (not bytes): a person counts characters.
 pub fn required_line(input: &str, what: &str, max: usize) -> Result<String, String> {
     let t = input.trim();

@@ -479,3 +479,192 @@ async fn granting_organizer_names_unknown_people() {
     assert_eq!(mine[0]["hackfest"]["slug"], "grants");
     assert_eq!(mine[0]["role"], "organizer");
 }
+
+/// Sessions, decisions, action items and goal notes: reads for everyone, writes for
+/// members (attendees, organizers, admins) only, refusals write nothing; "my action
+/// items" for anyone signed in.
+#[tokio::test]
+async fn matrix_for_sessions_decisions_and_action_items() {
+    let base = spawn_app().await;
+    let h = base.hackfest("core-matrix").await;
+    let g = base.goal(&h, "Existing goal").await;
+    let s = domain::session::service::create(
+        &base.db,
+        &h,
+        &domain::session::SessionForm {
+            title: "Existing session".into(),
+            kind: "discussion".into(),
+            starts_at: "2026-11-24T10:00".into(),
+            ends_at: "2026-11-24T11:00".into(),
+            ..Default::default()
+        },
+        "tester",
+    )
+    .await
+    .unwrap();
+    let d = domain::decision::service::create(
+        &base.db,
+        h.id,
+        &domain::decision::DecisionForm {
+            title: "Existing decision".into(),
+            status: "proposed".into(),
+            ..Default::default()
+        },
+        "tester",
+    )
+    .await
+    .unwrap();
+    let a = domain::action::service::create(
+        &base.db,
+        h.id,
+        &domain::action::ActionForm {
+            title: "Existing item".into(),
+            status: "open".into(),
+            ..Default::default()
+        },
+        "tester",
+    )
+    .await
+    .unwrap();
+    let slug = || ("slug", h.slug.clone());
+    let mut writes_allowed = 0;
+    for who in EVERYONE {
+        let app = client_as(&base, who, &h.slug).await;
+        let editor = matches!(who, Who::Attendee | Who::Organizer | Who::Admin);
+        for (entity, id) in [("session", s.id), ("decision", d.id), ("action_item", a.id)] {
+            let r = app
+                .server_fn(
+                    "hackfests/workspace",
+                    &[slug(), ("entity", entity.into()), ("id", id.to_string())],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::OK, "{who:?} reads {entity}");
+        }
+        let name = format!("{who:?}");
+        let creates: [(&str, Vec<(&str, String)>); 3] = [
+            (
+                "sessions/create",
+                vec![
+                    ("form[title]", format!("Session by {name}")),
+                    ("form[kind]", "work".into()),
+                    ("form[starts_at]", "2026-11-25T09:00".into()),
+                    ("form[ends_at]", "2026-11-25T10:00".into()),
+                ],
+            ),
+            (
+                "decisions/create",
+                vec![
+                    ("form[title]", format!("Decision by {name}")),
+                    ("form[status]", "proposed".into()),
+                ],
+            ),
+            (
+                "actions/create",
+                vec![
+                    ("form[title]", format!("Item by {name}")),
+                    ("form[status]", "open".into()),
+                ],
+            ),
+        ];
+        for (endpoint, mut fields) in creates {
+            fields.push(slug());
+            let r = app.server_fn(endpoint, &fields).await;
+            assert_eq!(r.status(), expect(who, editor), "{who:?} {endpoint}");
+        }
+        // Updates, always from the current version.
+        let cur = domain::action::service::get(&base.db, h.id, a.id)
+            .await
+            .unwrap();
+        let r = app
+            .server_fn(
+                "actions/update",
+                &[
+                    slug(),
+                    ("id", a.id.to_string()),
+                    ("version", cur.version.to_string()),
+                    ("form[title]", cur.title.clone()),
+                    ("form[owner]", name.to_lowercase()),
+                    ("form[status]", "in_progress".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), expect(who, editor), "{who:?} actions/update");
+        let cur = domain::decision::service::get(&base.db, h.id, d.id)
+            .await
+            .unwrap();
+        let r = app
+            .server_fn(
+                "decisions/update",
+                &[
+                    slug(),
+                    ("id", d.id.to_string()),
+                    ("version", cur.version.to_string()),
+                    ("form[title]", format!("Decision, edited by {name}")),
+                    ("form[status]", "proposed".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), expect(who, editor), "{who:?} decisions/update");
+        let cur = domain::session::service::get(&base.db, &h, s.id)
+            .await
+            .unwrap();
+        let f = cur.to_form();
+        let r = app
+            .server_fn(
+                "sessions/update",
+                &[
+                    slug(),
+                    ("id", s.id.to_string()),
+                    ("version", cur.version.to_string()),
+                    ("form[title]", f.title.clone()),
+                    ("form[kind]", f.kind.clone()),
+                    ("form[starts_at]", f.starts_at.clone()),
+                    ("form[ends_at]", f.ends_at.clone()),
+                    ("form[room]", name.clone()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), expect(who, editor), "{who:?} sessions/update");
+        let r = app
+            .server_fn(
+                "goals/add-note",
+                &[
+                    slug(),
+                    ("id", g.id.to_string()),
+                    ("body", format!("Note by {name}")),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), expect(who, editor), "{who:?} goals/add-note");
+        let r = app.server_fn("me/actions", &[]).await;
+        assert_eq!(
+            r.status(),
+            expect(who, !matches!(who, Who::Anonymous)),
+            "{who:?} me/actions"
+        );
+        if editor {
+            writes_allowed += 1;
+        }
+    }
+    // Refused calls wrote nothing: one new object of each kind per member.
+    let ws = |n: usize| n == 1 + writes_allowed;
+    assert!(ws(domain::session::service::list(&base.db, &h)
+        .await
+        .unwrap()
+        .len()));
+    assert!(ws(domain::decision::service::list(&base.db, h.id)
+        .await
+        .unwrap()
+        .len()));
+    assert!(ws(domain::action::service::list(&base.db, h.id)
+        .await
+        .unwrap()
+        .len()));
+    assert_eq!(
+        domain::goal::service::notes(&base.db, g.id)
+            .await
+            .unwrap()
+            .len(),
+        writes_allowed
+    );
+}

@@ -113,3 +113,37 @@ pub async fn grant_organizer(slug: String, username: String) -> Result<(), AppEr
         .map_err(domain::DomainError::from)?;
     Ok(())
 }
+
+/// An action item of the viewer's, with where it belongs.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MyAction {
+    pub item: domain::action::ActionItem,
+    pub hackfest_slug: String,
+    pub hackfest_title: String,
+    /// Open and due before today (on that hackfest's wall clock).
+    pub overdue: bool,
+}
+
+/// The viewer's action items across every hackfest: open ones first, soonest due first.
+#[server(endpoint = "me/actions")]
+pub async fn my_actions() -> Result<Vec<MyAction>, AppError> {
+    let viewer = super::require_signed_in()?;
+    let st = crate::state::app_state()?;
+    let username = viewer.username().unwrap_or_default().to_owned();
+    let hackfests = domain::hackfest::service::list(&st.db).await?;
+    let mut out: Vec<MyAction> = domain::action::service::for_owner(&st.db, &username)
+        .await?
+        .into_iter()
+        .filter_map(|item| {
+            let h = hackfests.iter().find(|h| h.id == item.hackfest_id)?;
+            Some(MyAction {
+                overdue: item.is_overdue(domain::hackfest::service::today(h)),
+                hackfest_slug: h.slug.clone(),
+                hackfest_title: h.title.clone(),
+                item,
+            })
+        })
+        .collect();
+    out.sort_by_key(|a| !a.item.status.is_open());
+    Ok(out)
+}

@@ -105,6 +105,8 @@ pub fn MyHackfestsPage() -> impl IntoView {
         <Title text="My hackfests" />
         <section class="page">
             <h1>"My hackfests"</h1>
+            <MyActions />
+            <h2>"Hackfests I joined"</h2>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -171,5 +173,45 @@ pub fn GrantOrganizer(slug: String) -> impl IntoView {
             <button type="submit" class="button" disabled=move || grant.pending().get()>"Make organizer"</button>
             <p class="role-note" role="status">{move || done.get()}</p>
         </form>
+    }
+}
+
+/// The viewer's action items across all hackfests; overdue ones marked.
+#[component]
+fn MyActions() -> impl IntoView {
+    let list = Resource::new(|| (), |_| super::api::my_actions());
+    view! {
+        <section aria-labelledby="my-actions">
+            <h2 id="my-actions">"My action items"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(items) if items.is_empty() => view! {
+                            <p class="empty">"No action items are assigned to you."</p>
+                        }.into_any(),
+                        Ok(items) => view! {
+                            <ul class="items">
+                                {items.into_iter().map(|a| {
+                                    let href = format!("/h/{}/actions/{}", a.hackfest_slug, a.item.id);
+                                    view! {
+                                        <li class="item" class:overdue=a.overdue class:closed=!a.item.status.is_open()>
+                                            <a href=href>{a.item.title.clone()}</a>
+                                            <p class="meta">
+                                                <span class=format!("badge status-{}", a.item.status.as_str())>{a.item.status.label()}</span>
+                                                {a.item.due_date.map(|d| view! { <span>{format!("Due {}", d.format("%a %-d %b %Y"))}</span> })}
+                                                {a.overdue.then(|| view! { <strong class="overdue-flag">"Overdue"</strong> })}
+                                                <span>{a.hackfest_title.clone()}</span>
+                                            </p>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(crate::error::AppError::Unauthorized) => ().into_any(),
+                        Err(error) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

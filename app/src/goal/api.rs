@@ -17,6 +17,8 @@ pub struct GoalPage {
     /// All goals of the hackfest, for the parent choice.
     pub goals: Vec<Goal>,
     pub history: Vec<HistoryEntry>,
+    /// The progress timeline, oldest first.
+    pub notes: Vec<domain::goal::GoalNote>,
     pub role: Role,
 }
 
@@ -24,15 +26,16 @@ pub struct GoalPage {
 pub async fn get_goal_page(slug: String, id: Option<Uuid>) -> Result<GoalPage, AppError> {
     let st = crate::state::app_state()?;
     let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    let (goal, history) = match id {
+    let (goal, history, notes) = match id {
         Some(id) => {
             let goal = domain::goal::service::get(&st.db, hackfest.id, id).await?;
             let history = domain::history::for_entity(&st.db, "goal", id)
                 .await
                 .map_err(domain::DomainError::from)?;
-            (Some(goal), history)
+            let notes = domain::goal::service::notes(&st.db, id).await?;
+            (Some(goal), history, notes)
         }
-        None => (None, Vec::new()),
+        None => (None, Vec::new(), Vec::new()),
     };
     let goals = domain::goal::service::list(&st.db, hackfest.id).await?;
     let role = crate::auth::api::role_in(&st.db, &crate::auth::viewer(), hackfest.id).await?;
@@ -41,6 +44,7 @@ pub async fn get_goal_page(slug: String, id: Option<Uuid>) -> Result<GoalPage, A
         goal,
         goals,
         history,
+        notes,
         role,
     })
 }
@@ -65,4 +69,16 @@ pub async fn update_goal(
     let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
     let actor = crate::auth::editor(&st.db, hackfest.id).await?;
     Ok(domain::goal::service::update(&st.db, hackfest.id, id, version, &form, &actor).await?)
+}
+
+#[server(endpoint = "goals/add-note")]
+pub async fn add_goal_note(
+    slug: String,
+    id: Uuid,
+    body: String,
+) -> Result<domain::goal::GoalNote, AppError> {
+    let st = crate::state::app_state()?;
+    let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
+    let actor = crate::auth::editor(&st.db, hackfest.id).await?;
+    Ok(domain::goal::service::add_note(&st.db, hackfest.id, id, &body, &actor).await?)
 }

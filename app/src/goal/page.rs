@@ -7,7 +7,9 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
 use super::api::{GoalPage, create_goal, get_goal_page, update_goal};
-use crate::components::{ConflictTable, ErrorPage, Field, History, NotFound, ReadOnlyNotice, Select, TextArea, TextInput};
+use crate::components::{
+    ConflictTable, ErrorPage, Field, History, NotFound, ReadOnlyNotice, Select, TextArea, TextInput,
+};
 use crate::error::AppError;
 
 #[component]
@@ -71,6 +73,7 @@ struct FormSignals {
     status: RwSignal<String>,
     progress: RwSignal<String>,
     owner: RwSignal<String>,
+    outcome: RwSignal<String>,
 }
 
 impl FormSignals {
@@ -83,6 +86,7 @@ impl FormSignals {
             status: RwSignal::new(f.status),
             progress: RwSignal::new(f.progress),
             owner: RwSignal::new(f.owner),
+            outcome: RwSignal::new(f.outcome),
         }
     }
 
@@ -95,6 +99,7 @@ impl FormSignals {
             status: self.status.get_untracked(),
             progress: self.progress.get_untracked(),
             owner: self.owner.get_untracked(),
+            outcome: self.outcome.get_untracked(),
         }
     }
 
@@ -106,6 +111,7 @@ impl FormSignals {
         self.status.set(f.status);
         self.progress.set(f.progress);
         self.owner.set(f.owner);
+        self.outcome.set(f.outcome);
     }
 }
 
@@ -125,6 +131,7 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
         goal,
         goals,
         history,
+        notes,
         role,
     } = page;
     let can_edit = role.can_edit_content();
@@ -292,6 +299,11 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
                 <Field id="description" label="Description" errors>
                     <TextArea id="description" sig=fields.description errors />
                 </Field>
+                <div hidden=move || !matches!(fields.status.get().as_str(), "done" | "dropped") && fields.outcome.with(String::is_empty)>
+                    <Field id="outcome" label="Outcome" errors hint="What came of it: results, links, what is left (Markdown).">
+                        <TextArea id="outcome" sig=fields.outcome errors />
+                    </Field>
+                </div>
                 </fieldset>
                 {can_edit.then(|| view! {
                     <div class="actions">
@@ -302,6 +314,7 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
                     </div>
                 })}
             </form>
+            {id.map(|id| view! { <Timeline slug=slug.clone() goal_id=id notes can_edit /> })}
             {editing.then(|| view! { <History entries=history /> })}
         </section>
     }
@@ -336,6 +349,7 @@ fn ConflictView(
         mine.status,
         mine.progress.trim().to_owned(),
         mine.owner.trim().to_owned(),
+        mine.outcome.trim_end().to_owned(),
     ];
     let rows: Vec<_> = theirs
         .into_iter()
@@ -371,4 +385,62 @@ fn descendants(goals: &[Goal], root: Uuid) -> Vec<Uuid> {
         i += 1;
     }
     out
+}
+
+/// The goal's progress notes, oldest first, and a box to add one.
+#[component]
+fn Timeline(
+    slug: String,
+    goal_id: Uuid,
+    notes: Vec<domain::goal::GoalNote>,
+    can_edit: bool,
+) -> impl IntoView {
+    let notes = RwSignal::new(notes);
+    let body = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let add = Action::new(move |text: &String| {
+        super::api::add_goal_note(slug.clone(), goal_id, text.clone())
+    });
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(n)) => {
+            notes.update(|ns| ns.push(n));
+            body.set(String::new());
+            errors.set(FieldErrors::new());
+        }
+        Some(Err(AppError::Validation(e))) => errors.set(e),
+        Some(Err(e)) => errors.set(FieldErrors::single("body", e.to_string())),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match domain::goal::parse_note(&body.get_untracked()) {
+            Ok(t) => {
+                add.dispatch(t);
+            }
+            Err(m) => errors.set(FieldErrors::single("body", m)),
+        }
+    };
+    view! {
+        <section aria-labelledby="notes-head">
+            <h2 id="notes-head">"Progress notes"</h2>
+            <ol class="timeline">
+                {move || notes.get().into_iter().map(|n| view! {
+                    <li>
+                        <p class="meta"><strong>{n.author.clone()}</strong>
+                            <time datetime=n.created_at.to_rfc3339()>{n.created_at.format("%a %-d %b %H:%M UTC").to_string()}</time></p>
+                        <div class="markdown" inner_html=n.body_html.clone()></div>
+                    </li>
+                }).collect_view()}
+            </ol>
+            {move || notes.with(Vec::is_empty).then(|| view! { <p class="empty">"No notes yet."</p> })}
+            {can_edit.then(|| view! {
+                <form class="form" novalidate on:submit=on_submit>
+                    <Field id="body" label="Add a note" errors hint="What happened, what is next (Markdown).">
+                        <TextArea id="body" sig=body errors />
+                    </Field>
+                    <div class="actions"><button type="submit" class="button" disabled=move || add.pending().get()>"Add note"</button></div>
+                </form>
+            })}
+        </section>
+    }
 }

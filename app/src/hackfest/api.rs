@@ -6,32 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
-/// What the overview page shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Overview {
-    pub hackfest: Hackfest,
-    pub goals: Vec<Goal>,
-    /// The viewer's role here: which controls to show.
-    pub role: Role,
-}
-
 #[server(endpoint = "hackfests/list")]
 pub async fn list_hackfests() -> Result<Vec<Hackfest>, AppError> {
     let st = crate::state::app_state()?;
     Ok(domain::hackfest::service::list(&st.db).await?)
 }
 
+/// The overview: the goal tree, today's sessions, recent decisions, open action items.
 #[server(endpoint = "hackfests/overview")]
-pub async fn get_overview(slug: String) -> Result<Overview, AppError> {
-    let st = crate::state::app_state()?;
-    let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    let goals = domain::goal::service::list(&st.db, hackfest.id).await?;
-    let role = crate::auth::api::role_in(&st.db, &crate::auth::viewer(), hackfest.id).await?;
-    Ok(Overview {
-        hackfest,
-        goals,
-        role,
-    })
+pub async fn get_overview(slug: String) -> Result<Workspace, AppError> {
+    get_workspace(slug, String::new(), None).await
 }
 
 #[server(endpoint = "hackfests/create")]
@@ -48,4 +32,74 @@ pub async fn create_hackfest(form: domain::hackfest::HackfestForm) -> Result<Hac
             .map_err(domain::DomainError::from)?;
     }
     Ok(hackfest)
+}
+
+/// Everything about one hackfest that the session, decision and action item pages
+/// show, in a fixed number of queries: lists filter it in the page, detail pages
+/// pick one object (and its history) from it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub hackfest: Hackfest,
+    pub goals: Vec<Goal>,
+    pub sessions: Vec<domain::session::HackSession>,
+    pub decisions: Vec<domain::decision::Decision>,
+    pub actions: Vec<domain::action::ActionItem>,
+    /// History of the object asked for (newest first).
+    pub history: Vec<domain::history::HistoryEntry>,
+    pub role: Role,
+    /// Today on the hackfest's wall clock: what "today's sessions" and "overdue" mean.
+    pub today: chrono::NaiveDate,
+}
+
+impl Workspace {
+    pub fn goal_title(&self, id: uuid::Uuid) -> Option<&str> {
+        self.goals
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.title.as_str())
+    }
+
+    pub fn session_title(&self, id: uuid::Uuid) -> Option<&str> {
+        self.sessions
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.title.as_str())
+    }
+
+    pub fn decision_title(&self, id: uuid::Uuid) -> Option<&str> {
+        self.decisions
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.title.as_str())
+    }
+}
+
+/// `entity`/`id`: whose history to include ("session", "decision", "action_item").
+#[server(endpoint = "hackfests/workspace")]
+pub async fn get_workspace(
+    slug: String,
+    entity: String,
+    id: Option<uuid::Uuid>,
+) -> Result<Workspace, AppError> {
+    use domain::{action, decision, goal, hackfest, history, session};
+    let st = crate::state::app_state()?;
+    let h = hackfest::service::by_slug(&st.db, &slug).await?;
+    let history = match id {
+        Some(id) if ["session", "decision", "action_item", "goal"].contains(&entity.as_str()) => {
+            history::for_entity(&st.db, &entity, id)
+                .await
+                .map_err(domain::DomainError::from)?
+        }
+        _ => Vec::new(),
+    };
+    Ok(Workspace {
+        goals: goal::service::list(&st.db, h.id).await?,
+        sessions: session::service::list(&st.db, &h).await?,
+        decisions: decision::service::list(&st.db, h.id).await?,
+        actions: action::service::list(&st.db, h.id).await?,
+        history,
+        role: crate::auth::api::role_in(&st.db, &crate::auth::viewer(), h.id).await?,
+        today: hackfest::service::today(&h),
+        hackfest: h,
+    })
 }

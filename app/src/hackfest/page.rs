@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::api::{Overview, create_hackfest, get_overview, list_hackfests};
+use super::api::{Workspace, create_hackfest, get_overview, list_hackfests};
 use crate::auth::api::join_hackfest;
 use crate::components::{ErrorPage, Field, TextArea, TextInput, date_range};
 use crate::error::AppError;
@@ -81,14 +81,46 @@ pub fn HackfestOverview() -> impl IntoView {
 }
 
 #[component]
-fn OverviewView(overview: Overview) -> impl IntoView {
-    let Overview {
-        hackfest: h,
-        goals,
-        role,
-    } = overview;
-    let new_goal = format!("/h/{}/goals/new", h.slug);
+fn OverviewView(overview: Workspace) -> impl IntoView {
+    let w = overview;
+    let h = w.hackfest.clone();
+    let role = w.role;
+    let slug = h.slug.clone();
+    let new_goal = format!("/h/{slug}/goals/new");
     let tz = h.time_zone.clone();
+    let during = (h.start_date..=h.end_date).contains(&w.today);
+    // During the week: today's sessions; before it: the first day's; after: none.
+    let day = if during {
+        Some(w.today)
+    } else if w.today < h.start_date {
+        Some(h.start_date)
+    } else {
+        None
+    };
+    let day_sessions: Vec<_> = day
+        .map(|d| {
+            w.sessions
+                .iter()
+                .filter(|s| s.day() == d)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let day_head = match day {
+        Some(d) if during => format!("Today, {}", d.format("%A %-d %B")),
+        Some(d) => format!("First day, {}", d.format("%A %-d %B")),
+        None => "Sessions".to_owned(),
+    };
+    let recent: Vec<_> = w.decisions.iter().take(5).cloned().collect();
+    let open: Vec<_> = w
+        .actions
+        .iter()
+        .filter(|a| a.status.is_open())
+        .cloned()
+        .collect();
+    let open_count = open.len();
+    let open: Vec<_> = open.into_iter().take(8).collect();
+    let can_edit = role.can_edit_content();
     view! {
         <Title text=h.title.clone() />
         <section class="page">
@@ -100,14 +132,50 @@ fn OverviewView(overview: Overview) -> impl IntoView {
                     {(!h.location.is_empty()).then(|| view! { <span>{h.location.clone()}</span> })}
                 </p>
                 {(!h.description.is_empty()).then(|| view! { <p class="lead">{h.description.clone()}</p> })}
+                <nav class="tabs" aria-label="This hackfest">
+                    <a href=format!("/h/{slug}/sessions")>{format!("Sessions ({})", w.sessions.len())}</a>
+                    <a href=format!("/h/{slug}/decisions")>{format!("Decisions ({})", w.decisions.len())}</a>
+                    <a href=format!("/h/{slug}/actions?status=open_any")>{format!("Open action items ({open_count})")}</a>
+                </nav>
             </header>
             <JoinBar slug=h.slug.clone() role />
             {role.can_organize().then(|| view! { <crate::auth::components::GrantOrganizer slug=h.slug.clone() /> })}
-            <div class="section-head">
-                <h2 id="goals">"Goals"</h2>
-                {role.can_edit_content().then(|| view! { <a class="button primary" href=new_goal>"Add a goal"</a> })}
+            <div class="columns">
+                <div class="main-column">
+                    <div class="section-head">
+                        <h2 id="goals">"Goals"</h2>
+                        {can_edit.then(|| view! { <a class="button primary" href=new_goal>"Add a goal"</a> })}
+                    </div>
+                    <GoalTree slug=h.slug.clone() goals=w.goals.clone() />
+                </div>
+                <aside class="side-column">
+                    <section aria-labelledby="today">
+                        <div class="section-head">
+                            <h2 id="today">{day_head}</h2>
+                            <a href=format!("/h/{slug}/sessions")>"Schedule"</a>
+                        </div>
+                        {if day_sessions.is_empty() {
+                            view! { <p class="empty">"No sessions scheduled."</p> }.into_any()
+                        } else {
+                            view! { <ul class="items">{day_sessions.into_iter().map(|s| view! { <crate::session::page::SessionRow slug=slug.clone() s /> }).collect_view()}</ul> }.into_any()
+                        }}
+                    </section>
+                    <section aria-labelledby="recent-decisions">
+                        <div class="section-head">
+                            <h2 id="recent-decisions">"Recent decisions"</h2>
+                            <a href=format!("/h/{slug}/decisions")>"All"</a>
+                        </div>
+                        {crate::decision::page::decision_list(&slug, recent, "No decisions yet.")}
+                    </section>
+                    <section aria-labelledby="open-actions">
+                        <div class="section-head">
+                            <h2 id="open-actions">"Open action items"</h2>
+                            <a href=format!("/h/{slug}/actions?status=open_any")>"All"</a>
+                        </div>
+                        {crate::action::page::action_list(&slug, open, w.today, "Nothing open.")}
+                    </section>
+                </aside>
             </div>
-            <GoalTree slug=h.slug.clone() goals />
         </section>
     }
 }

@@ -10,7 +10,9 @@ const COLUMNS: &str = "id, hackfest_id, title, description, owner, due_date, sta
 
 /// In the order they were added.
 pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<ActionItem>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM action_items WHERE hackfest_id = $1 ORDER BY created_at, id");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM action_items WHERE hackfest_id = $1 ORDER BY created_at, id"
+    );
     on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).fetch_all(p).await)
 }
 
@@ -33,7 +35,13 @@ pub async fn get_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<ActionItem>, sqlx
     on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)
 }
 
-pub async fn insert(tx: &mut Tx, id: Uuid, hackfest_id: Uuid, a: &NewAction, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    hackfest_id: Uuid,
+    a: &NewAction,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO action_items ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)"
     );
@@ -55,7 +63,13 @@ pub async fn insert(tx: &mut Tx, id: Uuid, hackfest_id: Uuid, a: &NewAction, now
 }
 
 /// Writes only if the stored version is still `expected_version`. Returns whether it did.
-pub async fn update(tx: &mut Tx, id: Uuid, expected_version: i64, a: &NewAction, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    tx: &mut Tx,
+    id: Uuid,
+    expected_version: i64,
+    a: &NewAction,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE action_items SET title = $3, description = $4, owner = $5, due_date = $6, status = $7, \
          goal_id = $8, session_id = $9, decision_id = $10, version = version + 1, updated_at = $11 \

@@ -35,14 +35,22 @@ async fn check_links(tx: &mut Tx, hackfest_id: Uuid, a: &NewAction) -> Result<()
         if let Some(id) = id
             && !tx.belongs(table, id, hackfest_id).await?
         {
-            e.add(field, format!("The {what} does not exist in this hackfest."));
+            e.add(
+                field,
+                format!("The {what} does not exist in this hackfest."),
+            );
         }
     }
     e.into_result(|| ()).map_err(Into::into)
 }
 
 #[tracing::instrument(skip(db, form), err(level = "debug"))]
-pub async fn create(db: &Db, hackfest_id: Uuid, form: &ActionForm, actor: &str) -> Result<ActionItem, DomainError> {
+pub async fn create(
+    db: &Db,
+    hackfest_id: Uuid,
+    form: &ActionForm,
+    actor: &str,
+) -> Result<ActionItem, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
@@ -51,18 +59,19 @@ pub async fn create(db: &Db, hackfest_id: Uuid, form: &ActionForm, actor: &str) 
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
     history::record(
         &mut tx,
-        Change {
+        Change::created(
             hackfest_id,
-            entity: "action_item",
-            entity_id: id,
-            action: "create",
+            "action_item",
+            id,
             actor,
-            changes: history::created(new.field_values()),
-            at: now,
-        },
+            new.field_values(),
+            now,
+        ),
     )
     .await?;
-    let a = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+    let a = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("action item"))?;
     tx.commit().await?;
     Ok(a)
 }
@@ -92,23 +101,19 @@ pub async fn update(
         return Ok(current);
     }
     if !repo::update(&mut tx, id, expected_version, &new, now).await? {
-        let current = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+        let current = repo::get_in_tx(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("action item"))?;
         return Err(DomainError::conflict(&current));
     }
     history::record(
         &mut tx,
-        Change {
-            hackfest_id,
-            entity: "action_item",
-            entity_id: id,
-            action: "update",
-            actor,
-            changes,
-            at: now,
-        },
+        Change::updated(hackfest_id, "action_item", id, actor, changes, now),
     )
     .await?;
-    let a = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("action item"))?;
+    let a = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("action item"))?;
     tx.commit().await?;
     Ok(a)
 }

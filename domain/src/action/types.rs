@@ -128,7 +128,10 @@ impl ActionForm {
         let status = e.check("status", ActionStatus::parse(&self.status));
         let goal_id = e.check("goal_id", parse_optional_id(&self.goal_id, "Goal"));
         let session_id = e.check("session_id", parse_optional_id(&self.session_id, "Session"));
-        let decision_id = e.check("decision_id", parse_optional_id(&self.decision_id, "Decision"));
+        let decision_id = e.check(
+            "decision_id",
+            parse_optional_id(&self.decision_id, "Decision"),
+        );
         e.into_result(|| NewAction {
             title: title.unwrap(),
             description: description.unwrap(),
@@ -149,7 +152,10 @@ impl NewAction {
             ("title", self.title.clone()),
             ("description", self.description.clone()),
             ("owner", self.owner.clone()),
-            ("due_date", self.due_date.map(|d| d.to_string()).unwrap_or_default()),
+            (
+                "due_date",
+                self.due_date.map(|d| d.to_string()).unwrap_or_default(),
+            ),
             ("status", self.status.to_string()),
             ("goal_id", opt(self.goal_id)),
             ("session_id", opt(self.session_id)),
@@ -194,7 +200,8 @@ impl ActionFilter {
         };
         status
             && (self.owner.is_empty() || a.owner.eq_ignore_ascii_case(self.owner.trim()))
-            && (self.goal_id.is_empty() || a.goal_id.map(|g| g.to_string()).as_deref() == Some(self.goal_id.as_str()))
+            && (self.goal_id.is_empty()
+                || a.goal_id.map(|g| g.to_string()).as_deref() == Some(self.goal_id.as_str()))
     }
 }
 
@@ -227,7 +234,16 @@ mod tests {
             decision_id: "d".into(),
         };
         let e = f.parse().unwrap_err();
-        for field in ["title", "description", "owner", "due_date", "status", "goal_id", "session_id", "decision_id"] {
+        for field in [
+            "title",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "goal_id",
+            "session_id",
+            "decision_id",
+        ] {
             assert!(e.get(field).is_some(), "{field}: {e}");
         }
     }
@@ -256,7 +272,11 @@ mod tests {
         a.status = ActionStatus::Blocked;
         a.due_date = Some(today);
         assert!(!a.is_overdue(today));
-        let f = ActionFilter { status: "open_any".into(), owner: "KEVIN".into(), goal_id: String::new() };
+        let f = ActionFilter {
+            status: "open_any".into(),
+            owner: "KEVIN".into(),
+            goal_id: String::new(),
+        };
         assert!(f.matches(&a));
     }
 }

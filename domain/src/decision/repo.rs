@@ -11,7 +11,9 @@ const COLUMNS: &str = "id, hackfest_id, title, context, decision, status, supers
 
 /// Newest first.
 pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<Decision>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM decisions WHERE hackfest_id = $1 ORDER BY created_at DESC, id DESC");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM decisions WHERE hackfest_id = $1 ORDER BY created_at DESC, id DESC"
+    );
     on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).fetch_all(p).await)
 }
 
@@ -25,7 +27,13 @@ pub async fn get_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<Decision>, sqlx::
     on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)
 }
 
-pub async fn insert(tx: &mut Tx, id: Uuid, hackfest_id: Uuid, d: &NewDecision, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    tx: &mut Tx,
+    id: Uuid,
+    hackfest_id: Uuid,
+    d: &NewDecision,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let sql = format!(
         "INSERT INTO decisions ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)"
     );
@@ -47,7 +55,13 @@ pub async fn insert(tx: &mut Tx, id: Uuid, hackfest_id: Uuid, d: &NewDecision, n
 }
 
 /// Writes only if the stored version is still `expected_version`. Returns whether it did.
-pub async fn update(tx: &mut Tx, id: Uuid, expected_version: i64, d: &NewDecision, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    tx: &mut Tx,
+    id: Uuid,
+    expected_version: i64,
+    d: &NewDecision,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE decisions SET title = $3, context = $4, decision = $5, status = $6, superseded_by = $7, \
          session_id = $8, goal_ids = $9, followups = $10, version = version + 1, updated_at = $11 \

@@ -14,7 +14,11 @@ pub fn decorate(mut d: Decision) -> Decision {
 
 #[tracing::instrument(skip(db), err(level = "debug"))]
 pub async fn list(db: &Db, hackfest_id: Uuid) -> Result<Vec<Decision>, DomainError> {
-    Ok(repo::list_for_hackfest(db, hackfest_id).await?.into_iter().map(decorate).collect())
+    Ok(repo::list_for_hackfest(db, hackfest_id)
+        .await?
+        .into_iter()
+        .map(decorate)
+        .collect())
 }
 
 #[tracing::instrument(skip(db), err(level = "debug"))]
@@ -27,13 +31,21 @@ pub async fn get(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<Decision, Domai
 }
 
 /// Links stay inside the hackfest; a decision is not its own successor.
-async fn check_links(tx: &mut Tx, hackfest_id: Uuid, id: Option<Uuid>, d: &NewDecision) -> Result<(), DomainError> {
+async fn check_links(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    id: Option<Uuid>,
+    d: &NewDecision,
+) -> Result<(), DomainError> {
     let mut e = FieldErrors::new();
     if let Some(next) = d.superseded_by {
         if Some(next) == id {
             e.add("superseded_by", "A decision cannot supersede itself.");
         } else if !tx.belongs("decisions", next, hackfest_id).await? {
-            e.add("superseded_by", "The replacing decision does not exist in this hackfest.");
+            e.add(
+                "superseded_by",
+                "The replacing decision does not exist in this hackfest.",
+            );
         }
     }
     if let Some(s) = d.session_id
@@ -50,7 +62,12 @@ async fn check_links(tx: &mut Tx, hackfest_id: Uuid, id: Option<Uuid>, d: &NewDe
 }
 
 #[tracing::instrument(skip(db, form), err(level = "debug"))]
-pub async fn create(db: &Db, hackfest_id: Uuid, form: &DecisionForm, actor: &str) -> Result<Decision, DomainError> {
+pub async fn create(
+    db: &Db,
+    hackfest_id: Uuid,
+    form: &DecisionForm,
+    actor: &str,
+) -> Result<Decision, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
@@ -59,18 +76,12 @@ pub async fn create(db: &Db, hackfest_id: Uuid, form: &DecisionForm, actor: &str
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
     history::record(
         &mut tx,
-        Change {
-            hackfest_id,
-            entity: "decision",
-            entity_id: id,
-            action: "create",
-            actor,
-            changes: history::created(new.field_values()),
-            at: now,
-        },
+        Change::created(hackfest_id, "decision", id, actor, new.field_values(), now),
     )
     .await?;
-    let d = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("decision"))?;
+    let d = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("decision"))?;
     tx.commit().await?;
     Ok(decorate(d))
 }
@@ -98,7 +109,12 @@ pub async fn update(
         return Err(DomainError::conflict(&current));
     }
     if !current.status.can_become(new.status) {
-        let allowed: Vec<&str> = current.status.choices().iter().map(|s| s.as_str()).collect();
+        let allowed: Vec<&str> = current
+            .status
+            .choices()
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
         return Err(FieldErrors::single(
             "status",
             format!(
@@ -111,28 +127,27 @@ pub async fn update(
         .into());
     }
     check_links(&mut tx, hackfest_id, Some(id), &new).await?;
-    let changes = history::diff(NewDecision::from(&current).field_values(), new.field_values());
+    let changes = history::diff(
+        NewDecision::from(&current).field_values(),
+        new.field_values(),
+    );
     if changes.is_empty() {
         return Ok(current);
     }
     if !repo::update(&mut tx, id, expected_version, &new, now).await? {
-        let current = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("decision"))?;
+        let current = repo::get_in_tx(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("decision"))?;
         return Err(DomainError::conflict(&decorate(current)));
     }
     history::record(
         &mut tx,
-        Change {
-            hackfest_id,
-            entity: "decision",
-            entity_id: id,
-            action: "update",
-            actor,
-            changes,
-            at: now,
-        },
+        Change::updated(hackfest_id, "decision", id, actor, changes, now),
     )
     .await?;
-    let d = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("decision"))?;
+    let d = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("decision"))?;
     tx.commit().await?;
     Ok(decorate(d))
 }

@@ -32,12 +32,20 @@ impl DecisionStatus {
     /// proposed → agreed | rejected; agreed → superseded. Staying put is always allowed.
     pub fn can_become(self, next: DecisionStatus) -> bool {
         use DecisionStatus::*;
-        self == next || matches!((self, next), (Proposed, Agreed | Rejected) | (Agreed, Superseded))
+        self == next
+            || matches!(
+                (self, next),
+                (Proposed, Agreed | Rejected) | (Agreed, Superseded)
+            )
     }
 
     /// Where a decision in this status may go next (itself included).
     pub fn choices(self) -> Vec<DecisionStatus> {
-        DecisionStatus::ALL.iter().copied().filter(|s| self.can_become(*s)).collect()
+        DecisionStatus::ALL
+            .iter()
+            .copied()
+            .filter(|s| self.can_become(*s))
+            .collect()
     }
 }
 
@@ -163,7 +171,10 @@ impl Decision {
             context: self.context.clone(),
             decision: self.decision.clone(),
             status: self.status.as_str().into(),
-            superseded_by: self.superseded_by.map(|i| i.to_string()).unwrap_or_default(),
+            superseded_by: self
+                .superseded_by
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
             session_id: self.session_id.map(|i| i.to_string()).unwrap_or_default(),
             goal_ids: join_ids(&self.goal_ids),
             followups: format_followups(&self.followups),
@@ -309,9 +320,16 @@ mod tests {
         assert_eq!(d.followups.len(), 4);
         assert_eq!(d.followups[1].label, "koji — needs a look");
         assert_eq!(d.followups[2].state, FollowUpState::Doing);
-        assert_eq!(parse_followups(&format_followups(&d.followups)).unwrap(), d.followups);
+        assert_eq!(
+            parse_followups(&format_followups(&d.followups)).unwrap(),
+            d.followups
+        );
         assert!(parse_followups("[?] what").unwrap_err().contains("line 1"));
-        assert!(parse_followups("ok\n[x]   ").unwrap_err().contains("line 2"));
+        assert!(
+            parse_followups("ok\n[x]   ")
+                .unwrap_err()
+                .contains("line 2")
+        );
     }
 
     #[test]
@@ -334,7 +352,13 @@ mod tests {
         assert!(e.get("superseded_by").unwrap().contains("replaces it"));
         f.status = "agreed".into();
         f.superseded_by = Uuid::now_v7().to_string();
-        assert!(f.parse().unwrap_err().get("superseded_by").unwrap().contains("Only"));
+        assert!(
+            f.parse()
+                .unwrap_err()
+                .get("superseded_by")
+                .unwrap()
+                .contains("Only")
+        );
     }
 
     #[test]
@@ -350,7 +374,16 @@ mod tests {
             followups: "[?]".into(),
         };
         let e = f.parse().unwrap_err();
-        for field in ["title", "context", "decision", "status", "superseded_by", "session_id", "goal_ids", "followups"] {
+        for field in [
+            "title",
+            "context",
+            "decision",
+            "status",
+            "superseded_by",
+            "session_id",
+            "goal_ids",
+            "followups",
+        ] {
             assert!(e.get(field).is_some(), "{field}: {e}");
         }
     }

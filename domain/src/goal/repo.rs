@@ -16,6 +16,7 @@ pub struct GoalRow {
     pub status: String,
     pub progress: i32,
     pub owner: String,
+    pub outcome: String,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -37,6 +38,8 @@ impl TryFrom<GoalRow> for Goal {
             status: GoalStatus::parse(&r.status).map_err(decode)?,
             progress: r.progress.clamp(0, 100) as u8,
             owner: r.owner,
+            outcome_html: crate::markdown::render(&r.outcome),
+            outcome: r.outcome,
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -45,7 +48,7 @@ impl TryFrom<GoalRow> for Goal {
 }
 
 const COLUMNS: &str = "id, hackfest_id, title, description, kind, parent_id, status, progress, \
-                       owner, version, created_at, updated_at";
+                       owner, outcome, version, created_at, updated_at";
 
 fn convert(rows: Vec<GoalRow>) -> Result<Vec<Goal>, sqlx::Error> {
     rows.into_iter().map(Goal::try_from).collect()
@@ -92,7 +95,7 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "INSERT INTO goals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)"
+        "INSERT INTO goals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)"
     );
     on_tx!(tx, c => sqlx::query(&sql)
         .bind(id)
@@ -104,6 +107,7 @@ pub async fn insert(
         .bind(g.status.as_str())
         .bind(i32::from(g.progress.value()))
         .bind(&g.owner)
+        .bind(&g.outcome)
         .bind(now)
         .execute(c)
         .await
@@ -121,7 +125,7 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     let done = on_tx!(tx, c => sqlx::query(
         "UPDATE goals SET title = $3, description = $4, kind = $5, parent_id = $6, status = $7, \
-         progress = $8, owner = $9, version = version + 1, updated_at = $10 \
+         progress = $8, owner = $9, outcome = $10, version = version + 1, updated_at = $11 \
          WHERE id = $1 AND version = $2",
     )
     .bind(id)
@@ -133,9 +137,45 @@ pub async fn update(
     .bind(g.status.as_str())
     .bind(i32::from(g.progress.value()))
     .bind(&g.owner)
+    .bind(&g.outcome)
     .bind(now)
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
     Ok(done == 1)
+}
+
+/// Oldest first: the timeline reads top to bottom.
+pub async fn notes(db: &Db, goal_id: Uuid) -> Result<Vec<super::GoalNote>, sqlx::Error> {
+    on_db!(db, p => sqlx::query_as(
+        "SELECT id, goal_id, author, body, created_at FROM goal_notes WHERE goal_id = $1 \
+         ORDER BY created_at, id",
+    )
+    .bind(goal_id)
+    .fetch_all(p)
+    .await)
+}
+
+pub async fn insert_note(
+    tx: &mut Tx,
+    id: Uuid,
+    hackfest_id: Uuid,
+    goal_id: Uuid,
+    author: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO goal_notes (id, hackfest_id, goal_id, author, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(hackfest_id)
+    .bind(goal_id)
+    .bind(author)
+    .bind(body)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|_| ()))
 }

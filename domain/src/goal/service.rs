@@ -67,23 +67,16 @@ pub async fn create(
     let mut tx = db.begin().await?;
     check_parent(&mut tx, hackfest_id, None, new.parent_id).await?;
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
-    let changes = new
-        .field_values()
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(f, v)| (f, String::new(), v))
-        .collect();
     history::record(
         &mut tx,
-        Change {
+        Change::created(
             hackfest_id,
-            entity: "goal",
-            entity_id: id,
-            action: "create",
+            "goal",
+            id,
             actor,
-            changes,
-            at: now,
-        },
+            new.field_values().into(),
+            now,
+        ),
     )
     .await?;
     let goal = repo::get_in_tx(&mut tx, id)
@@ -128,15 +121,7 @@ pub async fn update(
     }
     history::record(
         &mut tx,
-        Change {
-            hackfest_id,
-            entity: "goal",
-            entity_id: id,
-            action: "update",
-            actor,
-            changes,
-            at: now,
-        },
+        Change::updated(hackfest_id, "goal", id, actor, changes, now),
     )
     .await?;
     let goal = repo::get_in_tx(&mut tx, id)
@@ -148,4 +133,58 @@ pub async fn update(
 
 fn conflict(current: &Goal) -> DomainError {
     DomainError::Conflict(Box::new(serde_json::to_value(current).unwrap_or_default()))
+}
+
+/// The goal's progress timeline, oldest first.
+#[tracing::instrument(skip(db), err(level = "debug"))]
+pub async fn notes(db: &Db, goal_id: Uuid) -> Result<Vec<super::GoalNote>, DomainError> {
+    Ok(repo::notes(db, goal_id)
+        .await?
+        .into_iter()
+        .map(|mut n| {
+            n.body_html = crate::markdown::render(&n.body);
+            n
+        })
+        .collect())
+}
+
+/// Adds a progress note to a goal of this hackfest; recorded in its history.
+#[tracing::instrument(skip(db, body), err(level = "debug"))]
+pub async fn add_note(
+    db: &Db,
+    hackfest_id: Uuid,
+    goal_id: Uuid,
+    body: &str,
+    actor: &str,
+) -> Result<super::GoalNote, DomainError> {
+    let body = super::parse_note(body).map_err(|m| FieldErrors::single("body", m))?;
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let mut tx = db.begin().await?;
+    if !tx.belongs("goals", goal_id, hackfest_id).await? {
+        return Err(DomainError::NotFound("goal"));
+    }
+    repo::insert_note(&mut tx, id, hackfest_id, goal_id, actor, &body, now).await?;
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id,
+            entity: "goal",
+            entity_id: goal_id,
+            action: "note",
+            actor,
+            changes: vec![("note", String::new(), body.clone())],
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(super::GoalNote {
+        id,
+        goal_id,
+        author: actor.to_owned(),
+        body_html: crate::markdown::render(&body),
+        body,
+        created_at: now,
+    })
 }

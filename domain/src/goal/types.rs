@@ -67,9 +67,15 @@ pub struct Goal {
     pub status: GoalStatus,
     pub progress: u8,
     pub owner: String,
+    /// What came of it (Markdown), written when the goal is done or dropped.
+    #[serde(default)]
+    pub outcome: String,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Sanitised HTML of the outcome (rendered on the server).
+    #[serde(default)]
+    pub outcome_html: String,
 }
 
 impl Goal {
@@ -83,6 +89,7 @@ impl Goal {
             status: self.status.as_str().into(),
             progress: self.progress.to_string(),
             owner: self.owner.clone(),
+            outcome: self.outcome.clone(),
         }
     }
 }
@@ -101,6 +108,8 @@ pub struct GoalForm {
     pub progress: String,
     #[serde(default)]
     pub owner: String,
+    #[serde(default)]
+    pub outcome: String,
 }
 
 /// Parsed, valid goal fields. Rules that need the database (the parent exists, in the
@@ -114,6 +123,7 @@ pub struct NewGoal {
     pub status: GoalStatus,
     pub progress: Progress,
     pub owner: String,
+    pub outcome: String,
 }
 
 pub fn parse_parent(input: &str) -> Result<Option<Uuid>, String> {
@@ -139,6 +149,10 @@ impl GoalForm {
         let status = e.check("status", GoalStatus::parse(&self.status));
         let progress = e.check("progress", Progress::parse(&self.progress));
         let owner = e.check("owner", optional_line(&self.owner, "Owner", OWNER_MAX));
+        let outcome = e.check(
+            "outcome",
+            long_text(&self.outcome, "Outcome", DESCRIPTION_MAX),
+        );
         e.into_result(|| NewGoal {
             title: title.unwrap(),
             description: description.unwrap(),
@@ -147,13 +161,14 @@ impl GoalForm {
             status: status.unwrap(),
             progress: progress.unwrap(),
             owner: owner.unwrap(),
+            outcome: outcome.unwrap(),
         })
     }
 }
 
 impl NewGoal {
     /// Every field as text, in form order: what history and the conflict view show.
-    pub fn field_values(&self) -> [(&'static str, String); 7] {
+    pub fn field_values(&self) -> [(&'static str, String); 8] {
         [
             ("title", self.title.clone()),
             ("description", self.description.clone()),
@@ -165,6 +180,7 @@ impl NewGoal {
             ("status", self.status.to_string()),
             ("progress", self.progress.value().to_string()),
             ("owner", self.owner.clone()),
+            ("outcome", self.outcome.clone()),
         ]
     }
 }
@@ -189,6 +205,7 @@ impl From<&Goal> for NewGoal {
             status: g.status,
             progress: Progress(g.progress.min(100)),
             owner: g.owner.clone(),
+            outcome: g.outcome.clone(),
         }
     }
 }
@@ -207,6 +224,7 @@ mod tests {
             status: "proposed".into(),
             progress: "10".into(),
             owner: "kevin".into(),
+            outcome: String::new(),
         }
     }
 
@@ -228,6 +246,7 @@ mod tests {
             status: "finished".into(),
             progress: "101".into(),
             owner: "o".repeat(OWNER_MAX + 1),
+            outcome: "x".repeat(DESCRIPTION_MAX + 1),
         };
         let e = f.parse().unwrap_err();
         for field in [
@@ -238,6 +257,7 @@ mod tests {
             "status",
             "progress",
             "owner",
+            "outcome",
         ] {
             assert!(e.get(field).is_some(), "{field} should have an error: {e}");
         }
@@ -264,9 +284,11 @@ mod tests {
             status: GoalStatus::Active,
             progress: 40,
             owner: "".into(),
+            outcome: "It works.".into(),
             version: 3,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            outcome_html: String::new(),
         };
         assert_eq!(g.to_form().parse().unwrap(), NewGoal::from(&g));
     }
@@ -379,9 +401,11 @@ mod rollup_tests {
             status,
             progress,
             owner: String::new(),
+            outcome: String::new(),
             version: 1,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
+            outcome_html: String::new(),
         }
     }
 
@@ -420,4 +444,30 @@ mod rollup_tests {
         let r = rolled_up_progress(&[x.clone(), y.clone()]);
         assert!(r.contains_key(&x.id) && r.contains_key(&y.id));
     }
+}
+
+pub const NOTE_MAX: usize = 5_000;
+
+/// One entry of a goal's progress timeline: who said what, when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+pub struct GoalNote {
+    pub id: Uuid,
+    pub goal_id: Uuid,
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    /// Sanitised HTML of the body (rendered on the server).
+    #[cfg_attr(feature = "server", sqlx(skip))]
+    #[serde(default)]
+    pub body_html: String,
+}
+
+/// A progress note: Markdown, not blank.
+pub fn parse_note(input: &str) -> Result<String, String> {
+    let t = long_text(input, "Note", NOTE_MAX)?;
+    if t.trim().is_empty() {
+        return Err("Note is empty: write what happened.".into());
+    }
+    Ok(t)
 }

@@ -31,3 +31,9 @@ pub async fn create(db: &Db, form: &HackfestForm) -> Result<Hackfest, DomainErro
     tx.commit().await?;
     by_slug(db, new.slug.as_str()).await
 }
+
+/// Today's date on the hackfest's wall clock.
+pub fn today(h: &Hackfest) -> chrono::NaiveDate {
+    let tz: chrono_tz::Tz = h.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    Utc::now().with_timezone(&tz).date_naive()
+}

@@ -23,8 +23,13 @@ pub struct Row<'a> {
 }
 
 /// In start order.
-pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<HackSession>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM hack_sessions WHERE hackfest_id = $1 ORDER BY starts_at, id");
+pub async fn list_for_hackfest(
+    db: &Db,
+    hackfest_id: Uuid,
+) -> Result<Vec<HackSession>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM hack_sessions WHERE hackfest_id = $1 ORDER BY starts_at, id"
+    );
     on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).fetch_all(p).await)
 }
 

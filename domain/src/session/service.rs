@@ -51,13 +51,20 @@ fn to_utc(tz: Tz, t: NaiveDateTime, field: &str, what: &str) -> Result<DateTime<
         .ok_or_else(|| {
             FieldErrors::single(
                 field,
-                format!("{what} {} does not exist in {tz}: the clocks change then.", t.format("%Y-%m-%d %H:%M")),
+                format!(
+                    "{what} {} does not exist in {tz}: the clocks change then.",
+                    t.format("%Y-%m-%d %H:%M")
+                ),
             )
         })
 }
 
 /// The rules that need the hackfest and the database.
-async fn check(tx: &mut Tx, h: &Hackfest, s: &NewSession) -> Result<(DateTime<Utc>, DateTime<Utc>), DomainError> {
+async fn check(
+    tx: &mut Tx,
+    h: &Hackfest,
+    s: &NewSession,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), DomainError> {
     let tz = zone(h);
     let mut e = FieldErrors::new();
     let day = s.starts_at.date();
@@ -112,7 +119,12 @@ fn as_new(s: &HackSession) -> NewSession {
 }
 
 #[tracing::instrument(skip(db, h, form), err(level = "debug"))]
-pub async fn create(db: &Db, h: &Hackfest, form: &SessionForm, actor: &str) -> Result<HackSession, DomainError> {
+pub async fn create(
+    db: &Db,
+    h: &Hackfest,
+    form: &SessionForm,
+    actor: &str,
+) -> Result<HackSession, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
@@ -121,18 +133,12 @@ pub async fn create(db: &Db, h: &Hackfest, form: &SessionForm, actor: &str) -> R
     repo::insert(&mut tx, id, h.id, &row(&new, times), now).await?;
     history::record(
         &mut tx,
-        Change {
-            hackfest_id: h.id,
-            entity: "session",
-            entity_id: id,
-            action: "create",
-            actor,
-            changes: history::created(new.field_values()),
-            at: now,
-        },
+        Change::created(h.id, "session", id, actor, new.field_values(), now),
     )
     .await?;
-    let s = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("session"))?;
+    let s = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("session"))?;
     tx.commit().await?;
     Ok(decorate(s, zone(h)))
 }
@@ -166,23 +172,19 @@ pub async fn update(
         return Ok(current);
     }
     if !repo::update(&mut tx, id, expected_version, &row(&new, times), now).await? {
-        let current = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("session"))?;
+        let current = repo::get_in_tx(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("session"))?;
         return Err(DomainError::conflict(&decorate(current, tz)));
     }
     history::record(
         &mut tx,
-        Change {
-            hackfest_id: h.id,
-            entity: "session",
-            entity_id: id,
-            action: "update",
-            actor,
-            changes,
-            at: now,
-        },
+        Change::updated(h.id, "session", id, actor, changes, now),
     )
     .await?;
-    let s = repo::get_in_tx(&mut tx, id).await?.ok_or(DomainError::NotFound("session"))?;
+    let s = repo::get_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("session"))?;
     tx.commit().await?;
     Ok(decorate(s, tz))
 }

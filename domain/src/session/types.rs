@@ -145,12 +145,24 @@ pub fn parse_local_datetime(input: &str, what: &str) -> Result<NaiveDateTime, St
 }
 
 /// Names, one per line or separated by commas; blanks and repeats dropped.
-pub fn parse_names(input: &str, what: &str, each_max: usize, count_max: usize) -> Result<Vec<String>, String> {
+pub fn parse_names(
+    input: &str,
+    what: &str,
+    each_max: usize,
+    count_max: usize,
+) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
-    for name in input.split(['\n', ',']).map(str::trim).filter(|s| !s.is_empty()) {
+    for name in input
+        .split(['\n', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let n = name.chars().count();
         if n > each_max {
-            return Err(format!("{what}: \"{}…\" is too long ({n} characters, at most {each_max}).", name.chars().take(20).collect::<String>()));
+            return Err(format!(
+                "{what}: \"{}…\" is too long ({n} characters, at most {each_max}).",
+                name.chars().take(20).collect::<String>()
+            ));
         }
         if !out.iter().any(|o| o == name) {
             out.push(name.to_owned());
@@ -165,7 +177,11 @@ pub fn parse_names(input: &str, what: &str, each_max: usize, count_max: usize) -
 /// Comma- or space-separated ids; repeats dropped.
 pub fn parse_ids(input: &str, what: &str) -> Result<Vec<Uuid>, String> {
     let mut out = Vec::new();
-    for s in input.split([',', ' ', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+    for s in input
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let id = Uuid::parse_str(s).map_err(|_| format!("{what}: \"{s}\" is not a valid id."))?;
         if !out.contains(&id) {
             out.push(id);
@@ -175,7 +191,10 @@ pub fn parse_ids(input: &str, what: &str) -> Result<Vec<Uuid>, String> {
 }
 
 pub fn join_ids(ids: &[Uuid]) -> String {
-    ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl SessionForm {
@@ -189,13 +208,21 @@ impl SessionForm {
             if end <= s {
                 e.add("ends_at", "End must be after the start.");
             } else if (end - s).num_hours() >= MAX_HOURS {
-                e.add("ends_at", format!("A session lasts less than {MAX_HOURS} hours."));
+                e.add(
+                    "ends_at",
+                    format!("A session lasts less than {MAX_HOURS} hours."),
+                );
             }
         }
         let room = e.check("room", optional_line(&self.room, "Room", ROOM_MAX));
         let participants = e.check(
             "participants",
-            parse_names(&self.participants, "Participants", PARTICIPANT_MAX, PARTICIPANTS_MAX),
+            parse_names(
+                &self.participants,
+                "Participants",
+                PARTICIPANT_MAX,
+                PARTICIPANTS_MAX,
+            ),
         );
         let goal_ids = e.check("goal_ids", parse_ids(&self.goal_ids, "Goals"));
         let agenda = e.check("agenda", long_text(&self.agenda, "Agenda", TEXT_MAX));
@@ -219,7 +246,10 @@ impl NewSession {
         vec![
             ("title", self.title.clone()),
             ("kind", self.kind.to_string()),
-            ("starts_at", self.starts_at.format(DATETIME_FORMAT).to_string()),
+            (
+                "starts_at",
+                self.starts_at.format(DATETIME_FORMAT).to_string(),
+            ),
             ("ends_at", self.ends_at.format(DATETIME_FORMAT).to_string()),
             ("room", self.room.clone()),
             ("participants", self.participants.join(", ")),
@@ -254,7 +284,10 @@ mod tests {
         let s = form().parse().unwrap();
         assert_eq!(s.kind, SessionKind::Discussion);
         assert_eq!(s.participants, vec!["alice", "Red Hat Storage team"]);
-        assert_eq!(s.starts_at.format(DATETIME_FORMAT).to_string(), "2026-11-23T09:30");
+        assert_eq!(
+            s.starts_at.format(DATETIME_FORMAT).to_string(),
+            "2026-11-23T09:30"
+        );
     }
 
     #[test]
@@ -266,7 +299,13 @@ mod tests {
         f.ends_at = f.starts_at.clone();
         assert!(f.parse().is_err());
         f.ends_at = "2026-11-25T09:00".into();
-        assert!(f.parse().unwrap_err().get("ends_at").unwrap().contains("24 hours"));
+        assert!(
+            f.parse()
+                .unwrap_err()
+                .get("ends_at")
+                .unwrap()
+                .contains("24 hours")
+        );
     }
 
     #[test]
@@ -283,7 +322,17 @@ mod tests {
             notes: "n".repeat(TEXT_MAX + 1),
         };
         let e = f.parse().unwrap_err();
-        for field in ["title", "kind", "starts_at", "ends_at", "room", "participants", "goal_ids", "agenda", "notes"] {
+        for field in [
+            "title",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "room",
+            "participants",
+            "goal_ids",
+            "agenda",
+            "notes",
+        ] {
             assert!(e.get(field).is_some(), "{field}: {e}");
         }
     }

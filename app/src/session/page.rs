@@ -1,0 +1,375 @@
+use chrono::NaiveDate;
+use domain::session::{HackSession, SessionForm, SessionKind};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use uuid::Uuid;
+
+use super::api::{create_session, update_session};
+use crate::components::{
+    Field, GoalPicker, History, NotFound, Rendered, Select, TextArea, TextInput, WithWorkspace,
+};
+use crate::editor::{EditorPage, use_editor};
+use crate::hackfest::api::Workspace;
+
+/// `Mon 23 Nov, 09:30–11:00` on the hackfest's wall clock.
+pub fn when(s: &HackSession) -> String {
+    match (s.starts_local, s.ends_local) {
+        (Some(a), Some(b)) if a.date() == b.date() => {
+            format!(
+                "{}, {}–{}",
+                a.format("%a %-d %b"),
+                a.format("%H:%M"),
+                b.format("%H:%M")
+            )
+        }
+        (Some(a), Some(b)) => format!(
+            "{} – {}",
+            a.format("%a %-d %b %H:%M"),
+            b.format("%a %-d %b %H:%M")
+        ),
+        _ => s.starts_at.format("%a %-d %b %H:%M UTC").to_string(),
+    }
+}
+
+/// One session in a list: time, title, kind, room.
+#[component]
+pub fn SessionRow(slug: String, s: HackSession) -> impl IntoView {
+    let times = s
+        .starts_local
+        .zip(s.ends_local)
+        .map(|(a, b)| format!("{}–{}", a.format("%H:%M"), b.format("%H:%M")))
+        .unwrap_or_default();
+    view! {
+        <li class="item session">
+            <span class="time">{times}</span>
+            <a href=format!("/h/{slug}/sessions/{}", s.id)>{s.title.clone()}</a>
+            <p class="meta">
+                <span class=format!("badge kind-{}", s.kind.as_str())>{s.kind.label()}</span>
+                {(!s.room.is_empty()).then(|| view! { <span>{format!("Room {}", s.room)}</span> })}
+                {(!s.participants.is_empty()).then(|| view! { <span>{s.participants.join(", ")}</span> })}
+            </p>
+        </li>
+    }
+}
+
+#[component]
+pub fn SessionListPage() -> impl IntoView {
+    view! { <WithWorkspace entity="session" render=|w, _| view! { <SessionList w /> } /> }
+}
+
+#[component]
+fn SessionList(w: Workspace) -> impl IntoView {
+    let query = use_query_map();
+    let h = w.hackfest.clone();
+    let slug = h.slug.clone();
+    let days: Vec<NaiveDate> = h
+        .start_date
+        .iter_days()
+        .take_while(|d| *d <= h.end_date)
+        .collect();
+    let chosen = move || {
+        query
+            .read()
+            .get("day")
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+    };
+    let sessions = w.sessions.clone();
+    let can_edit = w.role.can_edit_content();
+    view! {
+        <Title text=format!("Sessions · {}", h.title) />
+        <section class="page">
+            <nav class="crumbs" aria-label="Breadcrumb"><a href=format!("/h/{slug}")>{h.title.clone()}</a></nav>
+            <div class="section-head">
+                <h1>"Sessions"</h1>
+                {can_edit.then(|| view! { <a class="button primary" href=format!("/h/{slug}/sessions/new")>"Schedule a session"</a> })}
+            </div>
+            <nav class="filters" aria-label="Days">
+                <a href=format!("/h/{slug}/sessions") aria-current=move || chosen().is_none().then_some("page")>"All days"</a>
+                {days.iter().map(|d| {
+                    let d = *d;
+                    view! {
+                        <a href=format!("/h/{slug}/sessions?day={d}") aria-current=move || (chosen() == Some(d)).then_some("page")>
+                            {d.format("%a %-d").to_string()}
+                        </a>
+                    }
+                }).collect_view()}
+            </nav>
+            {move || {
+                let chosen = chosen();
+                let shown: Vec<NaiveDate> = days.iter().copied().filter(|d| chosen.is_none_or(|c| c == *d)).collect();
+                shown.into_iter().map(|d| {
+                    let today: Vec<HackSession> = sessions.iter().filter(|s| s.day() == d).cloned().collect();
+                    let slug = slug.clone();
+                    view! {
+                        <section class="day" aria-labelledby=format!("day-{d}")>
+                            <h2 id=format!("day-{d}")>{d.format("%A %-d %B").to_string()}</h2>
+                            {if today.is_empty() {
+                                view! { <p class="empty">"Nothing scheduled."</p> }.into_any()
+                            } else {
+                                view! { <ul class="items">{today.into_iter().map(|s| view! { <SessionRow slug=slug.clone() s /> }).collect_view()}</ul> }.into_any()
+                            }}
+                        </section>
+                    }
+                }).collect_view()
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn SessionDetailPage() -> impl IntoView {
+    view! { <WithWorkspace entity="session" render=|w, id| view! { <SessionDetail w id /> } /> }
+}
+
+#[component]
+fn SessionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
+    let Some(s) = w.sessions.iter().find(|s| Some(s.id) == id).cloned() else {
+        return view! { <NotFound what="Session" /> }.into_any();
+    };
+    let slug = w.hackfest.slug.clone();
+    let can_edit = w.role.can_edit_content();
+    let decisions: Vec<_> = w
+        .decisions
+        .iter()
+        .filter(|d| d.session_id == Some(s.id))
+        .cloned()
+        .collect();
+    let actions: Vec<_> = w
+        .actions
+        .iter()
+        .filter(|a| a.session_id == Some(s.id))
+        .cloned()
+        .collect();
+    let goals: Vec<(Uuid, String)> = s
+        .goal_ids
+        .iter()
+        .filter_map(|g| w.goal_title(*g).map(|t| (*g, t.to_owned())))
+        .collect();
+    view! {
+        <Title text=format!("{} · {}", s.title, w.hackfest.title) />
+        <article class="page narrow">
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a>" › "
+                <a href=format!("/h/{slug}/sessions")>"Sessions"</a>
+            </nav>
+            <div class="section-head">
+                <h1>{s.title.clone()}</h1>
+                {can_edit.then(|| view! { <a class="button" href=format!("/h/{slug}/sessions/{}/edit", s.id)>"Edit"</a> })}
+            </div>
+            <p class="meta">
+                <span class=format!("badge kind-{}", s.kind.as_str())>{s.kind.label()}</span>
+                <span>{when(&s)}</span>
+                {(!s.room.is_empty()).then(|| view! { <span>{format!("Room {}", s.room)}</span> })}
+            </p>
+            {(!s.participants.is_empty()).then(|| view! { <p><strong>"Participants: "</strong>{s.participants.join(", ")}</p> })}
+            {(!goals.is_empty()).then(|| view! {
+                <p><strong>"Goals: "</strong>
+                    {goals.into_iter().map(|(g, t)| view! { <a class="chip" href=format!("/h/{slug}#goal-{g}")>{t}</a> }).collect_view()}
+                </p>
+            })}
+            <h2>"Agenda"</h2>
+            <Rendered html=s.agenda_html.clone() empty="No agenda yet." />
+            <h2>"Notes"</h2>
+            <Rendered html=s.notes_html.clone() empty="No notes yet." />
+            <div class="section-head">
+                <h2>"Decisions made here"</h2>
+                {can_edit.then(|| view! { <a class="button" href=format!("/h/{slug}/decisions/new?session={}", s.id)>"Record a decision"</a> })}
+            </div>
+            {crate::decision::page::decision_list(&slug, decisions, "No decisions recorded in this session.")}
+            <div class="section-head">
+                <h2>"Action items"</h2>
+                {can_edit.then(|| view! { <a class="button" href=format!("/h/{slug}/actions/new?session={}", s.id)>"Add an action item"</a> })}
+            </div>
+            {crate::action::page::action_list(&slug, actions, w.today, "No action items from this session.")}
+            <History entries=w.history.clone() />
+        </article>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn NewSessionPage() -> impl IntoView {
+    view! { <WithWorkspace entity="session" render=|w, _| view! { <SessionEditor w id=None /> } /> }
+}
+
+#[component]
+pub fn EditSessionPage() -> impl IntoView {
+    view! { <WithWorkspace entity="session" render=|w, id| view! { <SessionEditor w id /> } /> }
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    title: RwSignal<String>,
+    kind: RwSignal<String>,
+    starts_at: RwSignal<String>,
+    ends_at: RwSignal<String>,
+    room: RwSignal<String>,
+    participants: RwSignal<String>,
+    goal_ids: RwSignal<String>,
+    agenda: RwSignal<String>,
+    notes: RwSignal<String>,
+}
+
+impl Fields {
+    fn new(f: SessionForm) -> Self {
+        Fields {
+            title: RwSignal::new(f.title),
+            kind: RwSignal::new(f.kind),
+            starts_at: RwSignal::new(f.starts_at),
+            ends_at: RwSignal::new(f.ends_at),
+            room: RwSignal::new(f.room),
+            participants: RwSignal::new(f.participants),
+            goal_ids: RwSignal::new(f.goal_ids),
+            agenda: RwSignal::new(f.agenda),
+            notes: RwSignal::new(f.notes),
+        }
+    }
+
+    fn get(&self) -> SessionForm {
+        SessionForm {
+            title: self.title.get_untracked(),
+            kind: self.kind.get_untracked(),
+            starts_at: self.starts_at.get_untracked(),
+            ends_at: self.ends_at.get_untracked(),
+            room: self.room.get_untracked(),
+            participants: self.participants.get_untracked(),
+            goal_ids: self.goal_ids.get_untracked(),
+            agenda: self.agenda.get_untracked(),
+            notes: self.notes.get_untracked(),
+        }
+    }
+
+    fn set(&self, f: SessionForm) {
+        self.title.set(f.title);
+        self.kind.set(f.kind);
+        self.starts_at.set(f.starts_at);
+        self.ends_at.set(f.ends_at);
+        self.room.set(f.room);
+        self.participants.set(f.participants);
+        self.goal_ids.set(f.goal_ids);
+        self.agenda.set(f.agenda);
+        self.notes.set(f.notes);
+    }
+}
+
+fn check(f: &SessionForm) -> Result<(), domain::FieldErrors> {
+    f.parse().map(|_| ())
+}
+
+#[component]
+fn SessionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
+    let existing = id.and_then(|id| w.sessions.iter().find(|s| s.id == id).cloned());
+    if id.is_some() && existing.is_none() {
+        return view! { <NotFound what="Session" /> }.into_any();
+    }
+    let h = w.hackfest.clone();
+    let slug = h.slug.clone();
+    let can_edit = w.role.can_edit_content();
+    let first_day = if (h.start_date..=h.end_date).contains(&w.today) {
+        w.today
+    } else {
+        h.start_date
+    };
+    let fields = Fields::new(
+        existing
+            .as_ref()
+            .map(HackSession::to_form)
+            .unwrap_or_else(|| SessionForm {
+                kind: "discussion".into(),
+                starts_at: format!("{first_day}T10:00"),
+                ends_at: format!("{first_day}T11:00"),
+                room: h
+                    .location
+                    .split(',')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned(),
+                ..Default::default()
+            }),
+    );
+    let navigate = use_navigate();
+    let to = slug.clone();
+    let editor = use_editor(
+        existing.as_ref().map(|s| s.version).unwrap_or(0),
+        {
+            let slug = slug.clone();
+            move |version, form: SessionForm| {
+                let slug = slug.clone();
+                async move {
+                    match id {
+                        Some(id) => update_session(slug, id, version, form).await,
+                        None => create_session(slug, form).await,
+                    }
+                }
+            }
+        },
+        check,
+        |s: &HackSession| s.version,
+        move |s: HackSession| navigate(&format!("/h/{to}/sessions/{}", s.id), Default::default()),
+    );
+    let errors = editor.errors;
+    let goals: Vec<(Uuid, String)> = w.goals.iter().map(|g| (g.id, g.title.clone())).collect();
+    let heading = match (existing.is_some(), can_edit) {
+        (true, true) => "Edit session",
+        (true, false) => "Session",
+        (false, _) => "Schedule a session",
+    };
+    let back = match id {
+        Some(id) => format!("/h/{slug}/sessions/{id}"),
+        None => format!("/h/{slug}/sessions"),
+    };
+    let submit = if existing.is_some() {
+        "Save changes"
+    } else {
+        "Schedule session"
+    };
+    view! {
+        <EditorPage heading hackfest=(slug.clone(), h.title.clone()) list=("sessions", "Sessions") what="session" editor
+            rows=conflict_rows mine=move || fields.get() put=move |c: HackSession| fields.set(c.to_form())
+            role=w.role submit back>
+            <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
+            <Field id="kind" label="Kind" errors>
+                <Select id="kind" sig=fields.kind options=SessionKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect() />
+            </Field>
+            <div class="field-row">
+                <Field id="starts_at" label="Starts" errors hint="Local time of the hackfest.">
+                    <TextInput id="starts_at" kind="datetime-local" sig=fields.starts_at errors />
+                </Field>
+                <Field id="ends_at" label="Ends" errors>
+                    <TextInput id="ends_at" kind="datetime-local" sig=fields.ends_at errors />
+                </Field>
+            </div>
+            <Field id="room" label="Room" errors><TextInput id="room" sig=fields.room errors /></Field>
+            <Field id="participants" label="Participants" errors hint="One per line: people and guests such as “Red Hat Storage team”.">
+                <TextArea id="participants" sig=fields.participants errors />
+            </Field>
+            <GoalPicker id="goal_ids" label="Goals this session works on" goals sig=fields.goal_ids errors />
+            <Field id="agenda" label="Agenda" errors hint="Markdown."><TextArea id="agenda" sig=fields.agenda errors /></Field>
+            <Field id="notes" label="Notes" errors hint="Markdown: what was said, links, results.">
+                <TextArea id="notes" sig=fields.notes errors />
+            </Field>
+        </EditorPage>
+    }
+    .into_any()
+}
+
+/// (field, saved now, yours) for the conflict view.
+fn conflict_rows(current: &HackSession, mine: SessionForm) -> Vec<(String, String, String)> {
+    let theirs = current.to_form();
+    vec![
+        ("title".to_owned(), theirs.title, mine.title),
+        ("kind".to_owned(), theirs.kind, mine.kind),
+        ("starts".to_owned(), theirs.starts_at, mine.starts_at),
+        ("ends".to_owned(), theirs.ends_at, mine.ends_at),
+        ("room".to_owned(), theirs.room, mine.room),
+        (
+            "participants".to_owned(),
+            theirs.participants,
+            mine.participants,
+        ),
+        ("agenda".to_owned(), theirs.agenda, mine.agenda),
+        ("notes".to_owned(), theirs.notes, mine.notes),
+    ]
+}
