@@ -144,6 +144,15 @@ pub struct Config {
         global = true
     )]
     pub changes_per_minute: u32,
+    /// Proxies whose X-Forwarded-For is believed, comma-separated addresses or blocks
+    /// (e.g. the OpenShift router's network, 10.128.0.0/14). Unset: none.
+    #[arg(
+        long,
+        env = "HACKFEST_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<crate::limit::Cidr>,
     /// Folder with the built site (WASM, JS, CSS). Defaults to target/site.
     #[arg(
         long,
@@ -228,6 +237,7 @@ impl Config {
             session_max_hours: 168,
             sign_in_per_minute: 60,
             changes_per_minute: 600,
+            trusted_proxies: vec![],
         }
     }
 }
