@@ -10,6 +10,7 @@ pub mod editor;
 pub mod error;
 pub mod goal;
 pub mod hackfest;
+pub mod page;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -90,6 +91,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/h/:slug/actions/new") view=action::page::NewActionPage ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/actions/:id") view=action::page::ActionDetailPage ssr=ssr.clone() />
                     <Route path=path!("/h/:slug/actions/:id/edit") view=action::page::EditActionPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/pages") view=page::page::WikiIndexPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/pages/new") view=page::page::NewWikiPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/pages/:page") view=page::page::WikiPageView ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/pages/:page/edit") view=page::page::EditWikiPage ssr=ssr.clone() />
+                    <Route path=path!("/h/:slug/pages/:page/history") view=page::page::WikiHistoryPage ssr=ssr.clone() />
                 </Routes>
             </main>
         </Router>

@@ -7,6 +7,7 @@ pub mod decision;
 pub mod error;
 pub mod goal;
 pub mod hackfest;
+pub mod page;
 pub mod session;
 pub mod text;
 pub mod user;

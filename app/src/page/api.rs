@@ -1,0 +1,208 @@
+use domain::hackfest::Hackfest;
+use domain::page::{
+    AnswerForm, Page, PageForm, PageSummary, Question, QuestionForm, RevisionDiff, RevisionSummary,
+};
+use domain::user::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// The wiki's page list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WikiIndex {
+    pub hackfest: Hackfest,
+    pub pages: Vec<PageSummary>,
+    pub role: Role,
+}
+
+/// One page as read: rendered body, questions, and the decisions a question may link to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WikiPage {
+    pub hackfest: Hackfest,
+    pub page: Page,
+    pub questions: Vec<Question>,
+    /// (id, title) of the hackfest's decisions.
+    pub decisions: Vec<(Uuid, String)>,
+    pub role: Role,
+}
+
+/// What the create/edit form needs; `page` is `None` when creating.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WikiEditor {
+    pub hackfest: Hackfest,
+    pub page: Option<Page>,
+    pub role: Role,
+}
+
+/// A page's revisions and, when two were chosen, what changed between them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WikiHistory {
+    pub hackfest: Hackfest,
+    pub page: Page,
+    pub revisions: Vec<RevisionSummary>,
+    pub diff: Option<RevisionDiff>,
+    pub role: Role,
+}
+
+#[cfg(feature = "ssr")]
+async fn context(slug: &str) -> Result<(crate::state::AppState, Hackfest, Role), AppError> {
+    let st = crate::state::app_state()?;
+    let h = domain::hackfest::service::by_slug(&st.db, slug).await?;
+    let role = crate::auth::api::role_in(&st.db, &crate::auth::viewer(), h.id).await?;
+    Ok((st, h, role))
+}
+
+#[cfg(feature = "ssr")]
+async fn hackfest(slug: &str) -> Result<(crate::state::AppState, Hackfest), AppError> {
+    let st = crate::state::app_state()?;
+    let h = domain::hackfest::service::by_slug(&st.db, slug).await?;
+    Ok((st, h))
+}
+
+#[server(endpoint = "pages/list")]
+pub async fn get_wiki_index(slug: String) -> Result<WikiIndex, AppError> {
+    let (st, hackfest, role) = context(&slug).await?;
+    let pages = domain::page::service::list(&st.db, &hackfest).await?;
+    Ok(WikiIndex {
+        hackfest,
+        pages,
+        role,
+    })
+}
+
+#[server(endpoint = "pages/get")]
+pub async fn get_wiki_page(slug: String, page: String) -> Result<WikiPage, AppError> {
+    let (st, hackfest, role) = context(&slug).await?;
+    let page = domain::page::service::get(&st.db, &hackfest, &page).await?;
+    let questions = domain::page::service::questions(&st.db, &hackfest, &page).await?;
+    let decisions = domain::decision::service::list(&st.db, hackfest.id)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.title))
+        .collect();
+    Ok(WikiPage {
+        hackfest,
+        page,
+        questions,
+        decisions,
+        role,
+    })
+}
+
+#[server(endpoint = "pages/editor")]
+pub async fn get_wiki_editor(slug: String, page: Option<String>) -> Result<WikiEditor, AppError> {
+    let (st, hackfest, role) = context(&slug).await?;
+    let page = match page {
+        Some(p) => Some(domain::page::service::get(&st.db, &hackfest, &p).await?),
+        None => None,
+    };
+    Ok(WikiEditor {
+        hackfest,
+        page,
+        role,
+    })
+}
+
+/// `from`/`to`: two revision numbers to compare (either order).
+#[server(endpoint = "pages/history")]
+pub async fn get_wiki_history(
+    slug: String,
+    page: String,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<WikiHistory, AppError> {
+    let (st, hackfest, role) = context(&slug).await?;
+    let page = domain::page::service::get(&st.db, &hackfest, &page).await?;
+    let revisions = domain::page::service::revisions(&st.db, &page).await?;
+    let diff = match (from, to) {
+        (Some(a), Some(b)) => {
+            Some(domain::page::service::diff(&st.db, &hackfest, page.id, a, b).await?)
+        }
+        _ => None,
+    };
+    Ok(WikiHistory {
+        hackfest,
+        page,
+        revisions,
+        diff,
+        role,
+    })
+}
+
+#[server(endpoint = "pages/create")]
+pub async fn create_page(slug: String, form: PageForm) -> Result<Page, AppError> {
+    let (st, h) = hackfest(&slug).await?;
+    let actor = crate::auth::editor(&st.db, h.id).await?;
+    Ok(domain::page::service::create(&st.db, &h, &form, &actor).await?)
+}
+
+/// Saves over version `version`; a newer stored version gives `AppError::Conflict`.
+#[server(endpoint = "pages/update")]
+pub async fn update_page(
+    slug: String,
+    id: Uuid,
+    version: i64,
+    form: PageForm,
+) -> Result<Page, AppError> {
+    let (st, h) = hackfest(&slug).await?;
+    let actor = crate::auth::editor(&st.db, h.id).await?;
+    Ok(domain::page::service::update(&st.db, &h, id, version, &form, &actor).await?)
+}
+
+/// A new revision with revision `number`'s content, if the page is still at `version`.
+#[server(endpoint = "pages/revert")]
+pub async fn revert_page(
+    slug: String,
+    id: Uuid,
+    version: i64,
+    number: i64,
+) -> Result<Page, AppError> {
+    let (st, h) = hackfest(&slug).await?;
+    let actor = crate::auth::editor(&st.db, h.id).await?;
+    Ok(domain::page::service::revert(&st.db, &h, id, number, version, &actor).await?)
+}
+
+#[server(endpoint = "pages/questions/ask")]
+pub async fn ask_question(
+    slug: String,
+    page_id: Uuid,
+    form: QuestionForm,
+) -> Result<Question, AppError> {
+    let (st, h) = hackfest(&slug).await?;
+    let actor = crate::auth::editor(&st.db, h.id).await?;
+    Ok(domain::page::service::ask(&st.db, &h, page_id, &form, &actor).await?)
+}
+
+#[server(endpoint = "pages/questions/answer")]
+pub async fn answer_question(
+    slug: String,
+    id: Uuid,
+    version: i64,
+    form: AnswerForm,
+) -> Result<Question, AppError> {
+    let (st, h) = hackfest(&slug).await?;
+    let actor = crate::auth::editor(&st.db, h.id).await?;
+    Ok(domain::page::service::answer(&st.db, &h, id, version, &form, &actor).await?)
+}
+
+#[server(endpoint = "pages/questions/reopen")]
+pub async fn reopen_question(slug: String, id: Uuid, version: i64) -> Result<Question, AppError> {
+    let (st, h) = hackfest(&slug).await?;
+    let actor = crate::auth::editor(&st.db, h.id).await?;
+    Ok(domain::page::service::reopen(&st.db, &h, id, version, &actor).await?)
+}
+
+/// Links the question to a decision of the hackfest; a blank `decision_id` unlinks.
+#[server(endpoint = "pages/questions/link")]
+pub async fn link_question(
+    slug: String,
+    id: Uuid,
+    version: i64,
+    decision_id: String,
+) -> Result<Question, AppError> {
+    let (st, h) = hackfest(&slug).await?;
+    let actor = crate::auth::editor(&st.db, h.id).await?;
+    Ok(domain::page::service::link_decision(&st.db, &h, id, version, &decision_id, &actor).await?)
+}

@@ -1,0 +1,736 @@
+use domain::FieldErrors;
+use domain::page::{
+    AnswerForm, LineChange, Page, PageForm, Question, QuestionForm, QuestionState, RevisionDiff,
+    RevisionSummary,
+};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use uuid::Uuid;
+
+use super::api::{
+    WikiEditor, WikiHistory, WikiIndex, WikiPage, answer_question, ask_question, create_page,
+    get_wiki_editor, get_wiki_history, get_wiki_index, get_wiki_page, link_question,
+    reopen_question, revert_page, update_page,
+};
+use crate::components::{ErrorPage, Field, ReadOnlyNotice, Rendered, TextInput};
+use crate::editor::{EditorPage, use_editor};
+use crate::error::AppError;
+
+fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get(name).unwrap_or_default()
+}
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    view! { <time datetime=t.to_rfc3339()>{t.format("%Y-%m-%d %H:%M UTC").to_string()}</time> }
+}
+
+/// Waits for `resource`, then renders `ok` with it, or the error page.
+fn loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    ok: impl Fn(T) -> V + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match resource.await {
+                    Ok(t) => ok(t).into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn crumbs(slug: &str, hackfest_title: &str) -> impl IntoView + use<> {
+    view! {
+        <nav class="crumbs" aria-label="Breadcrumb">
+            <a href=format!("/h/{slug}")>{hackfest_title.to_owned()}</a>" › "
+            <a href=format!("/h/{slug}/pages")>"Wiki"</a>
+        </nav>
+    }
+}
+
+/// The text a `<textarea>` starts with, as the server must write it. tachys 0.2 marks
+/// `<textarea>` children "not escaped" (like `<script>`), so a body holding
+/// `</textarea><img src=x onerror=…>` would leave the element in the SSR HTML
+/// (SECURITY 23). The browser decodes the entities back; in the browser build the
+/// text goes into a DOM text node as it is.
+fn textarea_text(s: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        s
+    }
+}
+
+/// A multi-line input bound to a signal, its content escaped on the server.
+#[component]
+fn SafeTextArea(
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    sig: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+    field: &'static str,
+    #[prop(default = 6)] rows: u32,
+) -> impl IntoView {
+    view! {
+        <textarea
+            id=id.clone()
+            name=name
+            rows=rows.to_string()
+            prop:value=sig
+            on:input=move |ev| sig.set(event_target_value(&ev))
+            aria-invalid=move || errors.with(|e| e.get(field).is_some()).to_string()
+            aria-describedby=format!("{id}-error")
+        >
+            {textarea_text(sig.get_untracked())}
+        </textarea>
+    }
+}
+
+// --- list -----------------------------------------------------------------
+
+#[component]
+pub fn WikiIndexPage() -> impl IntoView {
+    let slug = param("slug");
+    let index = Resource::new(slug, get_wiki_index);
+    loaded(index, |w| view! { <WikiIndexView w /> })
+}
+
+#[component]
+fn WikiIndexView(w: WikiIndex) -> impl IntoView {
+    let slug = w.hackfest.slug.clone();
+    let can_edit = w.role.can_edit_content();
+    view! {
+        <Title text=format!("Wiki · {}", w.hackfest.title) />
+        <section class="page narrow wiki">
+            <nav class="crumbs" aria-label="Breadcrumb"><a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a></nav>
+            <div class="section-head">
+                <h1>"Wiki"</h1>
+                {can_edit.then(|| view! { <a class="button primary" href=format!("/h/{slug}/pages/new")>"New page"</a> })}
+            </div>
+            {(!can_edit).then(|| view! { <ReadOnlyNotice role=w.role /> })}
+            {if w.pages.is_empty() {
+                view! { <p class="empty">"No pages yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="items wiki-pages">
+                        {w.pages.into_iter().map(|p| view! {
+                            <li class="item">
+                                <a href=format!("/h/{slug}/pages/{}", p.slug)>{p.title.clone()}</a>
+                                <p class="meta"><span>{format!("Revision {} · ", p.version)}{when(p.updated_at)}</span></p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+// --- one page, with its questions -------------------------------------------
+
+#[component]
+pub fn WikiPageView() -> impl IntoView {
+    let (slug, page) = (param("slug"), param("page"));
+    let data = Resource::new(move || (slug(), page()), |(s, p)| get_wiki_page(s, p));
+    loaded(data, |w| view! { <WikiPageContent w /> })
+}
+
+#[component]
+fn WikiPageContent(w: WikiPage) -> impl IntoView {
+    let WikiPage {
+        hackfest,
+        page,
+        questions,
+        decisions,
+        role,
+    } = w;
+    let slug = hackfest.slug.clone();
+    let can_edit = role.can_edit_content();
+    let base = format!("/h/{slug}/pages/{}", page.slug);
+    let questions = RwSignal::new(questions);
+    let ctx = QuestionContext {
+        slug: slug.clone(),
+        can_edit,
+        decisions,
+    };
+    view! {
+        <Title text=format!("{} · {}", page.title, hackfest.title) />
+        <article class="page narrow wiki">
+            {crumbs(&slug, &hackfest.title)}
+            <div class="section-head">
+                <h1>{page.title.clone()}</h1>
+                {can_edit.then(|| view! { <a class="button" href=format!("{base}/edit")>"Edit"</a> })}
+            </div>
+            <p class="meta">
+                <span>{format!("Revision {} · updated ", page.version)}{when(page.updated_at)}</span>
+                <a href=format!("{base}/history")>"History"</a>
+            </p>
+            <Rendered html=page.body_html.clone() empty="This page is empty." />
+            <section class="questions" aria-labelledby="questions-head">
+                <h2 id="questions-head">"Questions"</h2>
+                <p class="meta">{move || {
+                    let (all, now_open) = questions.with(|qs| (qs.len(), qs.iter().filter(|q| q.state == QuestionState::Open).count()));
+                    if all == 0 { "No questions yet.".to_owned() } else { format!("{all} asked, {now_open} open") }
+                }}</p>
+                <ol class="question-list">
+                    <For each=move || questions.get() key=|q| q.id let:q>
+                        <QuestionItem q ctx=ctx.clone() />
+                    </For>
+                </ol>
+                {if can_edit {
+                    view! { <AskForm slug=slug.clone() page_id=page.id questions /> }.into_any()
+                } else {
+                    view! { <ReadOnlyNotice role /> }.into_any()
+                }}
+            </section>
+        </article>
+    }
+    .into_any()
+}
+
+#[derive(Clone)]
+struct QuestionContext {
+    slug: String,
+    can_edit: bool,
+    decisions: Vec<(Uuid, String)>,
+}
+
+#[derive(Clone)]
+enum QuestionOp {
+    Answer(String),
+    Reopen,
+    Link(String),
+}
+
+#[component]
+fn QuestionItem(q: Question, ctx: QuestionContext) -> impl IntoView {
+    let id = q.id;
+    let slug = ctx.slug.clone();
+    let question = RwSignal::new(q);
+    let errors = RwSignal::new(FieldErrors::new());
+    let failure = RwSignal::new(None::<String>);
+    let answer = RwSignal::new(question.get_untracked().answer);
+    let decision = RwSignal::new(
+        question
+            .get_untracked()
+            .decision_id
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    let act = Action::new({
+        let slug = slug.clone();
+        move |(op, version): &(QuestionOp, i64)| {
+            let (slug, op, version) = (slug.clone(), op.clone(), *version);
+            async move {
+                match op {
+                    QuestionOp::Answer(a) => {
+                        answer_question(slug, id, version, AnswerForm { answer: a }).await
+                    }
+                    QuestionOp::Reopen => reopen_question(slug, id, version).await,
+                    QuestionOp::Link(d) => link_question(slug, id, version, d).await,
+                }
+            }
+        }
+    });
+    Effect::new(move |_| match act.value().get() {
+        Some(Ok(saved)) => {
+            errors.set(FieldErrors::new());
+            failure.set(None);
+            answer.set(saved.answer.clone());
+            question.set(saved);
+        }
+        Some(Err(AppError::Validation(e))) => errors.set(e),
+        Some(Err(AppError::Conflict { current })) => {
+            if let Ok(saved) = serde_json::from_value::<Question>(current) {
+                answer.set(saved.answer.clone());
+                decision.set(saved.decision_id.map(|d| d.to_string()).unwrap_or_default());
+                question.set(saved);
+            }
+            failure.set(Some(
+                "Someone else changed this question first. It is shown as saved now; try again if still needed."
+                    .into(),
+            ));
+        }
+        Some(Err(e)) => failure.set(Some(e.to_string())),
+        None => {}
+    });
+    let run = move |op: QuestionOp| {
+        failure.set(None);
+        act.dispatch((op, question.get_untracked().version));
+    };
+    let pending = act.pending();
+    let answer_id = format!("answer-{id}");
+    let decision_id = format!("decision-{id}");
+    let error = move |field: &'static str| move || errors.with(|e| e.get(field).map(str::to_owned));
+    let titles = ctx.decisions.clone();
+    let linked = move || {
+        question.with(|q| {
+            q.decision_id.map(|d| {
+                let title = titles
+                    .iter()
+                    .find(|(i, _)| *i == d)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_else(|| "a decision".into());
+                (d, title)
+            })
+        })
+    };
+    let on_answer = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let form = AnswerForm {
+            answer: answer.get_untracked(),
+        };
+        match form.parse() {
+            Err(e) => errors.set(e),
+            Ok(_) => run(QuestionOp::Answer(form.answer)),
+        }
+    };
+    let on_link = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        run(QuestionOp::Link(decision.get_untracked()));
+    };
+    let decision_slug = slug.clone();
+    view! {
+        <li class="question" id=format!("q-{id}") data-state=move || question.with(|q| q.state.as_str())>
+            <h3 class="question-text">{move || question.with(|q| q.question.clone())}</h3>
+            <p class="meta">
+                <span class=move || format!("badge state-{}", question.with(|q| q.state.as_str()))>{move || question.with(|q| q.state.label())}</span>
+                <span>"Asked by " {move || question.with(|q| q.asked_by.clone())}</span>
+                {move || linked().map(|(d, t)| view! {
+                    <span>"Decision: "<a href=format!("/h/{decision_slug}/decisions/{d}")>{t}</a></span>
+                })}
+            </p>
+            {move || question.with(|q| (!q.answer.is_empty()).then(|| view! {
+                <div class="answer"><Rendered html=q.answer_html.clone() /></div>
+            }))}
+            <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
+            {ctx.can_edit.then(|| view! {
+                <div class="question-actions">
+                    {move || (question.with(|q| q.state == QuestionState::Open)).then(|| {
+                        let answer_id = answer_id.clone();
+                        view! {
+                            <form class="form answer-form" novalidate on:submit=on_answer>
+                                <div class="field" class:invalid=move || error("answer")().is_some()>
+                                    <label for=answer_id.clone()>"Answer (Markdown)"</label>
+                                    <SafeTextArea id=answer_id.clone() name="form[answer]" sig=answer errors field="answer" rows=4 />
+                                    <p class="field-error" id=format!("{answer_id}-error") role="alert" hidden=move || error("answer")().is_none()>{error("answer")}</p>
+                                </div>
+                                <button type="submit" class="button primary" disabled=move || pending.get()>"Save answer"</button>
+                            </form>
+                        }.into_any()
+                    })}
+                    {move || (question.with(|q| q.state == QuestionState::Answered)).then(|| view! {
+                        <button type="button" class="button" disabled=move || pending.get() on:click=move |_| run(QuestionOp::Reopen)>"Reopen"</button>
+                    })}
+                    <form class="form link-form" novalidate on:submit=on_link>
+                        <div class="field" class:invalid=move || error("decision_id")().is_some()>
+                            <label for=decision_id.clone()>"Linked decision"</label>
+                            <select id=decision_id.clone() name="decision_id" prop:value=decision
+                                on:change=move |ev| decision.set(event_target_value(&ev))
+                                aria-describedby=format!("{decision_id}-error")>
+                                <option value="" selected=move || decision.with(String::is_empty)>"— none —"</option>
+                                {ctx.decisions.iter().map(|(d, t)| {
+                                    let v = d.to_string();
+                                    let v2 = v.clone();
+                                    view! { <option value=v selected=move || decision.with(|x| *x == v2)>{t.clone()}</option> }
+                                }).collect_view()}
+                            </select>
+                            <p class="field-error" id=format!("{decision_id}-error") role="alert" hidden=move || error("decision_id")().is_none()>{error("decision_id")}</p>
+                        </div>
+                        <button type="submit" class="button" disabled=move || pending.get()>"Save link"</button>
+                    </form>
+                </div>
+            }.into_any())}
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn AskForm(slug: String, page_id: Uuid, questions: RwSignal<Vec<Question>>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::new());
+    let failure = RwSignal::new(None::<String>);
+    let ask = Action::new(move |(slug, form): &(String, QuestionForm)| {
+        ask_question(slug.clone(), page_id, form.clone())
+    });
+    Effect::new(move |_| match ask.value().get() {
+        Some(Ok(q)) => {
+            text.set(String::new());
+            errors.set(FieldErrors::new());
+            questions.update(|qs| {
+                if !qs.iter().any(|x| x.id == q.id) {
+                    qs.push(q)
+                }
+            });
+        }
+        Some(Err(AppError::Validation(e))) => errors.set(e),
+        Some(Err(e)) => failure.set(Some(e.to_string())),
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        let form = QuestionForm {
+            question: text.get_untracked(),
+        };
+        match form.parse() {
+            Err(e) => errors.set(e),
+            Ok(_) => {
+                ask.dispatch((slug.clone(), form));
+            }
+        }
+    };
+    let pending = ask.pending();
+    view! {
+        <form class="form ask-form" novalidate on:submit=on_submit>
+            <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
+            <Field id="question" label="Ask a question" errors>
+                <SafeTextArea id="question" name="form[question]" sig=text errors field="question" rows=3 />
+            </Field>
+            <button type="submit" class="button primary" disabled=move || pending.get()>"Ask"</button>
+        </form>
+    }
+    .into_any()
+}
+
+// --- create and edit ----------------------------------------------------------
+
+#[component]
+pub fn NewWikiPage() -> impl IntoView {
+    let slug = param("slug");
+    let data = Resource::new(slug, |s| get_wiki_editor(s, None));
+    loaded(data, |w| view! { <PageEditor w /> })
+}
+
+#[component]
+pub fn EditWikiPage() -> impl IntoView {
+    let (slug, page) = (param("slug"), param("page"));
+    let data = Resource::new(
+        move || (slug(), page()),
+        |(s, p)| get_wiki_editor(s, Some(p)),
+    );
+    loaded(data, |w| view! { <PageEditor w /> })
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    slug: RwSignal<String>,
+    title: RwSignal<String>,
+    body: RwSignal<String>,
+    comment: RwSignal<String>,
+}
+
+impl Fields {
+    fn get(&self) -> PageForm {
+        PageForm {
+            slug: self.slug.get_untracked(),
+            title: self.title.get_untracked(),
+            body: self.body.get_untracked(),
+            comment: self.comment.get_untracked(),
+        }
+    }
+
+    /// Takes the saved page's values; the comment stays as typed.
+    fn put(&self, p: &Page) {
+        self.slug.set(p.slug.clone());
+        self.title.set(p.title.clone());
+        self.body.set(p.body.clone());
+    }
+}
+
+fn check(f: &PageForm) -> Result<(), FieldErrors> {
+    f.parse().map(|_| ())
+}
+
+/// (field, saved now, yours) for the conflict view.
+fn conflict_rows(current: &Page, mine: PageForm) -> Vec<(String, String, String)> {
+    vec![
+        (
+            "title".to_owned(),
+            current.title.clone(),
+            mine.title.trim().to_owned(),
+        ),
+        (
+            "slug".to_owned(),
+            current.slug.clone(),
+            mine.slug.trim().to_owned(),
+        ),
+        (
+            "body".to_owned(),
+            current.body.clone(),
+            mine.body.trim_end().to_owned(),
+        ),
+    ]
+}
+
+#[component]
+fn PageEditor(w: WikiEditor) -> impl IntoView {
+    let WikiEditor {
+        hackfest,
+        page,
+        role,
+    } = w;
+    let query = use_query_map();
+    let slug = hackfest.slug.clone();
+    let id = page.as_ref().map(|p| p.id);
+    let start = page
+        .as_ref()
+        .map(Page::to_form)
+        .unwrap_or_else(|| PageForm {
+            title: query.read_untracked().get("title").unwrap_or_default(),
+            ..Default::default()
+        });
+    let fields = Fields {
+        slug: RwSignal::new(start.slug),
+        title: RwSignal::new(start.title),
+        body: RwSignal::new(start.body),
+        comment: RwSignal::new(start.comment),
+    };
+    let navigate = use_navigate();
+    let to = slug.clone();
+    let editor = use_editor(
+        page.as_ref().map(|p| p.version).unwrap_or(0),
+        {
+            let slug = slug.clone();
+            move |version, form: PageForm| {
+                let slug = slug.clone();
+                async move {
+                    match id {
+                        Some(id) => update_page(slug, id, version, form).await,
+                        None => create_page(slug, form).await,
+                    }
+                }
+            }
+        },
+        check,
+        |p: &Page| p.version,
+        move |p: Page| navigate(&format!("/h/{to}/pages/{}", p.slug), Default::default()),
+    );
+    let errors = editor.errors;
+    let can_edit = role.can_edit_content();
+    let heading = match (page.is_some(), can_edit) {
+        (true, true) => "Edit page",
+        (true, false) => "Page source",
+        (false, _) => "New page",
+    };
+    let back = match &page {
+        Some(p) => format!("/h/{slug}/pages/{}", p.slug),
+        None => format!("/h/{slug}/pages"),
+    };
+    let submit = if page.is_some() {
+        "Save page"
+    } else {
+        "Create page"
+    };
+    view! {
+        <div class="wiki">
+        <EditorPage heading hackfest=(slug.clone(), hackfest.title.clone()) list=("pages", "Wiki") what="page" editor
+            rows=conflict_rows mine=move || fields.get() put=move |p: Page| fields.put(&p)
+            role submit back>
+            <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
+            <Field id="slug" label="Address (slug)" errors hint="Lowercase letters a–z, digits and hyphens. Leave blank to make it from the title.">
+                <TextInput id="slug" sig=fields.slug errors />
+            </Field>
+            <Field id="body" label="Body (Markdown)" errors hint="Link to other pages with [[Page title]] or [[slug]].">
+                <SafeTextArea id="body" name="form[body]" sig=fields.body errors field="body" rows=18 />
+            </Field>
+            <Field id="comment" label="What did you change?" errors hint="Shown in the page history (optional).">
+                <TextInput id="comment" sig=fields.comment errors />
+            </Field>
+        </EditorPage>
+        </div>
+    }
+    .into_any()
+}
+
+// --- history, diff, revert ------------------------------------------------------
+
+#[component]
+pub fn WikiHistoryPage() -> impl IntoView {
+    let (slug, page) = (param("slug"), param("page"));
+    let query = use_query_map();
+    let number = move |k: &str| {
+        query
+            .read()
+            .get(k)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+    };
+    let data = Resource::new(
+        move || (slug(), page(), number("from"), number("to")),
+        |(s, p, a, b)| get_wiki_history(s, p, a, b),
+    );
+    loaded(data, |w| view! { <HistoryView w /> })
+}
+
+#[component]
+fn HistoryView(w: WikiHistory) -> impl IntoView {
+    let WikiHistory {
+        hackfest,
+        page,
+        revisions,
+        diff,
+        role,
+    } = w;
+    let slug = hackfest.slug.clone();
+    let base = format!("/h/{slug}/pages/{}", page.slug);
+    let latest = revisions.first().map(|r| r.number).unwrap_or(page.version);
+    let (from, to) = diff
+        .as_ref()
+        .map(|d| (d.from.number, d.to.number))
+        .unwrap_or(((latest - 1).max(1), latest));
+    let can_edit = role.can_edit_content();
+    let failure = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let revert = Action::new({
+        let slug = slug.clone();
+        move |(number, version): &(i64, i64)| revert_page(slug.clone(), page.id, *version, *number)
+    });
+    Effect::new({
+        let base = base.clone();
+        move |_| {
+            match revert.value().get() {
+            Some(Ok(_)) => navigate(&base, Default::default()),
+            Some(Err(AppError::Conflict { .. })) => failure.set(Some(
+                "The page was changed since this list was loaded. Reload to see the newest revisions, then revert again."
+                    .into(),
+            )),
+            Some(Err(e)) => failure.set(Some(e.to_string())),
+            None => {}
+        }
+        }
+    });
+    let pending = revert.pending();
+    let version = page.version;
+    view! {
+        <Title text=format!("History of {} · {}", page.title, hackfest.title) />
+        <section class="page narrow wiki">
+            {crumbs(&slug, &hackfest.title)}
+            <h1>"History of " <a href=base.clone()>{page.title.clone()}</a></h1>
+            <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
+            {(!can_edit).then(|| view! { <ReadOnlyNotice role /> })}
+            <form id="compare" class="compare" method="get" action=format!("{base}/history")></form>
+            <div class="table-scroll">
+            <table class="revisions">
+                <caption>"Revisions, newest first. Choose two to compare."</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"From"</th>
+                        <th scope="col">"To"</th>
+                        <th scope="col">"Revision"</th>
+                        <th scope="col">"Author and time"</th>
+                        <th scope="col">"Comment"</th>
+                        {can_edit.then(|| view! { <th scope="col"><span class="visually-hidden">"Revert"</span></th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {revisions.into_iter().map(|r| {
+                        let n = r.number;
+                        view! {
+                            <tr id=format!("rev-{n}")>
+                                <td><input type="radio" form="compare" name="from" value=n.to_string() checked=n == from aria-label=format!("Compare from revision {n}") /></td>
+                                <td><input type="radio" form="compare" name="to" value=n.to_string() checked=n == to aria-label=format!("Compare to revision {n}") /></td>
+                                <th scope="row">{n}</th>
+                                <td><strong>{r.author.clone()}</strong><br />{when(r.created_at)}</td>
+                                <td class="comment">{r.comment.clone()}</td>
+                                {can_edit.then(|| view! {
+                                    <td>{(n != latest).then(|| view! {
+                                        <button type="button" class="button small" disabled=move || pending.get()
+                                            aria-label=format!("Revert to revision {n}")
+                                            on:click=move |_| { failure.set(None); revert.dispatch((n, version)); }>
+                                            "Revert to this"
+                                        </button>
+                                    })}</td>
+                                })}
+                            </tr>
+                        }.into_any()
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+            <button type="submit" form="compare" class="button">"Compare selected revisions"</button>
+            {diff.map(|d| view! { <DiffView d /> })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn DiffView(d: RevisionDiff) -> impl IntoView {
+    let RevisionDiff {
+        from,
+        to,
+        title,
+        hunks,
+        added,
+        removed,
+    } = d;
+    let label = |r: &RevisionSummary| format!("revision {} ({})", r.number, r.author);
+    let summary = format!(
+        "{} line{} added, {} removed",
+        added,
+        if added == 1 { "" } else { "s" },
+        removed
+    );
+    let same = hunks.is_empty() && title.is_none();
+    view! {
+        <section class="diff" aria-labelledby="diff-head">
+            <h2 id="diff-head">{format!("Changes from {} to {}", label(&from), label(&to))}</h2>
+            <p class="meta">{summary}</p>
+            {title.map(|(old, new)| view! {
+                <p class="title-change">"Title: " <del>{old}</del> " → " <ins>{new}</ins></p>
+            })}
+            {same.then(|| view! { <p class="empty">"These revisions have the same content."</p> })}
+            {(!hunks.is_empty()).then(|| view! {
+                <div class="table-scroll">
+                <table class="diff-lines">
+                    <caption class="visually-hidden">"Line by line: removed lines are marked −, added lines +."</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{format!("Line in {}", from.number)}</th>
+                            <th scope="col">{format!("Line in {}", to.number)}</th>
+                            <th scope="col"><span class="visually-hidden">"Change"</span></th>
+                            <th scope="col">"Text"</th>
+                        </tr>
+                    </thead>
+                    {hunks.into_iter().map(|lines| view! {
+                        <tbody>
+                            {lines.into_iter().map(|l| {
+                                let kind = match l.change {
+                                    LineChange::Same => "same",
+                                    LineChange::Added => "added",
+                                    LineChange::Removed => "removed",
+                                };
+                                view! {
+                                    <tr class=kind>
+                                        <td class="num">{l.old_line.map(|n| n.to_string())}</td>
+                                        <td class="num">{l.new_line.map(|n| n.to_string())}</td>
+                                        <td class="sign"><span aria-hidden="true">{l.change.sign()}</span><span class="visually-hidden">{l.change.label()}</span></td>
+                                        <td class="text">{l.text}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    }).collect_view()}
+                </table>
+                </div>
+            })}
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,16 @@
+//! Q&A wiki pages: Markdown pages per hackfest with numbered revisions (diff, revert),
+//! `[[Page title]]` links between them, and questions that get answered, reopened
+//! and linked to decisions.
+
+mod types;
+pub use types::*;
+
+#[cfg(feature = "server")]
+pub mod render;
+#[cfg(feature = "server")]
+pub mod repo;
+#[cfg(feature = "server")]
+pub mod service;
+
+#[cfg(feature = "server")]
+pub use service::seed_demo;

@@ -1,0 +1,626 @@
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::{
+    AnswerForm, DiffLine, LineChange, NewPage, NewQuestion, Page, PageForm, PageSummary, Question,
+    QuestionForm, QuestionState, Revision, RevisionDiff, RevisionSummary, parse_decision, render,
+    repo,
+};
+use crate::db::{Db, Tx};
+use crate::hackfest::Hackfest;
+use crate::history::{self, Change};
+use crate::{DomainError, FieldErrors};
+
+const SLUG_TAKEN: &str = "Another page of this hackfest already has this slug.";
+
+/// Adds the rendered body; `pages` resolve its `[[links]]`.
+pub fn decorate(mut p: Page, h: &Hackfest, pages: &[PageSummary]) -> Page {
+    p.body_html = render::render(&p.body, &h.slug, pages);
+    p
+}
+
+pub fn decorate_question(mut q: Question, h: &Hackfest, pages: &[PageSummary]) -> Question {
+    q.answer_html = render::render(&q.answer, &h.slug, pages);
+    q
+}
+
+/// A unique-key violation on the slug (two saves racing for one slug) is a field error.
+fn slug_clash(e: sqlx::Error) -> DomainError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            FieldErrors::single("slug", SLUG_TAKEN).into()
+        }
+        _ => e.into(),
+    }
+}
+
+/// The hackfest's pages, by title.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn list(db: &Db, h: &Hackfest) -> Result<Vec<PageSummary>, DomainError> {
+    Ok(repo::list_for_hackfest(db, h.id).await?)
+}
+
+/// A page of this hackfest by its slug, rendered.
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn get(db: &Db, h: &Hackfest, slug: &str) -> Result<Page, DomainError> {
+    let page = repo::by_slug(db, h.id, slug)
+        .await?
+        .ok_or(DomainError::NotFound("page"))?;
+    let pages = repo::list_for_hackfest(db, h.id).await?;
+    Ok(decorate(page, h, &pages))
+}
+
+async fn current_in_tx(tx: &mut Tx, h: &Hackfest, id: Uuid) -> Result<Page, DomainError> {
+    repo::get_in_tx(tx, id)
+        .await?
+        .filter(|p| p.hackfest_id == h.id)
+        .ok_or(DomainError::NotFound("page"))
+}
+
+async fn rendered(db: &Db, h: &Hackfest, p: Page) -> Result<Page, DomainError> {
+    let pages = repo::list_for_hackfest(db, h.id).await?;
+    Ok(decorate(p, h, &pages))
+}
+
+/// Creates the page and its revision 1.
+#[tracing::instrument(skip(db, h, form), err(level = "debug"))]
+pub async fn create(
+    db: &Db,
+    h: &Hackfest,
+    form: &PageForm,
+    actor: &str,
+) -> Result<Page, DomainError> {
+    let new = form.parse()?;
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    if repo::slug_taken(&mut tx, h.id, &new.slug, None).await? {
+        return Err(FieldErrors::single("slug", SLUG_TAKEN).into());
+    }
+    repo::insert(&mut tx, id, h.id, &new, now)
+        .await
+        .map_err(slug_clash)?;
+    repo::add_revision(&mut tx, id, &new, actor, now).await?;
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id: h.id,
+            entity: "page",
+            entity_id: id,
+            action: "create",
+            actor,
+            changes: history::created(new.field_values()),
+            at: now,
+        },
+    )
+    .await?;
+    let page = current_in_tx(&mut tx, h, id).await?;
+    tx.commit().await?;
+    rendered(db, h, page).await
+}
+
+/// Writes `new` over `current` (already checked to be at `expected_version`) as the
+/// next revision, with its history row. Nothing changed: nothing written.
+async fn save(
+    mut tx: Tx,
+    h: &Hackfest,
+    current: Page,
+    expected_version: i64,
+    new: &NewPage,
+    actor: &str,
+    action: &str,
+) -> Result<Page, DomainError> {
+    if repo::slug_taken(&mut tx, h.id, &new.slug, Some(current.id)).await? {
+        return Err(FieldErrors::single("slug", SLUG_TAKEN).into());
+    }
+    let changes = history::diff(NewPage::from(&current).field_values(), new.field_values());
+    if changes.is_empty() {
+        return Ok(current);
+    }
+    let now = Utc::now();
+    if !repo::update(&mut tx, current.id, expected_version, new, now)
+        .await
+        .map_err(slug_clash)?
+    {
+        // Only reachable on PostgreSQL under READ COMMITTED; SQLite holds the write lock.
+        let current = current_in_tx(&mut tx, h, current.id).await?;
+        return Err(DomainError::conflict(&current));
+    }
+    repo::add_revision(&mut tx, current.id, new, actor, now).await?;
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id: h.id,
+            entity: "page",
+            entity_id: current.id,
+            action,
+            actor,
+            changes,
+            at: now,
+        },
+    )
+    .await?;
+    let page = current_in_tx(&mut tx, h, current.id).await?;
+    tx.commit().await?;
+    Ok(page)
+}
+
+/// Saves `form` as the next revision if the page is still at `expected_version`;
+/// otherwise returns `Conflict` with the current page and writes nothing.
+#[tracing::instrument(skip(db, h, form), err(level = "debug"))]
+pub async fn update(
+    db: &Db,
+    h: &Hackfest,
+    id: Uuid,
+    expected_version: i64,
+    form: &PageForm,
+    actor: &str,
+) -> Result<Page, DomainError> {
+    let new = form.parse()?;
+    let mut tx = db.begin().await?;
+    let current = current_in_tx(&mut tx, h, id).await?;
+    if current.version != expected_version {
+        // Release the transaction first: rendering reads through the pool.
+        drop(tx);
+        return Err(DomainError::conflict(&rendered(db, h, current).await?));
+    }
+    let page = save(tx, h, current, expected_version, &new, actor, "update").await?;
+    rendered(db, h, page).await
+}
+
+/// A page of this hackfest by id.
+async fn page_by_id(db: &Db, h: &Hackfest, id: Uuid) -> Result<Page, DomainError> {
+    repo::get(db, id)
+        .await?
+        .filter(|p| p.hackfest_id == h.id)
+        .ok_or(DomainError::NotFound("page"))
+}
+
+/// The page's revisions, newest first.
+#[tracing::instrument(skip(db, page), err(level = "debug"))]
+pub async fn revisions(db: &Db, page: &Page) -> Result<Vec<RevisionSummary>, DomainError> {
+    Ok(repo::revisions(db, page.id).await?)
+}
+
+/// Revision `number` of a page, its body rendered.
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn revision(
+    db: &Db,
+    h: &Hackfest,
+    page_id: Uuid,
+    number: i64,
+) -> Result<Revision, DomainError> {
+    page_by_id(db, h, page_id).await?;
+    let mut r = repo::revision(db, page_id, number)
+        .await?
+        .ok_or(DomainError::NotFound("revision"))?;
+    let pages = repo::list_for_hackfest(db, h.id).await?;
+    r.body_html = render::render(&r.body, &h.slug, &pages);
+    Ok(r)
+}
+
+fn summary(r: &Revision) -> RevisionSummary {
+    RevisionSummary {
+        number: r.number,
+        title: r.title.clone(),
+        author: r.author.clone(),
+        comment: r.comment.clone(),
+        created_at: r.created_at,
+    }
+}
+
+/// Line-by-line difference of two texts, in hunks with `context` unchanged lines
+/// around each change. Returns (hunks, lines added, lines removed).
+pub fn line_diff(old: &str, new: &str, context: usize) -> (Vec<Vec<DiffLine>>, usize, usize) {
+    use similar::{ChangeTag, TextDiff};
+    // A last line without its line break is the same line as with it.
+    let terminated = |s: &str| {
+        if s.is_empty() || s.ends_with('\n') {
+            s.to_owned()
+        } else {
+            format!("{s}\n")
+        }
+    };
+    let (old, new) = (terminated(old), terminated(new));
+    // A bound on the work for two very different 100,000-character texts; past it the
+    // diff is still correct, only less minimal.
+    let diff = TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(500))
+        .diff_lines(&old, &new);
+    let (mut added, mut removed) = (0, 0);
+    let hunks = diff
+        .grouped_ops(context)
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .flat_map(|op| diff.iter_changes(op))
+                .map(|c| {
+                    let change = match c.tag() {
+                        ChangeTag::Equal => LineChange::Same,
+                        ChangeTag::Insert => {
+                            added += 1;
+                            LineChange::Added
+                        }
+                        ChangeTag::Delete => {
+                            removed += 1;
+                            LineChange::Removed
+                        }
+                    };
+                    let number =
+                        |i: Option<usize>| i.map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX));
+                    DiffLine {
+                        change,
+                        old_line: number(c.old_index()),
+                        new_line: number(c.new_index()),
+                        text: c.value().trim_end_matches(['\n', '\r']).to_owned(),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (hunks, added, removed)
+}
+
+/// What changed from revision `from` to revision `to` (any two, either order).
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn diff(
+    db: &Db,
+    h: &Hackfest,
+    page_id: Uuid,
+    from: i64,
+    to: i64,
+) -> Result<RevisionDiff, DomainError> {
+    page_by_id(db, h, page_id).await?;
+    let get = |n: i64| async move {
+        repo::revision(db, page_id, n)
+            .await?
+            .ok_or(DomainError::NotFound("revision"))
+    };
+    let (a, b) = (get(from).await?, get(to).await?);
+    let (hunks, added, removed) = line_diff(&a.body, &b.body, 3);
+    Ok(RevisionDiff {
+        from: summary(&a),
+        to: summary(&b),
+        title: (a.title != b.title).then(|| (a.title.clone(), b.title.clone())),
+        hunks,
+        added,
+        removed,
+    })
+}
+
+/// A new revision with revision `number`'s title and body, commented
+/// "Revert to revision N". Conflict if the page is no longer at `expected_version`.
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn revert(
+    db: &Db,
+    h: &Hackfest,
+    id: Uuid,
+    number: i64,
+    expected_version: i64,
+    actor: &str,
+) -> Result<Page, DomainError> {
+    let mut tx = db.begin().await?;
+    let current = current_in_tx(&mut tx, h, id).await?;
+    if current.version != expected_version {
+        // Release the transaction first: rendering reads through the pool.
+        drop(tx);
+        return Err(DomainError::conflict(&rendered(db, h, current).await?));
+    }
+    let old = repo::revision_in_tx(&mut tx, id, number)
+        .await?
+        .ok_or(DomainError::NotFound("revision"))?;
+    let new = NewPage {
+        slug: current.slug.clone(),
+        title: old.title,
+        body: old.body,
+        comment: format!("Revert to revision {number}"),
+    };
+    let page = save(tx, h, current, expected_version, &new, actor, "revert").await?;
+    rendered(db, h, page).await
+}
+
+// --- questions -------------------------------------------------------------
+
+/// The page's questions, oldest first, answers rendered.
+#[tracing::instrument(skip(db, h, page), err(level = "debug"))]
+pub async fn questions(db: &Db, h: &Hackfest, page: &Page) -> Result<Vec<Question>, DomainError> {
+    let pages = repo::list_for_hackfest(db, h.id).await?;
+    Ok(repo::questions(db, page.id)
+        .await?
+        .into_iter()
+        .map(|q| decorate_question(q, h, &pages))
+        .collect())
+}
+
+async fn rendered_question(db: &Db, h: &Hackfest, q: Question) -> Result<Question, DomainError> {
+    let pages = repo::list_for_hackfest(db, h.id).await?;
+    Ok(decorate_question(q, h, &pages))
+}
+
+/// Asks a question on a page of this hackfest; it starts open.
+#[tracing::instrument(skip(db, h, form), err(level = "debug"))]
+pub async fn ask(
+    db: &Db,
+    h: &Hackfest,
+    page_id: Uuid,
+    form: &QuestionForm,
+    actor: &str,
+) -> Result<Question, DomainError> {
+    let new = NewQuestion {
+        question: form.parse()?,
+        answer: String::new(),
+        state: QuestionState::Open,
+        decision_id: None,
+    };
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let mut tx = db.begin().await?;
+    if !tx.belongs("pages", page_id, h.id).await? {
+        return Err(DomainError::NotFound("page"));
+    }
+    repo::insert_question(&mut tx, id, h.id, page_id, &new, actor, now).await?;
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id: h.id,
+            entity: "question",
+            entity_id: id,
+            action: "create",
+            actor,
+            changes: history::created(new.field_values()),
+            at: now,
+        },
+    )
+    .await?;
+    let q = repo::question_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("question"))?;
+    tx.commit().await?;
+    rendered_question(db, h, q).await
+}
+
+/// Loads the question at `expected_version`, applies `change`, checks the decision
+/// link, and saves it with its history row; a stale version is a `Conflict`.
+async fn change_question(
+    db: &Db,
+    h: &Hackfest,
+    id: Uuid,
+    expected_version: i64,
+    actor: &str,
+    action: &str,
+    change: impl FnOnce(&mut NewQuestion),
+) -> Result<Question, DomainError> {
+    let mut tx = db.begin().await?;
+    let current = repo::question_in_tx(&mut tx, id)
+        .await?
+        .filter(|q| q.hackfest_id == h.id)
+        .ok_or(DomainError::NotFound("question"))?;
+    if current.version != expected_version {
+        drop(tx);
+        return Err(DomainError::conflict(
+            &rendered_question(db, h, current).await?,
+        ));
+    }
+    let mut new = NewQuestion::from(&current);
+    change(&mut new);
+    if let Some(d) = new.decision_id
+        && Some(d) != current.decision_id
+        && !tx.belongs("decisions", d, h.id).await?
+    {
+        return Err(FieldErrors::single(
+            "decision_id",
+            "The decision does not exist in this hackfest.",
+        )
+        .into());
+    }
+    let changes = history::diff(
+        NewQuestion::from(&current).field_values(),
+        new.field_values(),
+    );
+    if changes.is_empty() {
+        drop(tx);
+        return rendered_question(db, h, current).await;
+    }
+    let now = Utc::now();
+    if !repo::update_question(&mut tx, id, expected_version, &new, now).await? {
+        let current = repo::question_in_tx(&mut tx, id)
+            .await?
+            .ok_or(DomainError::NotFound("question"))?;
+        drop(tx);
+        return Err(DomainError::conflict(
+            &rendered_question(db, h, current).await?,
+        ));
+    }
+    history::record(
+        &mut tx,
+        Change {
+            hackfest_id: h.id,
+            entity: "question",
+            entity_id: id,
+            action,
+            actor,
+            changes,
+            at: now,
+        },
+    )
+    .await?;
+    let q = repo::question_in_tx(&mut tx, id)
+        .await?
+        .ok_or(DomainError::NotFound("question"))?;
+    tx.commit().await?;
+    rendered_question(db, h, q).await
+}
+
+/// Saves the answer; the question becomes answered.
+#[tracing::instrument(skip(db, h, form), err(level = "debug"))]
+pub async fn answer(
+    db: &Db,
+    h: &Hackfest,
+    id: Uuid,
+    expected_version: i64,
+    form: &AnswerForm,
+    actor: &str,
+) -> Result<Question, DomainError> {
+    let answer = form.parse()?;
+    change_question(db, h, id, expected_version, actor, "answer", |q| {
+        q.answer = answer;
+        q.state = QuestionState::Answered;
+    })
+    .await
+}
+
+/// Opens the question again (its answer stays, to be improved).
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn reopen(
+    db: &Db,
+    h: &Hackfest,
+    id: Uuid,
+    expected_version: i64,
+    actor: &str,
+) -> Result<Question, DomainError> {
+    change_question(db, h, id, expected_version, actor, "reopen", |q| {
+        q.state = QuestionState::Open;
+    })
+    .await
+}
+
+/// Points the question to a decision of the same hackfest; blank unlinks.
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn link_decision(
+    db: &Db,
+    h: &Hackfest,
+    id: Uuid,
+    expected_version: i64,
+    decision_id: &str,
+    actor: &str,
+) -> Result<Question, DomainError> {
+    let decision_id = parse_decision(decision_id)?;
+    change_question(db, h, id, expected_version, actor, "link", |q| {
+        q.decision_id = decision_id;
+    })
+    .await
+}
+
+// --- demo --------------------------------------------------------------------
+
+const OPENSHIFT_V1: &str = "\
+Questions that come up when moving a Fedora app to OpenShift. Add yours at the bottom.
+
+## How do I get a project (namespace) for my app?
+
+Ask in the infrastructure channel; projects are created from the Ansible playbooks,
+never by hand, so that staging and production stay alike.
+
+## Where do the logs go?
+
+`oc logs` for now. Central logging is on the list of [[Authentication]] follow-ups.
+";
+
+const OPENSHIFT_V2: &str = "\
+Questions that come up when moving a Fedora app to OpenShift. Add yours at the bottom.
+
+## How do I get a project (namespace) for my app?
+
+Open a ticket for the infrastructure team; projects are created from the Ansible
+playbooks (`roles/openshift/project`), never by hand, so that staging and production
+stay alike.
+
+## Which base image should my app use?
+
+The Fedora base images from the Fedora registry. Build with a `Containerfile` in
+your repository; the build config watches the branch you name.
+
+## Where do the logs go?
+
+`oc logs` for a quick look. Central logging collects everything from the cluster;
+ask for access if you need history.
+
+## How does my app sign people in?
+
+Through Ipsilon with OpenID Connect: see [[Authentication]].
+";
+
+const AUTHENTICATION: &str = "\
+How accounts flow from FAS into FreeIPA, and how apps sign people in through Ipsilon.
+
+- Accounts live in FAS and are synced to FreeIPA.
+- Apps use OpenID Connect against Ipsilon; group membership comes from the
+  UserInfo endpoint, not from the ID token.
+- Apps on the cluster: see [[OpenShift]] for secrets and routes.
+";
+
+/// Demo content: a Q&A page \"OpenShift\" (two revisions, questions) and an
+/// \"Authentication\" page that links to it. Does nothing if the pages exist.
+pub async fn seed_demo(db: &Db, hackfest_id: Uuid) -> Result<(), DomainError> {
+    const ACTOR: &str = "demo";
+    let h = repo::hackfest(db, hackfest_id)
+        .await?
+        .ok_or(DomainError::NotFound("hackfest"))?;
+    if repo::by_slug(db, h.id, "openshift").await?.is_some() {
+        return Ok(());
+    }
+    let form = |title: &str, body: &str, comment: &str| PageForm {
+        slug: String::new(),
+        title: title.into(),
+        body: body.into(),
+        comment: comment.into(),
+    };
+    let openshift = create(
+        db,
+        &h,
+        &form("OpenShift", OPENSHIFT_V1, "First questions"),
+        ACTOR,
+    )
+    .await?;
+    let openshift = update(
+        db,
+        &h,
+        openshift.id,
+        openshift.version,
+        &form("OpenShift", OPENSHIFT_V2, "Base images, logging, sign-in"),
+        "kevin",
+    )
+    .await?;
+    create(
+        db,
+        &h,
+        &form("Authentication", AUTHENTICATION, "From the whiteboard"),
+        ACTOR,
+    )
+    .await?;
+    let q = ask(
+        db,
+        &h,
+        openshift.id,
+        &QuestionForm {
+            question: "Can my app keep its PostgreSQL database outside the cluster?".into(),
+        },
+        "adamw",
+    )
+    .await?;
+    answer(
+        db,
+        &h,
+        q.id,
+        q.version,
+        &AnswerForm {
+            answer: "Yes. Databases stay on the database hosts; the app gets the connection \
+                     string from a secret."
+                .into(),
+        },
+        "kevin",
+    )
+    .await?;
+    ask(
+        db,
+        &h,
+        openshift.id,
+        &QuestionForm {
+            question: "How do we run cron jobs that used to live on the app's VM?".into(),
+        },
+        "nirik",
+    )
+    .await?;
+    Ok(())
+}
