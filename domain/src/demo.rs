@@ -122,7 +122,8 @@ pub async fn load(db: &Db) -> Result<(), DomainError> {
         .await?;
         goals.push(g);
     }
-    load_week(db, &h, &goals).await
+    load_week(db, &h, &goals).await?;
+    crate::page::service::seed_demo(db, h.id).await
 }
 
 /// Sessions, decisions and action items of the demo week.
