@@ -18,5 +18,6 @@ pub mod demo;
 pub mod history;
 #[cfg(feature = "server")]
 pub mod markdown;
+pub mod outbox;
 
 pub use error::{DomainError, FieldErrors};
