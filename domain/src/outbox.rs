@@ -78,6 +78,20 @@ mod store {
     use crate::history::FieldChange;
     use crate::{on_db, on_tx};
 
+    static WAKE: std::sync::LazyLock<tokio::sync::watch::Sender<u64>> =
+        std::sync::LazyLock::new(|| tokio::sync::watch::channel(0).0);
+
+    /// Called after every commit: readers of this process look at the outbox now.
+    /// (Other instances find new rows by polling.)
+    pub fn wake() {
+        WAKE.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Changes whenever this process commits a transaction.
+    pub fn wakeups() -> tokio::sync::watch::Receiver<u64> {
+        WAKE.subscribe()
+    }
+
     /// Key of the PostgreSQL advisory locks used here (an arbitrary constant: "hackfest").
     const INSERT_LOCK: i64 = 0x6861_636b_6665_7374;
     const PUBLISHER_LOCK: i64 = INSERT_LOCK + 1;
