@@ -176,3 +176,30 @@ where
         </section>
     }
 }
+
+/// One `RwSignal<String>` per field of a form struct whose fields are all `String`,
+/// with `new` (from a form), `get` (the form now) and `set` (replace every field).
+#[macro_export]
+macro_rules! form_signals {
+    ($name:ident for $form:ident { $($field:ident),+ $(,)? }) => {
+        #[derive(Clone, Copy)]
+        struct $name {
+            $($field: RwSignal<String>,)+
+        }
+
+        impl $name {
+            fn new(f: $form) -> Self {
+                Self { $($field: RwSignal::new(f.$field),)+ }
+            }
+
+            fn get(&self) -> $form {
+                $form { $($field: self.$field.get_untracked(),)+ }
+            }
+
+            #[allow(dead_code)]
+            fn set(&self, f: $form) {
+                $(self.$field.set(f.$field);)+
+            }
+        }
+    };
+}

@@ -170,6 +170,15 @@ pub struct Config {
         global = true
     )]
     pub events_retention: String,
+    /// Proxies whose X-Forwarded-For is believed, comma-separated addresses or blocks
+    /// (e.g. the OpenShift router's network, 10.128.0.0/14). Unset: none.
+    #[arg(
+        long,
+        env = "HACKFEST_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<crate::limit::Cidr>,
     /// Folder with the built site (WASM, JS, CSS). Defaults to target/site.
     #[arg(
         long,
@@ -258,6 +267,7 @@ impl Config {
             amqp_exchange: "amq.topic".into(),
             topic_prefix: String::new(),
             events_retention: "14d".into(),
+            trusted_proxies: vec![],
         }
     }
 

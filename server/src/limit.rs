@@ -1,5 +1,7 @@
 //! SECURITY 19: bursts of sign-in attempts or changes from one address get 429.
-//! Reads are never limited. Per client IP (the peer address).
+//! Reads are never limited. Per client IP: the peer address, or, when the peer is a
+//! trusted proxy (`HACKFEST_TRUSTED_PROXIES`, e.g. the OpenShift router), the
+//! nearest address in `X-Forwarded-For` that is not a trusted proxy.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -15,18 +17,105 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 pub struct Limits {
     sign_in: DefaultKeyedRateLimiter<IpAddr>,
     changes: DefaultKeyedRateLimiter<IpAddr>,
+    trusted: Vec<Cidr>,
 }
 
 /// Server functions that only read; every other server function changes something.
-const READ_ENDPOINTS: &[&str] = &["/list", "/overview", "/page", "/session"];
+const READ_ENDPOINTS: &[&str] = &[
+    "/list",
+    "/overview",
+    "/page",
+    "/session",
+    "/workspace",
+    "/me/actions",
+    "/me/hackfests",
+    "/revisions",
+    "/diff",
+];
+
+/// An address block such as `10.128.0.0/14` or one address (`192.0.2.7`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    net: IpAddr,
+    bits: u8,
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let (addr, bits) = s.split_once('/').unwrap_or((s, ""));
+        let net: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("\"{s}\" is not an IP address or block such as 10.0.0.0/8"))?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let bits = if bits.is_empty() {
+            max
+        } else {
+            match bits.parse::<u8>() {
+                Ok(b) if b <= max => b,
+                _ => return Err(format!("\"{s}\": the prefix length must be 0 to {max}")),
+            }
+        };
+        Ok(Cidr { net, bits })
+    }
+}
+
+impl Cidr {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        let mask = |len: u32| -> u128 {
+            if self.bits == 0 {
+                0
+            } else {
+                (!0u128) << (len - u32::from(self.bits))
+            }
+        };
+        match (self.net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let m = mask(32);
+                (u128::from(u32::from(n)) & m) == (u128::from(u32::from(a)) & m)
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let m = mask(128);
+                (u128::from(n) & m) == (u128::from(a) & m)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The client's address: the peer, unless the peer is a trusted proxy; then the
+/// right-most `X-Forwarded-For` entry that is not itself a trusted proxy. Entries a
+/// client wrote itself (left of the first untrusted one) are never believed.
+pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[Cidr]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let mut last = peer;
+    for entry in forwarded_for.unwrap_or_default().rsplit(',') {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) if is_trusted(ip) => last = ip,
+            Ok(ip) => return ip,
+            Err(_) => return last,
+        }
+    }
+    last
+}
 
 impl Limits {
     /// `per_minute` of each kind, all of which may come at once (the burst).
-    pub fn new(sign_in_per_minute: u32, changes_per_minute: u32) -> Arc<Self> {
+    pub fn new(sign_in_per_minute: u32, changes_per_minute: u32, trusted: Vec<Cidr>) -> Arc<Self> {
         let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"));
         let limits = Arc::new(Limits {
             sign_in: RateLimiter::keyed(quota(sign_in_per_minute)),
             changes: RateLimiter::keyed(quota(changes_per_minute)),
+            trusted,
         });
         // Forget idle addresses so the maps stay small.
         let weak = Arc::downgrade(&limits);
@@ -57,10 +146,14 @@ impl Limits {
 }
 
 pub async fn rate_limit(State(limits): State<Arc<Limits>>, req: Request, next: Next) -> Response {
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+        .map(|c| client_ip(c.0.ip(), forwarded, &limits.trusted));
     if let (Some(ip), Some(limiter)) = (ip, limits.limiter_for(req.method(), req.uri().path()))
         && limiter.check_key(&ip).is_err()
     {
@@ -83,7 +176,7 @@ mod tests {
 
     #[tokio::test]
     async fn only_sign_in_and_changes_are_limited() {
-        let l = Limits::new(2, 3);
+        let l = Limits::new(2, 3, vec![]);
         assert!(l.limiter_for(&Method::GET, "/h/x").is_none());
         assert!(
             l.limiter_for(&Method::POST, "/api/hackfests/overview")
@@ -101,5 +194,96 @@ mod tests {
             "the fourth change within a minute is refused"
         );
         assert!(l.changes.check_key(&other).is_ok(), "per address");
+        assert!(
+            l.limiter_for(&Method::POST, "/api/hackfests/workspace")
+                .is_none()
+        );
+        assert!(l.limiter_for(&Method::POST, "/api/me/actions").is_none());
+        assert!(
+            l.limiter_for(&Method::POST, "/api/actions/update")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let trusted: Vec<Cidr> = vec![
+            "10.128.0.0/14".parse().unwrap(),
+            "192.0.2.7".parse().unwrap(),
+        ];
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // A direct client cannot pick its address.
+        assert_eq!(
+            client_ip(ip("198.51.100.9"), Some("1.2.3.4"), &trusted),
+            ip("198.51.100.9")
+        );
+        // Through the router: the address the router saw.
+        assert_eq!(
+            client_ip(ip("10.128.3.4"), Some("203.0.113.5"), &trusted),
+            ip("203.0.113.5")
+        );
+        // A client's own X-Forwarded-For entries, left of the proxy's, are ignored.
+        assert_eq!(
+            client_ip(
+                ip("10.128.3.4"),
+                Some("1.2.3.4, 203.0.113.5, 192.0.2.7"),
+                &trusted
+            ),
+            ip("203.0.113.5")
+        );
+        // Garbage or nothing: the last trusted hop.
+        assert_eq!(
+            client_ip(ip("10.128.3.4"), Some("nonsense"), &trusted),
+            ip("10.128.3.4")
+        );
+        assert_eq!(
+            client_ip(ip("10.128.3.4"), None, &trusted),
+            ip("10.128.3.4")
+        );
+        // IPv4-mapped IPv6 peers match IPv4 blocks.
+        assert_eq!(
+            client_ip(ip("::ffff:10.128.0.1"), Some("203.0.113.5"), &trusted),
+            ip("203.0.113.5")
+        );
+    }
+
+    #[test]
+    fn cidr_parsing_names_the_problem() {
+        assert!(
+            "10.0.0.0/8"
+                .parse::<Cidr>()
+                .unwrap()
+                .contains("10.1.2.3".parse().unwrap())
+        );
+        assert!(
+            !"10.0.0.0/8"
+                .parse::<Cidr>()
+                .unwrap()
+                .contains("11.0.0.1".parse().unwrap())
+        );
+        assert!(
+            "2001:db8::/32"
+                .parse::<Cidr>()
+                .unwrap()
+                .contains("2001:db8::1".parse().unwrap())
+        );
+        assert!(
+            "0.0.0.0/0"
+                .parse::<Cidr>()
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
+        assert!(
+            "10.0.0.0/33"
+                .parse::<Cidr>()
+                .unwrap_err()
+                .contains("0 to 32")
+        );
+        assert!(
+            "router"
+                .parse::<Cidr>()
+                .unwrap_err()
+                .contains("not an IP address")
+        );
     }
 }

@@ -10,7 +10,7 @@ use axum::Extension;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -20,7 +20,7 @@ use crate::auth::{self, Auth, Oidc, RolePolicy};
 use domain::db::{ConnectError, Db};
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -138,8 +138,11 @@ impl Application {
             public_url: public_url.clone(),
             dev_login: auth.dev_login,
         };
-        let limits =
-            crate::limit::Limits::new(config.sign_in_per_minute, config.changes_per_minute);
+        let limits = crate::limit::Limits::new(
+            config.sign_in_per_minute,
+            config.changes_per_minute,
+            config.trusted_proxies.clone(),
+        );
         let router = router(state, auth, sessions, public_url, bus.clone()).layer(
             axum::middleware::from_fn_with_state(limits, crate::limit::rate_limit),
         );
@@ -252,7 +255,7 @@ pub fn router(
     bus: Bus,
 ) -> Router {
     let https = public_url.starts_with("https://");
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let ctx = {
         let s = state.clone();
@@ -310,6 +313,18 @@ pub fn router(
         )
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The app's routes, generated once per process and shared by every [`Application`].
+///
+/// `generate_route_list` renders the app with resource loading switched off, and the
+/// switch (leptos_server's `SuppressResourceLoad`) is one flag for the whole process. A
+/// page that another `Application` in the same process renders meanwhile creates
+/// resources that never load, and under `SsrMode::Async` its response never finishes
+/// (the parallel HTTP tests hung that way). Routes do not depend on the configuration.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 async fn shutdown_signal() {

@@ -283,3 +283,29 @@ async fn responses_are_compressed_and_marked() {
         "no HSTS over plain http"
     );
 }
+
+/// Generating an app's route list switches resource loading off for the whole process;
+/// a page that another app in the process renders while apps start must still finish.
+#[tokio::test]
+async fn pages_render_while_other_apps_start() {
+    let app = spawn_app().await;
+    app.hackfest("busy").await;
+    let starter = std::thread::spawn(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                for _ in 0..10 {
+                    spawn_app().await;
+                }
+            })
+    });
+    while !starter.is_finished() {
+        let r = tokio::time::timeout(std::time::Duration::from_secs(10), app.get("/h/busy"))
+            .await
+            .expect("the page did not render while another app was starting");
+        assert_eq!(r.status(), 200);
+    }
+    starter.join().unwrap();
+}

@@ -139,3 +139,16 @@ fn sigterm_stops_gracefully() {
     assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn malformed_trusted_proxies() {
+    let out = hackfest(
+        &["migrate"],
+        &[
+            ("HACKFEST_DATABASE_URL", "sqlite::memory:"),
+            ("HACKFEST_TRUSTED_PROXIES", "10.0.0.0/8,router"),
+        ],
+    );
+    assert_clear_failure(&out, "trusted-proxies");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("router"));
+}

@@ -192,56 +192,7 @@ pub fn EditActionPage() -> impl IntoView {
     view! { <WithWorkspace entity="action_item" render=|w, id| view! { <ActionEditor w id /> } /> }
 }
 
-#[derive(Clone, Copy)]
-struct Fields {
-    title: RwSignal<String>,
-    description: RwSignal<String>,
-    owner: RwSignal<String>,
-    due_date: RwSignal<String>,
-    status: RwSignal<String>,
-    goal_id: RwSignal<String>,
-    session_id: RwSignal<String>,
-    decision_id: RwSignal<String>,
-}
-
-impl Fields {
-    fn new(f: ActionForm) -> Self {
-        Fields {
-            title: RwSignal::new(f.title),
-            description: RwSignal::new(f.description),
-            owner: RwSignal::new(f.owner),
-            due_date: RwSignal::new(f.due_date),
-            status: RwSignal::new(f.status),
-            goal_id: RwSignal::new(f.goal_id),
-            session_id: RwSignal::new(f.session_id),
-            decision_id: RwSignal::new(f.decision_id),
-        }
-    }
-
-    fn get(&self) -> ActionForm {
-        ActionForm {
-            title: self.title.get_untracked(),
-            description: self.description.get_untracked(),
-            owner: self.owner.get_untracked(),
-            due_date: self.due_date.get_untracked(),
-            status: self.status.get_untracked(),
-            goal_id: self.goal_id.get_untracked(),
-            session_id: self.session_id.get_untracked(),
-            decision_id: self.decision_id.get_untracked(),
-        }
-    }
-
-    fn set(&self, f: ActionForm) {
-        self.title.set(f.title);
-        self.description.set(f.description);
-        self.owner.set(f.owner);
-        self.due_date.set(f.due_date);
-        self.status.set(f.status);
-        self.goal_id.set(f.goal_id);
-        self.session_id.set(f.session_id);
-        self.decision_id.set(f.decision_id);
-    }
-}
+crate::form_signals!(Fields for ActionForm { title, description, owner, due_date, status, goal_id, session_id, decision_id });
 
 fn check(f: &ActionForm) -> Result<(), domain::FieldErrors> {
     f.parse().map(|_| ())

@@ -196,56 +196,7 @@ pub fn EditDecisionPage() -> impl IntoView {
     view! { <WithWorkspace entity="decision" render=|w, id| view! { <DecisionEditor w id /> } /> }
 }
 
-#[derive(Clone, Copy)]
-struct Fields {
-    title: RwSignal<String>,
-    context: RwSignal<String>,
-    decision: RwSignal<String>,
-    status: RwSignal<String>,
-    superseded_by: RwSignal<String>,
-    session_id: RwSignal<String>,
-    goal_ids: RwSignal<String>,
-    followups: RwSignal<String>,
-}
-
-impl Fields {
-    fn new(f: DecisionForm) -> Self {
-        Fields {
-            title: RwSignal::new(f.title),
-            context: RwSignal::new(f.context),
-            decision: RwSignal::new(f.decision),
-            status: RwSignal::new(f.status),
-            superseded_by: RwSignal::new(f.superseded_by),
-            session_id: RwSignal::new(f.session_id),
-            goal_ids: RwSignal::new(f.goal_ids),
-            followups: RwSignal::new(f.followups),
-        }
-    }
-
-    fn get(&self) -> DecisionForm {
-        DecisionForm {
-            title: self.title.get_untracked(),
-            context: self.context.get_untracked(),
-            decision: self.decision.get_untracked(),
-            status: self.status.get_untracked(),
-            superseded_by: self.superseded_by.get_untracked(),
-            session_id: self.session_id.get_untracked(),
-            goal_ids: self.goal_ids.get_untracked(),
-            followups: self.followups.get_untracked(),
-        }
-    }
-
-    fn set(&self, f: DecisionForm) {
-        self.title.set(f.title);
-        self.context.set(f.context);
-        self.decision.set(f.decision);
-        self.status.set(f.status);
-        self.superseded_by.set(f.superseded_by);
-        self.session_id.set(f.session_id);
-        self.goal_ids.set(f.goal_ids);
-        self.followups.set(f.followups);
-    }
-}
+crate::form_signals!(Fields for DecisionForm { title, context, decision, status, superseded_by, session_id, goal_ids, followups });
 
 fn check(f: &DecisionForm) -> Result<(), domain::FieldErrors> {
     f.parse().map(|_| ())

@@ -79,6 +79,7 @@ fn GoalItem(slug: String, goal: Goal, tree: Tree) -> impl IntoView {
         title,
         owner,
         description,
+        outcome_html,
         ..
     } = goal;
     view! {
@@ -94,6 +95,9 @@ fn GoalItem(slug: String, goal: Goal, tree: Tree) -> impl IntoView {
                 })}
                 {(!owner.is_empty()).then(|| view! { <p class="meta"><span>"Owner: " {owner}</span></p> })}
                 {(!description.is_empty()).then(|| view! { <p class="goal-desc">{description}</p> })}
+                {(!outcome_html.is_empty()).then(|| view! {
+                    <details class="outcome"><summary>"Outcome"</summary><div class="markdown" inner_html=outcome_html></div></details>
+                })}
             </div>
             {nested}
         </li>

@@ -63,57 +63,8 @@ fn GoalPageView(page: Resource<Result<GoalPage, AppError>>) -> impl IntoView {
     }
 }
 
-/// One signal per form field, so inputs, validation and the conflict view share them.
-#[derive(Clone, Copy)]
-struct FormSignals {
-    title: RwSignal<String>,
-    description: RwSignal<String>,
-    kind: RwSignal<String>,
-    parent_id: RwSignal<String>,
-    status: RwSignal<String>,
-    progress: RwSignal<String>,
-    owner: RwSignal<String>,
-    outcome: RwSignal<String>,
-}
-
-impl FormSignals {
-    fn new(f: GoalForm) -> Self {
-        Self {
-            title: RwSignal::new(f.title),
-            description: RwSignal::new(f.description),
-            kind: RwSignal::new(f.kind),
-            parent_id: RwSignal::new(f.parent_id),
-            status: RwSignal::new(f.status),
-            progress: RwSignal::new(f.progress),
-            owner: RwSignal::new(f.owner),
-            outcome: RwSignal::new(f.outcome),
-        }
-    }
-
-    fn get(&self) -> GoalForm {
-        GoalForm {
-            title: self.title.get_untracked(),
-            description: self.description.get_untracked(),
-            kind: self.kind.get_untracked(),
-            parent_id: self.parent_id.get_untracked(),
-            status: self.status.get_untracked(),
-            progress: self.progress.get_untracked(),
-            owner: self.owner.get_untracked(),
-            outcome: self.outcome.get_untracked(),
-        }
-    }
-
-    fn set(&self, f: GoalForm) {
-        self.title.set(f.title);
-        self.description.set(f.description);
-        self.kind.set(f.kind);
-        self.parent_id.set(f.parent_id);
-        self.status.set(f.status);
-        self.progress.set(f.progress);
-        self.owner.set(f.owner);
-        self.outcome.set(f.outcome);
-    }
-}
+// One signal per form field, so inputs, validation and the conflict view share them.
+crate::form_signals!(FormSignals for GoalForm { title, description, kind, parent_id, status, progress, owner, outcome });
 
 #[derive(Clone)]
 struct SaveInput {

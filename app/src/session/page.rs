@@ -198,60 +198,7 @@ pub fn EditSessionPage() -> impl IntoView {
     view! { <WithWorkspace entity="session" render=|w, id| view! { <SessionEditor w id /> } /> }
 }
 
-#[derive(Clone, Copy)]
-struct Fields {
-    title: RwSignal<String>,
-    kind: RwSignal<String>,
-    starts_at: RwSignal<String>,
-    ends_at: RwSignal<String>,
-    room: RwSignal<String>,
-    participants: RwSignal<String>,
-    goal_ids: RwSignal<String>,
-    agenda: RwSignal<String>,
-    notes: RwSignal<String>,
-}
-
-impl Fields {
-    fn new(f: SessionForm) -> Self {
-        Fields {
-            title: RwSignal::new(f.title),
-            kind: RwSignal::new(f.kind),
-            starts_at: RwSignal::new(f.starts_at),
-            ends_at: RwSignal::new(f.ends_at),
-            room: RwSignal::new(f.room),
-            participants: RwSignal::new(f.participants),
-            goal_ids: RwSignal::new(f.goal_ids),
-            agenda: RwSignal::new(f.agenda),
-            notes: RwSignal::new(f.notes),
-        }
-    }
-
-    fn get(&self) -> SessionForm {
-        SessionForm {
-            title: self.title.get_untracked(),
-            kind: self.kind.get_untracked(),
-            starts_at: self.starts_at.get_untracked(),
-            ends_at: self.ends_at.get_untracked(),
-            room: self.room.get_untracked(),
-            participants: self.participants.get_untracked(),
-            goal_ids: self.goal_ids.get_untracked(),
-            agenda: self.agenda.get_untracked(),
-            notes: self.notes.get_untracked(),
-        }
-    }
-
-    fn set(&self, f: SessionForm) {
-        self.title.set(f.title);
-        self.kind.set(f.kind);
-        self.starts_at.set(f.starts_at);
-        self.ends_at.set(f.ends_at);
-        self.room.set(f.room);
-        self.participants.set(f.participants);
-        self.goal_ids.set(f.goal_ids);
-        self.agenda.set(f.agenda);
-        self.notes.set(f.notes);
-    }
-}
+crate::form_signals!(Fields for SessionForm { title, kind, starts_at, ends_at, room, participants, goal_ids, agenda, notes });
 
 fn check(f: &SessionForm) -> Result<(), domain::FieldErrors> {
     f.parse().map(|_| ())

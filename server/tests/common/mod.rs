@@ -8,6 +8,10 @@ use domain::hackfest::{self, Hackfest, HackfestForm};
 use hackfest_server::config::Config;
 use hackfest_server::startup::Application;
 
+/// How long one HTTP call may take, response body included: a request that hangs fails
+/// its test with a message instead of stalling the whole run.
+pub const HTTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub struct TestApp {
     pub address: String,
     pub db: Db,
@@ -77,25 +81,24 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    TestApp {
-        address,
-        db,
-        client,
-        _dir: dir,
-    }
+    TestApp::new(address, db, dir)
 }
 
 fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        .timeout(HTTP_TIMEOUT)
         .build()
         .unwrap()
+}
+
+/// Fails the test, saying plainly when the server did not answer in time.
+fn request_failed(what: &str, e: reqwest::Error) -> ! {
+    if e.is_timeout() {
+        panic!("{what}: no complete response within {HTTP_TIMEOUT:?} (a hung request?): {e}");
+    }
+    panic!("{what}: {e}");
 }
 
 impl TestApp {
@@ -123,7 +126,7 @@ impl TestApp {
             .get(format!("{}{path}", self.address))
             .send()
             .await
-            .expect("GET")
+            .unwrap_or_else(|e| request_failed(&format!("GET {path}"), e))
     }
 
     /// Calls a server function the way the browser does (URL-encoded POST).
@@ -133,7 +136,7 @@ impl TestApp {
             .form(form)
             .send()
             .await
-            .expect("POST")
+            .unwrap_or_else(|e| request_failed(&format!("POST /api/{endpoint}"), e))
     }
 
     /// Signs this client in through the development sign-in (tests listen on loopback).
@@ -144,7 +147,7 @@ impl TestApp {
             .form(&[("username", username), ("role", role), ("next", "/")])
             .send()
             .await
-            .expect("sign in");
+            .unwrap_or_else(|e| request_failed("sign in", e));
         assert_eq!(r.status(), 303, "dev sign-in should redirect");
     }
 

@@ -1,0 +1,120 @@
+//! The number of SQL queries behind a hackfest's pages does not grow with the
+//! number of items (no query per goal, session, decision or action item).
+//! One test in this binary: it counts every query the process makes.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::spawn_app;
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+
+/// Counts sqlx's statement events.
+struct CountQueries(Arc<AtomicUsize>);
+
+impl<S: tracing::Subscriber> Layer<S> for CountQueries {
+    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
+        if event.metadata().target().starts_with("sqlx::query") {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test]
+async fn queries_per_page_do_not_grow_with_items() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let subscriber = tracing_subscriber::registry().with(
+        CountQueries(count.clone()).with_filter(tracing_subscriber::filter::LevelFilter::TRACE),
+    );
+    tracing::subscriber::set_global_default(subscriber).expect("one subscriber per test binary");
+
+    let app = spawn_app().await;
+    let h = app.hackfest("queries").await;
+    app.sign_in("alice", "attendee").await;
+    app.join("queries").await;
+    let add = |n: usize, from: usize| {
+        let app = &app;
+        let h = &h;
+        async move {
+            for i in from..from + n {
+                let g = app.goal(h, &format!("Goal {i}")).await;
+                domain::action::service::create(
+                    &app.db,
+                    h.id,
+                    &domain::action::ActionForm {
+                        title: format!("Item {i}"),
+                        status: "open".into(),
+                        goal_id: g.id.to_string(),
+                        ..Default::default()
+                    },
+                    "alice",
+                )
+                .await
+                .unwrap();
+                domain::decision::service::create(
+                    &app.db,
+                    h.id,
+                    &domain::decision::DecisionForm {
+                        title: format!("Decision {i}"),
+                        status: "agreed".into(),
+                        goal_ids: g.id.to_string(),
+                        ..Default::default()
+                    },
+                    "alice",
+                )
+                .await
+                .unwrap();
+                domain::session::service::create(
+                    &app.db,
+                    h,
+                    &domain::session::SessionForm {
+                        title: format!("Session {i}"),
+                        kind: "work".into(),
+                        starts_at: "2026-11-24T10:00".into(),
+                        ends_at: "2026-11-24T11:00".into(),
+                        goal_ids: g.id.to_string(),
+                        ..Default::default()
+                    },
+                    "alice",
+                )
+                .await
+                .unwrap();
+            }
+        }
+    };
+    let measure = |path: &'static str| {
+        let app = &app;
+        let count = count.clone();
+        async move {
+            // Warm up (session store, caches), then count one request.
+            assert_eq!(app.get(path).await.status(), 200, "{path}");
+            count.store(0, Ordering::SeqCst);
+            assert_eq!(app.get(path).await.status(), 200, "{path}");
+            count.load(Ordering::SeqCst)
+        }
+    };
+    let pages = [
+        "/h/queries",
+        "/h/queries/sessions",
+        "/h/queries/decisions",
+        "/h/queries/actions",
+    ];
+    add(5, 0).await;
+    let mut few = Vec::new();
+    for p in pages {
+        few.push(measure(p).await);
+    }
+    add(100, 5).await;
+    let mut many = Vec::new();
+    for p in pages {
+        many.push(measure(p).await);
+    }
+    println!("queries per page with 5 items of each kind: {few:?}; with 105: {many:?}");
+    assert!(
+        few.iter().all(|&n| n > 0),
+        "the counter sees queries: {few:?}"
+    );
+    assert_eq!(few, many, "queries per page must not grow with items");
+}
