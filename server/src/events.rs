@@ -147,3 +147,190 @@ pub async fn metrics(State(state): State<AppState>, Extension(bus): Extension<Bu
     )
         .into_response()
 }
+
+/// Live updates: one task per process reads new outbox rows (woken by this process's
+/// commits, and polling for other instances' on PostgreSQL) and fans them out to the
+/// open server-sent-event streams.
+#[derive(Clone)]
+pub struct Hub {
+    tx: tokio::sync::broadcast::Sender<std::sync::Arc<outbox::FeedEvent>>,
+    cursor: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    db: domain::db::Db,
+    public_url: String,
+}
+
+/// Events buffered per subscriber before it counts as fallen behind (then: resync).
+pub const HUB_BUFFER: usize = 1024;
+/// How often the hub looks for rows committed by other instances.
+pub const HUB_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+/// A resuming client missing more than this many events gets a resync instead.
+pub const RESUME_MAX: i64 = 500;
+
+impl Hub {
+    pub async fn start(db: domain::db::Db, public_url: String) -> Hub {
+        let start = outbox::latest(&db).await.unwrap_or(0);
+        let hub = Hub {
+            tx: tokio::sync::broadcast::channel(HUB_BUFFER).0,
+            cursor: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(start)),
+            db,
+            public_url,
+        };
+        tokio::spawn(hub.clone().run());
+        hub
+    }
+
+    /// The newest cursor the hub has fanned out.
+    pub fn cursor(&self) -> i64 {
+        self.cursor.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn run(self) {
+        let mut wake = outbox::wakeups();
+        loop {
+            wake.borrow_and_update();
+            let mut cursor = self.cursor();
+            match outbox::after(&self.db, cursor, None, true, FEED_MAX).await {
+                Ok(rows) => {
+                    for r in &rows {
+                        // No receivers is fine: nobody is watching.
+                        let _ = self
+                            .tx
+                            .send(std::sync::Arc::new(r.to_feed(&self.public_url)));
+                        cursor = r.seq;
+                    }
+                    self.cursor
+                        .store(cursor, std::sync::atomic::Ordering::Relaxed);
+                    if rows.len() as i64 == FEED_MAX {
+                        continue;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "live updates: reading the outbox failed"),
+            }
+            tokio::select! {
+                _ = wake.changed() => {}
+                _ = tokio::time::sleep(HUB_POLL) => {}
+            }
+        }
+    }
+}
+
+fn sse_event(e: &outbox::FeedEvent) -> axum::response::sse::Event {
+    axum::response::sse::Event::default()
+        .id(e.cursor.to_string())
+        .event("change")
+        .json_data(e)
+        .unwrap_or_else(|_| {
+            axum::response::sse::Event::default()
+                .event("change")
+                .data("{}")
+        })
+}
+
+fn resync_event(cursor: i64) -> axum::response::sse::Event {
+    axum::response::sse::Event::default()
+        .id(cursor.to_string())
+        .event("resync")
+        .data("{}")
+}
+
+/// `GET /api/hackfests/{slug}/events`: server-sent events for one hackfest. Each
+/// `change` event carries a feed event (`id` = its cursor); a reconnect with
+/// `Last-Event-ID` (or `?after=`) first gets what it missed, or one `resync` event
+/// when that is more than [`RESUME_MAX`] or the client fell behind the live stream.
+/// Public messages only, like the anonymous feed.
+pub async fn live(
+    State(state): State<AppState>,
+    Extension(hub): Extension<Hub>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use axum::response::sse::{KeepAlive, Sse};
+    use std::collections::VecDeque;
+    use tokio::sync::broadcast::error::RecvError;
+
+    let hackfest = match domain::hackfest::repo::by_slug(&state.db, &slug).await {
+        Ok(Some(h)) => h,
+        Ok(None) => {
+            return (
+                StatusCode::NOT_FOUND,
+                Json(json!({ "error": "not_found", "what": "hackfest" })),
+            )
+                .into_response();
+        }
+        Err(e) => return internal(e),
+    };
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| q.get("after").cloned());
+    let resume = match resume.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => {
+                return bad_request(
+                    "Last-Event-ID",
+                    "must be a cursor: a whole number, 0 or more",
+                );
+            }
+        },
+    };
+    // Subscribe first, then read the backlog: nothing falls between the two.
+    let rx = hub.tx.subscribe();
+    let mut queue = VecDeque::new();
+    let mut last = hub.cursor();
+    if let Some(after) = resume {
+        match outbox::after(&state.db, after, Some(hackfest.id), true, RESUME_MAX + 1).await {
+            Ok(rows) if rows.len() as i64 > RESUME_MAX => {
+                last = last.max(rows.last().map(|r| r.seq).unwrap_or(after));
+                queue.push_back(resync_event(last));
+            }
+            Ok(rows) => {
+                last = after;
+                for r in rows {
+                    last = r.seq;
+                    queue.push_back(sse_event(&r.to_feed(&hub.public_url)));
+                }
+            }
+            Err(e) => return internal(e),
+        }
+    }
+    struct St {
+        rx: tokio::sync::broadcast::Receiver<std::sync::Arc<outbox::FeedEvent>>,
+        queue: VecDeque<axum::response::sse::Event>,
+        last: i64,
+        hackfest_id: uuid::Uuid,
+        hub: Hub,
+    }
+    let st = St {
+        rx,
+        queue,
+        last,
+        hackfest_id: hackfest.id,
+        hub,
+    };
+    let stream = futures_util::stream::unfold(st, |mut st| async move {
+        loop {
+            if let Some(ev) = st.queue.pop_front() {
+                return Some((Ok::<_, std::convert::Infallible>(ev), st));
+            }
+            match st.rx.recv().await {
+                Ok(e) if e.hackfest_id == st.hackfest_id && e.cursor > st.last => {
+                    st.last = e.cursor;
+                    return Some((Ok(sse_event(&e)), st));
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => {
+                    st.last = st.hub.cursor();
+                    return Some((Ok(resync_event(st.last)), st));
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}

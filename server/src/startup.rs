@@ -109,6 +109,7 @@ impl Application {
             db.clone(),
             config.bus(&public_url).map_err(StartError::Config)?,
         );
+        let hub = crate::events::Hub::start(db.clone(), public_url.clone()).await;
         let auth = build_auth(&config, &db, &public_url, addr).await?;
         let store = Store::for_db(&db).await.map_err(|e| {
             StartError::Config(format!(
@@ -143,7 +144,7 @@ impl Application {
             config.changes_per_minute,
             config.trusted_proxies.clone(),
         );
-        let router = router(state, auth, sessions, public_url, bus.clone()).layer(
+        let router = router(state, auth, sessions, public_url, bus.clone(), hub).layer(
             axum::middleware::from_fn_with_state(limits, crate::limit::rate_limit),
         );
         Ok(Application {
@@ -253,6 +254,7 @@ pub fn router(
     sessions: SessionManagerLayer<Store>,
     public_url: String,
     bus: Bus,
+    hub: crate::events::Hub,
 ) -> Router {
     let https = public_url.starts_with("https://");
     let routes = route_list();
@@ -266,6 +268,7 @@ pub fn router(
         .route("/readyz", get(routes::readyz))
         .route("/metrics", get(crate::events::metrics))
         .route("/api/events", get(crate::events::feed))
+        .route("/api/hackfests/{slug}/events", get(crate::events::live))
         .route("/auth/login", get(auth::routes::login))
         .route("/auth/callback", get(auth::routes::callback))
         .route("/auth/logout", post(auth::routes::logout))
@@ -286,6 +289,7 @@ pub fn router(
         .layer(axum::middleware::from_fn(auth::viewer_middleware))
         .layer(Extension(auth))
         .layer(Extension(bus))
+        .layer(Extension(hub))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             PublicOrigin(public_url),

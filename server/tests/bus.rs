@@ -734,3 +734,128 @@ async fn the_feed_serves_messages_without_a_broker() {
     assert_eq!(page["events"].as_array().unwrap().len(), 0);
     assert_eq!(page["next"], last);
 }
+
+/// Reads a server-sent-event stream until `n` events of `kind` arrived.
+struct Sse(reqwest::Response, String);
+
+impl Sse {
+    async fn open(app: &TestApp, slug: &str, last_event_id: Option<i64>) -> Sse {
+        let mut req = app
+            .client
+            .get(format!("{}/api/hackfests/{slug}/events", app.address));
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id.to_string());
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        Sse(r, String::new())
+    }
+
+    /// The next event: (kind, id, data).
+    async fn next(&mut self) -> (String, i64, Value) {
+        loop {
+            if let Some(end) = self.1.find("\n\n") {
+                let block: String = self.1.drain(..end + 2).collect();
+                let (mut kind, mut id, mut data) = (String::new(), 0, String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        kind = v.trim().into();
+                    } else if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().unwrap();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim());
+                    }
+                }
+                if kind.is_empty() {
+                    continue; // keep-alive comment
+                }
+                return (kind, id, serde_json::from_str(&data).unwrap());
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.0.chunk())
+                .await
+                .expect("an event within 10 s")
+                .unwrap()
+                .expect("stream open");
+            self.1.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_updates_resume_with_last_event_id() {
+    let (app, _bus) = start_sqlite(|_| {}).await;
+    let h = app.hackfest("live").await;
+    let other = app.hackfest("live-other").await;
+    let r = app.get("/api/hackfests/nope/events").await;
+    assert_eq!(r.status(), 404);
+
+    let mut sse = Sse::open(&app, "live", None).await;
+    app.goal(&other, "Not this hackfest").await;
+    let g = app.goal(&h, "Watched").await;
+    let (kind, id, data) = sse.next().await;
+    assert_eq!(kind, "change");
+    assert_eq!(data["topic"], "hackfest.goal.new");
+    assert_eq!(data["object_id"], g.id.to_string());
+    assert_eq!(data["cursor"], id);
+
+    // Disconnected, two changes, reconnect with the last id: both, in order.
+    drop(sse);
+    let mut f = g.to_form();
+    f.progress = "10".into();
+    let g = goal::service::update(&app.db, h.id, g.id, g.version, &f, "bob")
+        .await
+        .unwrap();
+    f.progress = "20".into();
+    goal::service::update(&app.db, h.id, g.id, g.version, &f, "bob")
+        .await
+        .unwrap();
+    let mut sse = Sse::open(&app, "live", Some(id)).await;
+    let (_, id1, d1) = sse.next().await;
+    let (_, id2, d2) = sse.next().await;
+    assert!(id < id1 && id1 < id2);
+    assert_eq!(d1["body"]["goal"]["progress"], 10);
+    assert_eq!(d2["body"]["goal"]["progress"], 20);
+    // And then live ones.
+    app.goal(&h, "Next").await;
+    let (_, id3, d3) = sse.next().await;
+    assert!(id3 > id2);
+    assert_eq!(d3["body"]["goal"]["title"], "Next");
+
+    // Far behind: one resync instead of hundreds of events.
+    for i in 0..501 {
+        app.goal(&h, &format!("Bulk {i}")).await;
+    }
+    let mut too_old = Sse::open(&app, "live", Some(id3)).await;
+    let (kind, _, _) = too_old.next().await;
+    assert_eq!(kind, "resync");
+    let r = app
+        .client
+        .get(format!("{}/api/hackfests/live/events", app.address))
+        .header("Last-Event-ID", "abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+/// Two instances on one PostgreSQL database: a change through A reaches a stream on B.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_updates_cross_instances() {
+    let (db, url) = scratch::postgres().await;
+    db.close().await;
+    let (a, _) = start(Config::for_tests(url.clone()), None).await;
+    let (b, _) = start(Config::for_tests(url.clone()), None).await;
+    let h = a.hackfest("live-two").await;
+    let mut on_b = Sse::open(&b, "live-two", None).await;
+    let g = a.goal(&h, "Made on A").await;
+    let (kind, _, data) = on_b.next().await;
+    assert_eq!(kind, "change");
+    assert_eq!(data["object_id"], g.id.to_string());
+    scratch::drop_postgres(a.db.clone(), &url).await;
+}
