@@ -361,6 +361,8 @@ impl Bus {
     /// Retention: hourly, drops messages older than the setting that need no
     /// further delivery (sent, or any when no broker is configured).
     async fn prune_forever(self) {
+        // Not at the very start: start-up has enough to do.
+        tokio::time::sleep(Duration::from_secs(60)).await;
         loop {
             let _ = self.prune_now().await;
             tokio::time::sleep(Duration::from_secs(3600)).await;

@@ -186,8 +186,29 @@ impl Hub {
 
     async fn run(self) {
         let mut wake = outbox::wakeups();
+        let mut idle = true;
         loop {
             wake.borrow_and_update();
+            // Nobody watching: no queries. Streams take their starting cursor from the
+            // table, so a stale hub cursor only means a bounded catch-up read below.
+            if self.tx.receiver_count() == 0 {
+                idle = true;
+                tokio::select! {
+                    _ = wake.changed() => {}
+                    _ = tokio::time::sleep(HUB_POLL) => {}
+                }
+                continue;
+            }
+            if idle {
+                idle = false;
+                if let Ok(latest) = outbox::latest(&self.db).await {
+                    let floor = latest - FEED_MAX;
+                    if self.cursor() < floor {
+                        self.cursor
+                            .store(floor, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            }
             let mut cursor = self.cursor();
             match outbox::after(&self.db, cursor, None, true, FEED_MAX).await {
                 Ok(rows) => {
@@ -280,7 +301,10 @@ pub async fn live(
     // Subscribe first, then read the backlog: nothing falls between the two.
     let rx = hub.tx.subscribe();
     let mut queue = VecDeque::new();
-    let mut last = hub.cursor();
+    let mut last = match outbox::latest(&state.db).await {
+        Ok(n) => n,
+        Err(e) => return internal(e),
+    };
     if let Some(after) = resume {
         match outbox::after(&state.db, after, Some(hackfest.id), true, RESUME_MAX + 1).await {
             Ok(rows) if rows.len() as i64 > RESUME_MAX => {

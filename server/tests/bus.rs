@@ -859,3 +859,121 @@ async fn live_updates_cross_instances() {
     assert_eq!(data["object_id"], g.id.to_string());
     scratch::drop_postgres(a.db.clone(), &url).await;
 }
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// `make bench`: change → broker confirm, and change → 1,000 live subscribers.
+/// Not a test (no wall-clock assertions); run with `--ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: scripts/bench.sh runs it"]
+async fn bench_bus_latency() {
+    let changes: usize = std::env::var("BENCH_BUS_CHANGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let subscribers: usize = std::env::var("BENCH_LIVE_SUBSCRIBERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let prefix = unique_prefix();
+    let p = prefix.clone();
+    let (app, _bus) = start_sqlite(|c| {
+        c.amqp_url = Some(broker_url());
+        c.topic_prefix = p;
+    })
+    .await;
+    let h = app.hackfest("bench-bus").await;
+    let mut g = app.goal(&h, "Measured").await;
+    wait_until("drained", || async { backlog(&app).await == 0 }).await;
+    // Change → confirmed by the broker (sent_at - created_at of each row), one at a time.
+    let first = outbox::latest(&app.db).await.unwrap();
+    for i in 0..changes {
+        let mut f = g.to_form();
+        f.progress = (i % 101).to_string();
+        f.description = format!("change {i}");
+        g = goal::service::update(&app.db, h.id, g.id, g.version, &f, "bench")
+            .await
+            .unwrap();
+        let target = outbox::latest(&app.db).await.unwrap();
+        wait_until("confirmed", || async {
+            outbox::after(&app.db, target - 1, None, false, 1)
+                .await
+                .unwrap()
+                .first()
+                .is_some_and(|r| r.sent_at.is_some())
+        })
+        .await;
+    }
+    let mut ms: Vec<f64> = outbox::after(&app.db, first, None, false, 100_000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.sent_at.unwrap() - r.created_at).as_seconds_f64() * 1000.0)
+        .collect();
+    ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "BENCH change -> broker confirm (SQLite, {} changes): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        ms.len(),
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.99),
+        ms[ms.len() - 1]
+    );
+
+    // Change → every one of N live subscribers.
+    let started = std::time::Instant::now();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<std::time::Instant>();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let ready = Arc::new(tokio::sync::Semaphore::new(0));
+    for _ in 0..subscribers {
+        let (client, tx, ready, url) = (
+            client.clone(),
+            tx.clone(),
+            ready.clone(),
+            format!("{}/api/hackfests/bench-bus/events", app.address),
+        );
+        tokio::spawn(async move {
+            let mut r = client.get(url).send().await.unwrap();
+            ready.add_permits(1);
+            let mut buf = String::new();
+            while let Ok(Some(chunk)) = r.chunk().await {
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                if buf.contains("event: change") {
+                    let _ = tx.send(std::time::Instant::now());
+                    return;
+                }
+            }
+        });
+    }
+    let _ = ready.acquire_many(subscribers as u32).await.unwrap();
+    println!(
+        "BENCH {subscribers} live subscribers connected in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let t0 = std::time::Instant::now();
+    let mut f = g.to_form();
+    f.progress = "100".into();
+    goal::service::update(&app.db, h.id, g.id, g.version, &f, "bench")
+        .await
+        .unwrap();
+    let mut ms = Vec::with_capacity(subscribers);
+    while ms.len() < subscribers {
+        let t = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            .await
+            .expect("every subscriber gets the change")
+            .unwrap();
+        ms.push((t - t0).as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "BENCH change -> {subscribers} live subscribers (debug build, client in the same process): p50 {:.1} ms, p99 {:.1} ms",
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.99)
+    );
+}
