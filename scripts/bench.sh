@@ -4,6 +4,8 @@
 # BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL instead of a fresh SQLite file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# 10,000 idle live connections need as many descriptors (client and server).
+ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 BIN=${CARGO_TARGET_DIR:-target}/release/hackfest
 GOALS=${BENCH_GOALS:-1000}
 DURATION=${BENCH_DURATION:-15s}
@@ -58,7 +60,39 @@ p99=$(awk '/ 99%/{print $2}' "$work/wrk.txt")
 wasm=$(ls -t target/site/pkg/*.wasm | head -n 1)  # the newest build
 raw=$(wc -c <"$wasm")
 br=$(brotli -c -q 11 "$wasm" | wc -c)
+
+IDLE=${BENCH_IDLE_CONNECTIONS:-10000}
+echo "==> Memory of the server with $IDLE idle live-update connections"
+rss() { awk '/VmRSS/{print $2}' "/proc/$server/status"; }
+rss_before=$(rss)
+python3 - "$port" "$slug" "$IDLE" "$server" <<'PY' | tee "$work/idle.txt"
+import asyncio, sys
+port, slug, n, pid = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+async def one():
+    r, w = await asyncio.open_connection("127.0.0.1", port)
+    w.write(f"GET /api/hackfests/{slug}/events HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+    head = await r.readuntil(b"\r\n\r\n")
+    assert b" 200 " in head.split(b"\r\n")[0], head
+    return w
+async def main():
+    conns = []
+    for i in range(0, n, 500):
+        conns += await asyncio.gather(*(one() for _ in range(min(500, n - i))))
+    await asyncio.sleep(2)
+    rss = next(l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS"))
+    print(f"open={len(conns)} rss_kb={rss}")
+    for w in conns: w.close()
+asyncio.run(main())
+PY
+rss_idle=$(awk -F'rss_kb=' '/rss_kb/{print $2}' "$work/idle.txt")
+
+echo "==> Bus: change -> broker confirm, change -> 1,000 live subscribers (RabbitMQ)"
+HACKFEST_TEST_AMQP_ADDR=$(scripts/rabbitmq.sh) cargo test -q -p hackfest --test bus bench_bus_latency \
+  -- --ignored --nocapture 2>&1 | grep '^BENCH' | tee "$work/bus.txt"
 echo
 echo "== Results ($(nproc) cores, $(echo "$db" | cut -d: -f1))"
 printf 'overview of %s goals: %s req/s, p99 %s\n' "$GOALS" "$rps" "$p99"
 printf 'WASM bundle %s: %s KB raw, %s KB brotli\n' "$(basename "$wasm")" "$((raw / 1024))" "$((br / 1024))"
+printf 'server RSS: %s MB before, %s MB with %s idle live connections (%s KB each)\n' \
+  "$((rss_before / 1024))" "$((rss_idle / 1024))" "$IDLE" "$(( (rss_idle - rss_before) / IDLE ))"
+sed 's/^BENCH //' "$work/bus.txt"

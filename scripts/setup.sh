@@ -20,6 +20,8 @@ for pair in gcc:gcc make:make pkg-config:pkg-config node:nodejs npm:npm chromium
 done
 # The server, not only the client: a cluster must be installable and startable.
 [ -d /usr/lib/postgresql ] && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt_missing+=(postgresql)
+# The message broker the bus tests publish to.
+command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || apt_missing+=(rabbitmq-server)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "Installing Debian packages: ${apt_missing[*]}"
   $SUDO apt-get update -qq

@@ -11,6 +11,10 @@ say "PostgreSQL"
 HACKFEST_TEST_POSTGRES_URL=$(scripts/postgres.sh)
 export HACKFEST_TEST_POSTGRES_URL
 
+say "RabbitMQ"
+HACKFEST_TEST_AMQP_ADDR=$(scripts/rabbitmq.sh)
+export HACKFEST_TEST_AMQP_ADDR
+
 say "Formatting"
 cargo fmt --all -- --check
 

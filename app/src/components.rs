@@ -321,8 +321,21 @@ pub fn WithWorkspace<V: IntoView + 'static>(
                 .map(|w| Some((w, None))),
         }
     });
+    // Lists and detail pages follow changes live; an editor keeps what is being typed
+    // (a stale save meets the usual conflict view instead).
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if !(path.ends_with("/edit") || path.ends_with("/new")) {
+        crate::live::refetch_on_change(
+            move || params.read().get("slug").unwrap_or_default(),
+            move || ws.refetch(),
+        );
+    }
+    // Transition, not Suspense: a live refetch keeps the page on screen until the new
+    // data is there, instead of flashing "Loading…".
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match ws.await {
                     Ok(Some((w, id))) => render(w, id).into_any(),
@@ -330,7 +343,7 @@ pub fn WithWorkspace<V: IntoView + 'static>(
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -10,6 +10,7 @@ pub mod editor;
 pub mod error;
 pub mod goal;
 pub mod hackfest;
+pub mod live;
 pub mod page;
 pub mod session;
 #[cfg(feature = "ssr")]

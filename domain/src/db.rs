@@ -170,7 +170,11 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
-        }
+        }?;
+        // The publisher and live updates of this process look at the outbox now
+        // rather than at their next poll.
+        crate::outbox::wake();
+        Ok(())
     }
 }
 

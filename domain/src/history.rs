@@ -119,7 +119,8 @@ mod store {
         }
     }
 
-    pub async fn record(tx: &mut Tx, c: Change<'_>) -> Result<(), sqlx::Error> {
+    /// Returns the recorded field changes (the outbox message carries them too).
+    pub async fn record(tx: &mut Tx, c: Change<'_>) -> Result<Vec<FieldChange>, sqlx::Error> {
         let changes: Vec<FieldChange> = c
             .changes
             .into_iter()
@@ -144,7 +145,7 @@ mod store {
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-        Ok(())
+        Ok(changes)
     }
 
     /// Newest first.

@@ -19,5 +19,6 @@ pub mod demo;
 pub mod history;
 #[cfg(feature = "server")]
 pub mod markdown;
+pub mod outbox;
 
 pub use error::{DomainError, FieldErrors};

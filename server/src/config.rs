@@ -144,6 +144,32 @@ pub struct Config {
         global = true
     )]
     pub changes_per_minute: u32,
+    /// Message broker for bus messages (fedora-messaging wire format), e.g.
+    /// `amqp://user:password@host:5672/%2F` or `amqps://…`. Without it, messages are
+    /// kept and served only by the app's event feed (`/api/events`).
+    #[arg(long, env = "HACKFEST_AMQP_URL", global = true, hide_env_values = true)]
+    pub amqp_url: Option<String>,
+    /// Exchange to publish to (a topic exchange).
+    #[arg(
+        long,
+        env = "HACKFEST_AMQP_EXCHANGE",
+        default_value = "amq.topic",
+        global = true
+    )]
+    pub amqp_exchange: String,
+    /// Put before every topic, e.g. `org.fedoraproject.prod` gives routing keys like
+    /// `org.fedoraproject.prod.hackfest.goal.update`. Empty: the bare topic.
+    #[arg(long, env = "HACKFEST_TOPIC_PREFIX", default_value = "", global = true)]
+    pub topic_prefix: String,
+    /// How long messages stay in the event feed: e.g. `14d`, `36h`, `90m`. Messages
+    /// not yet confirmed by a configured broker are kept regardless.
+    #[arg(
+        long,
+        env = "HACKFEST_EVENTS_RETENTION",
+        default_value = "14d",
+        global = true
+    )]
+    pub events_retention: String,
     /// Proxies whose X-Forwarded-For is believed, comma-separated addresses or blocks
     /// (e.g. the OpenShift router's network, 10.128.0.0/14). Unset: none.
     #[arg(
@@ -237,9 +263,88 @@ impl Config {
             session_max_hours: 168,
             sign_in_per_minute: 60,
             changes_per_minute: 600,
+            amqp_url: None,
+            amqp_exchange: "amq.topic".into(),
+            topic_prefix: String::new(),
+            events_retention: "14d".into(),
             trusted_proxies: vec![],
         }
     }
+
+    /// The bus settings, checked; each error names its setting.
+    pub fn bus(&self, public_url: &str) -> Result<crate::bus::BusSettings, String> {
+        let amqp_url = match self.amqp_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(u) => {
+                let redacted = domain::db::redact_url(u);
+                if !(u.starts_with("amqp://") || u.starts_with("amqps://")) {
+                    return Err(format!(
+                        "HACKFEST_AMQP_URL: \"{redacted}\" must start with amqp:// or amqps://"
+                    ));
+                }
+                u.parse::<lapin::uri::AMQPUri>().map_err(|e| {
+                    format!("HACKFEST_AMQP_URL: \"{redacted}\" is not a valid AMQP URL: {e}")
+                })?;
+                Some(u.to_owned())
+            }
+        };
+        let exchange = self.amqp_exchange.trim();
+        if exchange.is_empty()
+            || exchange.len() > 127
+            || !exchange
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        {
+            return Err(format!(
+                "HACKFEST_AMQP_EXCHANGE: \"{exchange}\" is not an exchange name (letters, digits, - _ . :, at most 127)"
+            ));
+        }
+        let prefix = self.topic_prefix.trim();
+        if !prefix.is_empty()
+            && (prefix.len() > 200
+                || prefix.split('.').any(|w| {
+                    w.is_empty()
+                        || !w
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+                }))
+        {
+            return Err(format!(
+                "HACKFEST_TOPIC_PREFIX: \"{prefix}\" must be dot-separated words of letters, digits, - and _ (e.g. org.fedoraproject.prod)"
+            ));
+        }
+        Ok(crate::bus::BusSettings {
+            amqp_url,
+            exchange: exchange.to_owned(),
+            topic_prefix: prefix.to_owned(),
+            public_url: public_url.to_owned(),
+            retention: parse_duration(&self.events_retention).map_err(|m| {
+                format!(
+                    "HACKFEST_EVENTS_RETENTION: \"{}\" {m}",
+                    self.events_retention
+                )
+            })?,
+        })
+    }
+}
+
+/// `14d`, `36h`, `90m`, `30s` → a duration of at least one second.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = n
+        .parse()
+        .map_err(|_| "is not a duration such as 14d, 36h, 90m or 30s".to_string())?;
+    let secs = match unit {
+        "d" => n.checked_mul(86_400),
+        "h" => n.checked_mul(3_600),
+        "m" => n.checked_mul(60),
+        "s" => Some(n),
+        _ => return Err("is not a duration such as 14d, 36h, 90m or 30s".into()),
+    }
+    .filter(|s| (1..=100 * 365 * 86_400).contains(s))
+    .ok_or_else(|| "must be between 1s and 100 years".to_string())?;
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 #[cfg(test)]
@@ -259,6 +364,60 @@ mod tests {
         );
         c.public_url = None;
         assert_eq!(c.public_url().unwrap(), "http://127.0.0.1:0");
+    }
+
+    #[test]
+    fn bus_settings_name_the_setting() {
+        let mut c = Config::for_tests("sqlite::memory:".into());
+        let b = c.bus("http://x").unwrap();
+        assert!(b.amqp_url.is_none());
+        assert_eq!(b.exchange, "amq.topic");
+        assert_eq!(b.retention.as_secs(), 14 * 86_400);
+        for (edit, name) in [
+            (
+                (|c: &mut Config| c.amqp_url = Some("http://broker".into())) as fn(&mut Config),
+                "HACKFEST_AMQP_URL",
+            ),
+            (
+                |c: &mut Config| c.amqp_url = Some("amqp://u:pw@host:notaport/".into()),
+                "HACKFEST_AMQP_URL",
+            ),
+            (
+                |c: &mut Config| c.amqp_exchange = "bad exchange".into(),
+                "HACKFEST_AMQP_EXCHANGE",
+            ),
+            (
+                |c: &mut Config| c.topic_prefix = "org..prod".into(),
+                "HACKFEST_TOPIC_PREFIX",
+            ),
+            (
+                |c: &mut Config| c.topic_prefix = "org.#".into(),
+                "HACKFEST_TOPIC_PREFIX",
+            ),
+            (
+                |c: &mut Config| c.events_retention = "soon".into(),
+                "HACKFEST_EVENTS_RETENTION",
+            ),
+            (
+                |c: &mut Config| c.events_retention = "0d".into(),
+                "HACKFEST_EVENTS_RETENTION",
+            ),
+        ] {
+            let mut c = Config::for_tests("sqlite::memory:".into());
+            edit(&mut c);
+            let e = c.bus("http://x").unwrap_err();
+            assert!(e.starts_with(name), "{e}");
+            assert!(!e.contains("pw"), "the password is not shown: {e}");
+        }
+        c.amqp_url = Some("amqps://u:pw@broker.example.org/%2F".into());
+        c.topic_prefix = "org.fedoraproject.prod".into();
+        c.events_retention = "36h".into();
+        let b = c.bus("http://x").unwrap();
+        assert_eq!(b.retention.as_secs(), 36 * 3600);
+        assert_eq!(
+            b.routing_key("hackfest.goal.new"),
+            "org.fedoraproject.prod.hackfest.goal.new"
+        );
     }
 
     #[test]

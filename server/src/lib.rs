@@ -1,7 +1,9 @@
 //! The `hackfest` binary's library: configuration, start-up and plain HTTP routes.
 
 pub mod auth;
+pub mod bus;
 pub mod config;
+pub mod events;
 pub mod limit;
 pub mod routes;
 pub mod startup;

@@ -14,13 +14,29 @@ pub async fn healthz() -> impl IntoResponse {
     (StatusCode::OK, Json(json!({ "status": "ok" })))
 }
 
-/// The app can serve: its database answers.
-pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+/// The app can serve: its database answers. Also reports the outbox: its backlog
+/// and the broker connection. A broker that is down does not make the app unready
+/// (pages and changes keep working; messages wait in the outbox).
+pub async fn readyz(
+    State(state): State<AppState>,
+    axum::Extension(bus): axum::Extension<crate::bus::Bus>,
+) -> impl IntoResponse {
     match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
-        Ok(Ok(())) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "database": "ok" })),
-        ),
+        Ok(Ok(())) => {
+            let backlog = domain::outbox::backlog(&state.db).await.ok();
+            (
+                StatusCode::OK,
+                Json(json!({
+                    "status": "ready",
+                    "database": "ok",
+                    "outbox": {
+                        "backlog": backlog,
+                        "broker": bus.state().as_str(),
+                        "published": bus.published_total(),
+                    },
+                })),
+            )
+        }
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: database unreachable");
             (

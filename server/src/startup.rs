@@ -29,6 +29,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::bus::Bus;
 use crate::config::Config;
 use crate::routes;
 
@@ -75,13 +76,15 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: Db,
+    bus: Bus,
 }
 
 impl Application {
     /// Opens and migrates the database, then binds the listener (port 0 picks a free port).
     pub async fn build(config: Config, demo: bool) -> Result<Self, StartError> {
         // Checked before anything else starts; recomputed once the real port is known.
-        config.public_url().map_err(StartError::Config)?;
+        let early_url = config.public_url().map_err(StartError::Config)?;
+        config.bus(&early_url).map_err(StartError::Config)?;
         let db = open_database(&config).await?;
         if demo {
             load_demo(&db).await?;
@@ -102,6 +105,11 @@ impl Application {
         }
         let public_url = config.public_url().map_err(StartError::Config)?;
         let leptos_options = leptos_options(&config.site_root, addr);
+        let bus = Bus::start(
+            db.clone(),
+            config.bus(&public_url).map_err(StartError::Config)?,
+        );
+        let hub = crate::events::Hub::start(db.clone(), public_url.clone()).await;
         let auth = build_auth(&config, &db, &public_url, addr).await?;
         let store = Store::for_db(&db).await.map_err(|e| {
             StartError::Config(format!(
@@ -136,13 +144,14 @@ impl Application {
             config.changes_per_minute,
             config.trusted_proxies.clone(),
         );
-        let router = router(state, auth, sessions, public_url).layer(
+        let router = router(state, auth, sessions, public_url, bus.clone(), hub).layer(
             axum::middleware::from_fn_with_state(limits, crate::limit::rate_limit),
         );
         Ok(Application {
             listener,
             router,
             db,
+            bus,
         })
     }
 
@@ -152,6 +161,11 @@ impl Application {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The outbox publisher's handle.
+    pub fn bus(&self) -> &Bus {
+        &self.bus
     }
 
     /// Serves until SIGTERM or Ctrl-C; requests in flight finish first.
@@ -239,6 +253,8 @@ pub fn router(
     auth: Arc<Auth>,
     sessions: SessionManagerLayer<Store>,
     public_url: String,
+    bus: Bus,
+    hub: crate::events::Hub,
 ) -> Router {
     let https = public_url.starts_with("https://");
     let routes = route_list();
@@ -250,6 +266,9 @@ pub fn router(
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
+        .route("/metrics", get(crate::events::metrics))
+        .route("/api/events", get(crate::events::feed))
+        .route("/api/hackfests/{slug}/events", get(crate::events::live))
         .route("/auth/login", get(auth::routes::login))
         .route("/auth/callback", get(auth::routes::callback))
         .route("/auth/logout", post(auth::routes::logout))
@@ -269,6 +288,8 @@ pub fn router(
         .with_state(state)
         .layer(axum::middleware::from_fn(auth::viewer_middleware))
         .layer(Extension(auth))
+        .layer(Extension(bus))
+        .layer(Extension(hub))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             PublicOrigin(public_url),

@@ -68,15 +68,16 @@ pub fn HackfestOverview() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let overview = Resource::new(slug, get_overview);
+    crate::live::refetch_on_change(slug, move || overview.refetch());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! { <OverviewView overview=o /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

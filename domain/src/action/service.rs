@@ -4,6 +4,7 @@ use uuid::Uuid;
 use super::{ActionForm, ActionItem, NewAction, repo};
 use crate::db::{Db, Tx};
 use crate::history::{self, Change};
+use crate::outbox::{self, Message};
 use crate::{DomainError, FieldErrors};
 
 #[tracing::instrument(skip(db), err(level = "debug"))]
@@ -57,7 +58,7 @@ pub async fn create(
     let mut tx = db.begin().await?;
     check_links(&mut tx, hackfest_id, &new).await?;
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change::created(
             hackfest_id,
@@ -72,8 +73,22 @@ pub async fn create(
     let a = repo::get_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("action item"))?;
+    outbox::enqueue(&mut tx, message(&a, "new", actor, changes, now)).await?;
     tx.commit().await?;
     Ok(a)
+}
+
+fn message<'a>(
+    a: &ActionItem,
+    event: &'static str,
+    actor: &'a str,
+    changes: Vec<history::FieldChange>,
+    at: chrono::DateTime<Utc>,
+) -> Message<'a> {
+    Message::new(a.hackfest_id, "action_item", a.id, event, actor, a, at)
+        .changes(changes)
+        .users([a.owner.as_str()])
+        .page(format!("/actions/{}", a.id))
 }
 
 #[tracing::instrument(skip(db, form), err(level = "debug"))]
@@ -106,7 +121,7 @@ pub async fn update(
             .ok_or(DomainError::NotFound("action item"))?;
         return Err(DomainError::conflict(&current));
     }
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change::updated(hackfest_id, "action_item", id, actor, changes, now),
     )
@@ -114,6 +129,7 @@ pub async fn update(
     let a = repo::get_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("action item"))?;
+    outbox::enqueue(&mut tx, message(&a, "update", actor, changes, now)).await?;
     tx.commit().await?;
     Ok(a)
 }

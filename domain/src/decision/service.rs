@@ -1,9 +1,10 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Decision, DecisionForm, NewDecision, repo};
+use super::{Decision, DecisionForm, DecisionStatus, NewDecision, repo};
 use crate::db::{Db, Tx};
 use crate::history::{self, Change};
+use crate::outbox::{self, Message};
 use crate::{DomainError, FieldErrors, markdown};
 
 pub fn decorate(mut d: Decision) -> Decision {
@@ -74,7 +75,7 @@ pub async fn create(
     let mut tx = db.begin().await?;
     check_links(&mut tx, hackfest_id, None, &new).await?;
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change::created(hackfest_id, "decision", id, actor, new.field_values(), now),
     )
@@ -82,8 +83,21 @@ pub async fn create(
     let d = repo::get_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("decision"))?;
+    outbox::enqueue(&mut tx, message(&d, "new", actor, changes, now)).await?;
     tx.commit().await?;
     Ok(decorate(d))
+}
+
+fn message<'a>(
+    d: &Decision,
+    event: &'static str,
+    actor: &'a str,
+    changes: Vec<history::FieldChange>,
+    at: chrono::DateTime<Utc>,
+) -> Message<'a> {
+    Message::new(d.hackfest_id, "decision", d.id, event, actor, d, at)
+        .changes(changes)
+        .page(format!("/decisions/{}", d.id))
 }
 
 /// Saves over `expected_version` if the status change is allowed
@@ -140,7 +154,7 @@ pub async fn update(
             .ok_or(DomainError::NotFound("decision"))?;
         return Err(DomainError::conflict(&decorate(current)));
     }
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change::updated(hackfest_id, "decision", id, actor, changes, now),
     )
@@ -148,6 +162,14 @@ pub async fn update(
     let d = repo::get_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("decision"))?;
+    // A status change is its own event (`hackfest.decision.agreed`); other edits are updates.
+    let event = match (current.status == d.status, d.status) {
+        (false, DecisionStatus::Agreed) => "agreed",
+        (false, DecisionStatus::Rejected) => "rejected",
+        (false, DecisionStatus::Superseded) => "superseded",
+        _ => "update",
+    };
+    outbox::enqueue(&mut tx, message(&d, event, actor, changes, now)).await?;
     tx.commit().await?;
     Ok(decorate(d))
 }

@@ -4,6 +4,7 @@ use uuid::Uuid;
 use super::{Goal, GoalForm, NewGoal, changed_fields, repo};
 use crate::db::{Db, Tx};
 use crate::history::{self, Change};
+use crate::outbox::{self, Message};
 use crate::{DomainError, FieldErrors};
 
 /// Deeper than any real plan; stops a walk through corrupted data.
@@ -67,7 +68,7 @@ pub async fn create(
     let mut tx = db.begin().await?;
     check_parent(&mut tx, hackfest_id, None, new.parent_id).await?;
     repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change::created(
             hackfest_id,
@@ -82,8 +83,22 @@ pub async fn create(
     let goal = repo::get_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("goal"))?;
+    outbox::enqueue(&mut tx, goal_message(&goal, "new", actor, changes, now)).await?;
     tx.commit().await?;
     Ok(goal)
+}
+
+fn goal_message<'a>(
+    goal: &Goal,
+    event: &'static str,
+    actor: &'a str,
+    changes: Vec<history::FieldChange>,
+    at: chrono::DateTime<Utc>,
+) -> Message<'a> {
+    Message::new(goal.hackfest_id, "goal", goal.id, event, actor, goal, at)
+        .changes(changes)
+        .users([goal.owner.as_str()])
+        .page(format!("#goal-{}", goal.id))
 }
 
 /// Saves `form` over the goal if it is still at `expected_version`; otherwise returns
@@ -119,7 +134,7 @@ pub async fn update(
             .ok_or(DomainError::NotFound("goal"))?;
         return Err(conflict(&current));
     }
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change::updated(hackfest_id, "goal", id, actor, changes, now),
     )
@@ -127,6 +142,7 @@ pub async fn update(
     let goal = repo::get_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("goal"))?;
+    outbox::enqueue(&mut tx, goal_message(&goal, "update", actor, changes, now)).await?;
     tx.commit().await?;
     Ok(goal)
 }
@@ -165,7 +181,7 @@ pub async fn add_note(
         return Err(DomainError::NotFound("goal"));
     }
     repo::insert_note(&mut tx, id, hackfest_id, goal_id, actor, &body, now).await?;
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change {
             hackfest_id,
@@ -178,13 +194,25 @@ pub async fn add_note(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(super::GoalNote {
+    let note = super::GoalNote {
         id,
         goal_id,
         author: actor.to_owned(),
-        body_html: crate::markdown::render(&body),
+        body_html: String::new(),
         body,
         created_at: now,
+    };
+    let goal = repo::get_in_tx(&mut tx, goal_id)
+        .await?
+        .ok_or(DomainError::NotFound("goal"))?;
+    outbox::enqueue(
+        &mut tx,
+        goal_message(&goal, "note", actor, changes, now).with("note", &note),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(super::GoalNote {
+        body_html: crate::markdown::render(&note.body),
+        ..note
     })
 }

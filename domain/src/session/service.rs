@@ -6,6 +6,7 @@ use super::{HackSession, NewSession, SessionForm, repo};
 use crate::db::{Db, Tx};
 use crate::hackfest::Hackfest;
 use crate::history::{self, Change};
+use crate::outbox::{self, Message};
 use crate::{DomainError, FieldErrors, markdown};
 
 fn zone(h: &Hackfest) -> Tz {
@@ -131,7 +132,7 @@ pub async fn create(
     let mut tx = db.begin().await?;
     let times = check(&mut tx, h, &new).await?;
     repo::insert(&mut tx, id, h.id, &row(&new, times), now).await?;
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change::created(h.id, "session", id, actor, new.field_values(), now),
     )
@@ -139,8 +140,22 @@ pub async fn create(
     let s = repo::get_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("session"))?;
+    outbox::enqueue(&mut tx, message(&s, "new", actor, changes, now)).await?;
     tx.commit().await?;
     Ok(decorate(s, zone(h)))
+}
+
+fn message<'a>(
+    s: &HackSession,
+    event: &'static str,
+    actor: &'a str,
+    changes: Vec<history::FieldChange>,
+    at: DateTime<Utc>,
+) -> Message<'a> {
+    Message::new(s.hackfest_id, "session", s.id, event, actor, s, at)
+        .changes(changes)
+        .users(s.participants.iter().map(String::as_str))
+        .page(format!("/sessions/{}", s.id))
 }
 
 /// Saves `form` over the session if it is still at `expected_version`; otherwise
@@ -177,7 +192,7 @@ pub async fn update(
             .ok_or(DomainError::NotFound("session"))?;
         return Err(DomainError::conflict(&decorate(current, tz)));
     }
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change::updated(h.id, "session", id, actor, changes, now),
     )
@@ -185,6 +200,7 @@ pub async fn update(
     let s = repo::get_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("session"))?;
+    outbox::enqueue(&mut tx, message(&s, "update", actor, changes, now)).await?;
     tx.commit().await?;
     Ok(decorate(s, tz))
 }

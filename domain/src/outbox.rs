@@ -1,0 +1,426 @@
+//! Bus messages (MESSAGES.md): every change writes its message into the `outbox` table
+//! in the same transaction, so a rolled-back change sends nothing and a committed one
+//! is never lost. The server's publisher drains the table to AMQP; the event feed
+//! (`GET /api/events`) and live updates read it by `seq`, the commit order.
+//!
+//! Always compiled: the feed's wire type. With `server`: enqueue, dequeue, retention.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[cfg(feature = "server")]
+pub use store::*;
+
+/// Version suffix of every schema we emit today (`hackfest.goal.new.v1`).
+pub const SCHEMA_VERSION: &str = "v1";
+/// `fedora_messaging_severity`: 20 = info.
+pub const INFO: i32 = 20;
+
+/// Every topic (without prefix) the app emits; each has `schemas/<topic>.v1.json`.
+pub const TOPICS: &[&str] = &[
+    "hackfest.goal.new",
+    "hackfest.goal.update",
+    "hackfest.goal.note",
+    "hackfest.session.new",
+    "hackfest.session.update",
+    "hackfest.decision.new",
+    "hackfest.decision.update",
+    "hackfest.decision.agreed",
+    "hackfest.decision.rejected",
+    "hackfest.decision.superseded",
+    "hackfest.action_item.new",
+    "hackfest.action_item.update",
+];
+
+/// One message as the event feed and live updates serve it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedEvent {
+    /// Position in commit order: pass it back as `after` (or `Last-Event-ID`).
+    pub cursor: i64,
+    pub message_id: Uuid,
+    /// Without the deployment's prefix: `hackfest.goal.update`.
+    pub topic: String,
+    pub hackfest_id: Uuid,
+    pub object_id: Uuid,
+    /// The message body, exactly as published on the bus.
+    pub body: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What `GET /api/events` answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub events: Vec<FeedEvent>,
+    /// The cursor to ask with next (the last event's, or the one asked with).
+    pub next: i64,
+}
+
+/// Keeps what may follow `fedora_messaging_user_`: a plain account name.
+pub fn is_username(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+}
+
+#[cfg(feature = "server")]
+mod store {
+    use chrono::{DateTime, Utc};
+    use serde::Serialize;
+    use serde_json::{Map, Value, json};
+    use sqlx::types::Json;
+    use uuid::Uuid;
+
+    use super::{FeedEvent, INFO, SCHEMA_VERSION, is_username};
+    use crate::db::{Db, Tx};
+    use crate::history::FieldChange;
+    use crate::{on_db, on_tx};
+
+    static WAKE: std::sync::LazyLock<tokio::sync::watch::Sender<u64>> =
+        std::sync::LazyLock::new(|| tokio::sync::watch::channel(0).0);
+
+    /// Called after every commit: readers of this process look at the outbox now.
+    /// (Other instances find new rows by polling.)
+    pub fn wake() {
+        WAKE.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Changes whenever this process commits a transaction.
+    pub fn wakeups() -> tokio::sync::watch::Receiver<u64> {
+        WAKE.subscribe()
+    }
+
+    /// Key of the PostgreSQL advisory locks used here (an arbitrary constant: "hackfest").
+    const INSERT_LOCK: i64 = 0x6861_636b_6665_7374;
+    const PUBLISHER_LOCK: i64 = INSERT_LOCK + 1;
+
+    /// A message about to be written; built by each service after its change.
+    pub struct Message<'a> {
+        hackfest_id: Uuid,
+        object: &'static str,
+        object_id: Uuid,
+        event: &'static str,
+        agent: &'a str,
+        value: Value,
+        extra: Vec<(&'static str, Value)>,
+        changes: Vec<FieldChange>,
+        users: Vec<String>,
+        page: String,
+        at: DateTime<Utc>,
+    }
+
+    /// Derived HTML (`*_html`) and browser-only fields do not travel on the bus.
+    fn plain(value: &impl Serialize) -> Value {
+        let mut v = serde_json::to_value(value).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            m.retain(|k, _| !k.ends_with("_html") && !k.ends_with("_local"));
+        }
+        v
+    }
+
+    impl<'a> Message<'a> {
+        /// `object` is the topic's object word and the body key (`goal`, `action_item`);
+        /// `event` its last word (`new`, `update`, `agreed` …).
+        pub fn new(
+            hackfest_id: Uuid,
+            object: &'static str,
+            object_id: Uuid,
+            event: &'static str,
+            agent: &'a str,
+            value: &impl Serialize,
+            at: DateTime<Utc>,
+        ) -> Self {
+            Message {
+                hackfest_id,
+                object,
+                object_id,
+                event,
+                agent,
+                value: plain(value),
+                extra: vec![],
+                changes: vec![],
+                users: vec![],
+                page: String::new(),
+                at,
+            }
+        }
+
+        /// The fields that changed, with old and new values (from the history record).
+        pub fn changes(mut self, changes: Vec<FieldChange>) -> Self {
+            self.changes = changes;
+            self
+        }
+
+        /// People concerned besides the agent (owner, assignee); non-usernames are skipped.
+        pub fn users<'u>(mut self, users: impl IntoIterator<Item = &'u str>) -> Self {
+            self.users.extend(users.into_iter().map(str::to_owned));
+            self
+        }
+
+        /// The object's page below `/h/<slug>`, e.g. `/decisions/<id>`.
+        pub fn page(mut self, suffix: impl Into<String>) -> Self {
+            self.page = suffix.into();
+            self
+        }
+
+        /// Another body member, e.g. the note of a `goal.note`.
+        pub fn with(mut self, key: &'static str, value: &impl Serialize) -> Self {
+            self.extra.push((key, plain(value)));
+            self
+        }
+
+        pub fn topic(&self) -> String {
+            format!("hackfest.{}.{}", self.object, self.event)
+        }
+    }
+
+    #[derive(sqlx::FromRow)]
+    struct HackfestRef {
+        id: Uuid,
+        slug: String,
+        title: String,
+    }
+
+    /// Writes `m` into the outbox inside the change's transaction and returns its
+    /// `message_id` (a UUID4, kept on every resend).
+    pub async fn enqueue(tx: &mut Tx, m: Message<'_>) -> Result<Uuid, sqlx::Error> {
+        let h: HackfestRef = on_tx!(tx, c => sqlx::query_as(
+            "SELECT id, slug, title FROM hackfests WHERE id = $1",
+        )
+        .bind(m.hackfest_id)
+        .fetch_one(c)
+        .await)?;
+        let topic = m.topic();
+        let path = format!("/h/{}{}", h.slug, m.page);
+        let mut body = Map::new();
+        body.insert("agent".into(), json!(m.agent));
+        body.insert(
+            "hackfest".into(),
+            json!({ "id": h.id, "slug": h.slug, "title": h.title }),
+        );
+        body.insert(m.object.into(), m.value);
+        for (k, v) in m.extra {
+            body.insert(k.into(), v);
+        }
+        body.insert("changes".into(), json!(m.changes));
+        let mut users: Vec<String> = Vec::new();
+        for u in std::iter::once(m.agent.to_owned()).chain(m.users) {
+            let u = u.trim().to_owned();
+            if is_username(&u) && !users.contains(&u) {
+                users.push(u);
+            }
+        }
+        let message_id = Uuid::new_v4();
+        if let Tx::Postgres(t) = tx {
+            // Commit order = seq order: writers take turns from here to their commit
+            // (the insert is the last statement before it). Without this, a reader of
+            // `seq > cursor` could skip a row whose transaction commits late. SQLite
+            // writers are already serialised by BEGIN IMMEDIATE.
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(INSERT_LOCK)
+                .execute(&mut **t)
+                .await?;
+        }
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO outbox (message_id, topic, schema_name, severity, hackfest_id, object_id, \
+             public, users, path, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(message_id)
+        .bind(&topic)
+        .bind(format!("{topic}.{SCHEMA_VERSION}"))
+        .bind(INFO)
+        .bind(m.hackfest_id)
+        .bind(m.object_id)
+        .bind(true)
+        .bind(Json(&users))
+        .bind(&path)
+        .bind(Json(Value::Object(body)))
+        .bind(m.at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(message_id)
+    }
+
+    /// One stored message.
+    #[derive(Clone, Debug, sqlx::FromRow)]
+    pub struct OutboxRow {
+        pub seq: i64,
+        pub message_id: Uuid,
+        pub topic: String,
+        pub schema_name: String,
+        pub severity: i32,
+        pub hackfest_id: Uuid,
+        pub object_id: Uuid,
+        /// Readable by anyone (every object today); see [`after`].
+        pub public: bool,
+        pub users: Json<Vec<String>>,
+        /// The object's page, below the public URL.
+        pub path: String,
+        /// The body without `url` (the public URL is the deployment's, added on the way out).
+        pub body: Json<Value>,
+        pub created_at: DateTime<Utc>,
+        pub sent_at: Option<DateTime<Utc>>,
+        pub attempts: i32,
+    }
+
+    impl OutboxRow {
+        /// The body as published: with `url` = public URL + the object's path.
+        pub fn body_with_url(&self, public_url: &str) -> Value {
+            let mut body = self.body.0.clone();
+            if let Value::Object(m) = &mut body {
+                m.insert(
+                    "url".into(),
+                    json!(format!("{}{}", public_url.trim_end_matches('/'), self.path)),
+                );
+            }
+            body
+        }
+
+        pub fn to_feed(&self, public_url: &str) -> FeedEvent {
+            FeedEvent {
+                cursor: self.seq,
+                message_id: self.message_id,
+                topic: self.topic.clone(),
+                hackfest_id: self.hackfest_id,
+                object_id: self.object_id,
+                body: self.body_with_url(public_url),
+                created_at: self.created_at,
+            }
+        }
+    }
+
+    const COLUMNS: &str = "seq, message_id, topic, schema_name, severity, hackfest_id, object_id, \
+                           public, users, path, body, created_at, sent_at, attempts";
+
+    /// Unsent messages, oldest (first committed) first.
+    pub async fn pending(db: &Db, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT $1");
+        on_db!(db, p => sqlx::query_as(&sql).bind(limit).fetch_all(p).await)
+    }
+
+    /// After the broker confirmed them.
+    pub async fn mark_sent(db: &Db, seqs: &[i64], at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        for seq in seqs {
+            on_db!(db, p => sqlx::query(
+                "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL \
+                 WHERE seq = $2 AND sent_at IS NULL",
+            )
+            .bind(at)
+            .bind(*seq)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    /// A publish that failed (nack, lost connection): counted, the reason kept.
+    pub async fn mark_failed(db: &Db, seq: i64, error: &str) -> Result<(), sqlx::Error> {
+        on_db!(db, p => sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE seq = $2",
+        )
+        .bind(error.chars().take(500).collect::<String>())
+        .bind(seq)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Messages not yet confirmed by the broker.
+    pub async fn backlog(db: &Db) -> Result<i64, sqlx::Error> {
+        on_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+            .fetch_one(p)
+            .await)
+    }
+
+    /// The newest cursor (0 when empty).
+    pub async fn latest(db: &Db) -> Result<i64, sqlx::Error> {
+        let v: Option<i64> = on_db!(db, p => sqlx::query_scalar("SELECT MAX(seq) FROM outbox")
+            .fetch_one(p)
+            .await)?;
+        Ok(v.unwrap_or(0))
+    }
+
+    /// Messages after `cursor` in commit order, optionally of one hackfest. The read
+    /// rule: with `public_only`, only rows marked public (every object type today is
+    /// public to read; a future private type writes `public = false`).
+    pub async fn after(
+        db: &Db,
+        cursor: i64,
+        hackfest_id: Option<Uuid>,
+        public_only: bool,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>, sqlx::Error> {
+        let mut sql = format!("SELECT {COLUMNS} FROM outbox WHERE seq > $1");
+        if hackfest_id.is_some() {
+            sql.push_str(" AND hackfest_id = $3");
+        }
+        if public_only {
+            sql.push_str(" AND public = TRUE");
+        }
+        sql.push_str(" ORDER BY seq LIMIT $2");
+        on_db!(db, p => {
+            let mut q = sqlx::query_as(&sql).bind(cursor).bind(limit);
+            if let Some(h) = hackfest_id {
+                q = q.bind(h);
+            }
+            q.fetch_all(p).await
+        })
+    }
+
+    /// Retention: deletes messages created before `before` that need no further
+    /// delivery: sent ones, and with `unsent_too` (no broker configured) all of them.
+    /// Returns how many went.
+    pub async fn prune(
+        db: &Db,
+        before: DateTime<Utc>,
+        unsent_too: bool,
+    ) -> Result<u64, sqlx::Error> {
+        let sql = if unsent_too {
+            "DELETE FROM outbox WHERE created_at < $1"
+        } else {
+            "DELETE FROM outbox WHERE created_at < $1 AND sent_at IS NOT NULL"
+        };
+        on_db!(db, p => sqlx::query(sql).bind(before).execute(p).await.map(|r| r.rows_affected()))
+    }
+
+    /// The right to publish. On PostgreSQL a session advisory lock held on a
+    /// connection of its own: one publisher among all instances, the lock goes when
+    /// the holder's connection does (crash, network). SQLite serves one instance.
+    pub enum Lease {
+        Sqlite,
+        Postgres(sqlx::PgConnection),
+    }
+
+    /// Takes the lease if nobody holds it.
+    pub async fn try_lead(db: &Db) -> Result<Option<Lease>, sqlx::Error> {
+        match db {
+            Db::Sqlite(_) => Ok(Some(Lease::Sqlite)),
+            Db::Postgres(p) => {
+                // Detached: closing it (drop) releases the lock; back in the pool it would not.
+                let mut conn = p.acquire().await?.detach();
+                let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                    .bind(PUBLISHER_LOCK)
+                    .fetch_one(&mut conn)
+                    .await?;
+                Ok(got.then_some(Lease::Postgres(conn)))
+            }
+        }
+    }
+
+    impl Lease {
+        /// Still ours? (Its connection still answers, so the lock is still held.)
+        pub async fn alive(&mut self) -> bool {
+            match self {
+                Lease::Sqlite => true,
+                Lease::Postgres(c) => sqlx::query("SELECT 1").execute(&mut *c).await.is_ok(),
+            }
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! The transactional outbox: every change writes one message in its own transaction,
+//! each body valid against the JSON Schema we ship; a rolled-back change writes none.
+//! Each scenario on SQLite and on PostgreSQL.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::Utc;
+use domain::DomainError;
+use domain::action::{self, ActionForm};
+use domain::db::Db;
+use domain::decision::{self, DecisionForm};
+use domain::goal::{self, GoalForm};
+use domain::hackfest::{self, Hackfest, HackfestForm};
+use domain::outbox::{self, Message, OutboxRow};
+use domain::session::{self, SessionForm};
+use serde_json::Value;
+
+const PUBLIC_URL: &str = "https://hackfest.example.org";
+
+fn schema_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas")
+}
+
+fn schema(name: &str) -> Value {
+    let path = schema_dir().join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("no schema {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Validates `body` (with formats: uuid, date-time, uri) against the named schema.
+fn check_body(schema_name: &str, body: &Value) {
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema(schema_name))
+        .unwrap_or_else(|e| panic!("schema {schema_name} does not compile: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{schema_name}: {errors:#?}\nbody: {body:#}"
+    );
+}
+
+async fn hackfest(db: &Db, slug: &str) -> Hackfest {
+    hackfest::service::create(
+        db,
+        &HackfestForm {
+            slug: slug.into(),
+            title: "Outbox Hackfest".into(),
+            start_date: "2026-03-23".into(),
+            end_date: "2026-03-27".into(),
+            time_zone: "Europe/Prague".into(),
+            location: "Room 1".into(),
+            description: String::new(),
+        },
+    )
+    .await
+    .expect("create hackfest")
+}
+
+async fn all(db: &Db) -> Vec<OutboxRow> {
+    outbox::after(db, 0, None, false, 10_000).await.unwrap()
+}
+
+/// Makes one change of every kind the app announces.
+async fn every_change(db: &Db, h: &Hackfest) {
+    let g = goal::service::create(
+        db,
+        h.id,
+        &GoalForm {
+            title: "Move to PostgreSQL 17".into(),
+            kind: "big".into(),
+            status: "active".into(),
+            owner: "kevin".into(),
+            ..Default::default()
+        },
+        "alice",
+    )
+    .await
+    .unwrap();
+    let mut f = g.to_form();
+    f.progress = "40".into();
+    goal::service::update(db, h.id, g.id, g.version, &f, "bob")
+        .await
+        .unwrap();
+    goal::service::add_note(db, h.id, g.id, "Half of the apps **moved**.", "kevin")
+        .await
+        .unwrap();
+
+    let s = session::service::create(
+        db,
+        h,
+        &SessionForm {
+            title: "Database plans".into(),
+            kind: "meeting".into(),
+            starts_at: "2026-03-24T10:00".into(),
+            ends_at: "2026-03-24T11:30".into(),
+            room: "Fedora".into(),
+            participants: "kevin\nRed Hat Storage team".into(),
+            ..Default::default()
+        },
+        "alice",
+    )
+    .await
+    .unwrap();
+    let mut sf = s.to_form();
+    sf.room = "Bodhi".into();
+    session::service::update(db, h, s.id, s.version, &sf, "alice")
+        .await
+        .unwrap();
+
+    let d = decision::service::create(
+        db,
+        h.id,
+        &DecisionForm {
+            title: "PostgreSQL everywhere".into(),
+            status: "proposed".into(),
+            context: "Many small databases.".into(),
+            ..Default::default()
+        },
+        "alice",
+    )
+    .await
+    .unwrap();
+    let mut df = d.to_form();
+    df.decision = "One cluster.".into();
+    let d = decision::service::update(db, h.id, d.id, d.version, &df, "alice")
+        .await
+        .unwrap();
+    let mut df = d.to_form();
+    df.status = "agreed".into();
+    decision::service::update(db, h.id, d.id, d.version, &df, "alice")
+        .await
+        .unwrap();
+
+    let a = action::service::create(
+        db,
+        h.id,
+        &ActionForm {
+            title: "Write the migration guide".into(),
+            owner: "kevin".into(),
+            status: "open".into(),
+            due_date: "2026-04-01".into(),
+            goal_id: g.id.to_string(),
+            ..Default::default()
+        },
+        "alice",
+    )
+    .await
+    .unwrap();
+    let mut af = a.to_form();
+    af.status = "in_progress".into();
+    action::service::update(db, h.id, a.id, a.version, &af, "kevin")
+        .await
+        .unwrap();
+}
+
+async fn every_change_sends_a_valid_message(db: Db) {
+    let h = hackfest(&db, "outbox").await;
+    every_change(&db, &h).await;
+    let rows = all(&db).await;
+    let topics: Vec<&str> = rows.iter().map(|r| r.topic.as_str()).collect();
+    assert_eq!(
+        topics,
+        [
+            "hackfest.goal.new",
+            "hackfest.goal.update",
+            "hackfest.goal.note",
+            "hackfest.session.new",
+            "hackfest.session.update",
+            "hackfest.decision.new",
+            "hackfest.decision.update",
+            "hackfest.decision.agreed",
+            "hackfest.action_item.new",
+            "hackfest.action_item.update",
+        ]
+    );
+    let mut ids = BTreeSet::new();
+    for (i, r) in rows.iter().enumerate() {
+        assert!(i == 0 || r.seq > rows[i - 1].seq, "commit order");
+        assert_eq!(r.message_id.get_version_num(), 4, "message_id is a UUID4");
+        assert!(ids.insert(r.message_id), "message ids are unique");
+        assert_eq!(r.schema_name, format!("{}.v1", r.topic));
+        assert_eq!(r.severity, 20);
+        assert!(r.sent_at.is_none());
+        assert!(r.public);
+        let body = r.body_with_url(PUBLIC_URL);
+        check_body(&r.schema_name, &body);
+        assert_eq!(body["hackfest"]["slug"], "outbox");
+        assert_eq!(body["hackfest"]["title"], "Outbox Hackfest");
+        assert_eq!(body["hackfest"]["id"], h.id.to_string());
+        let url = body["url"].as_str().unwrap();
+        assert!(
+            url.starts_with("https://hackfest.example.org/h/outbox"),
+            "{url}"
+        );
+        let object = r.topic.split('.').nth(1).unwrap();
+        assert_eq!(body[object]["id"], r.object_id.to_string());
+        assert!(
+            body[object]
+                .as_object()
+                .unwrap()
+                .keys()
+                .all(|k| !k.ends_with("_html")),
+            "no derived HTML on the bus"
+        );
+    }
+    // The changed fields, with their old values.
+    let goal_update = &rows[1].body.0;
+    assert_eq!(goal_update["agent"], "bob");
+    assert_eq!(
+        goal_update["changes"],
+        serde_json::json!([{ "field": "progress", "old": "0", "new": "40" }])
+    );
+    assert_eq!(goal_update["goal"]["progress"], 40);
+    assert_eq!(rows[1].users.0, ["bob", "kevin"], "agent and owner");
+    assert_eq!(
+        rows[2].body.0["note"]["body"],
+        "Half of the apps **moved**."
+    );
+    assert_eq!(
+        rows[3].users.0,
+        ["alice", "kevin"],
+        "a team name is no username"
+    );
+    assert_eq!(rows[7].body.0["decision"]["status"], "agreed");
+    assert!(
+        rows[8]
+            .path
+            .ends_with(&format!("/actions/{}", rows[8].object_id))
+    );
+    assert_eq!(outbox::backlog(&db).await.unwrap(), 10);
+}
+both!(
+    every_change_sends_a_valid_message,
+    crate::every_change_sends_a_valid_message
+);
+
+async fn a_rolled_back_change_sends_nothing(db: Db) {
+    let h = hackfest(&db, "rollback").await;
+    let g = goal::service::create(
+        &db,
+        h.id,
+        &GoalForm {
+            title: "A goal".into(),
+            kind: "small".into(),
+            status: "active".into(),
+            ..Default::default()
+        },
+        "alice",
+    )
+    .await
+    .unwrap();
+    assert_eq!(all(&db).await.len(), 1);
+
+    // A stale edit (someone saved first) is refused: no message.
+    let mut f = g.to_form();
+    f.title = "Renamed".into();
+    let e = goal::service::update(&db, h.id, g.id, g.version + 7, &f, "bob")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, DomainError::Conflict(_)), "{e:?}");
+    // Invalid input: no message.
+    let mut bad = g.to_form();
+    bad.parent_id = uuid::Uuid::now_v7().to_string();
+    goal::service::update(&db, h.id, g.id, g.version, &bad, "bob")
+        .await
+        .unwrap_err();
+    assert_eq!(all(&db).await.len(), 1);
+
+    // A transaction that wrote its message and then rolled back leaves no row.
+    let mut tx = db.begin().await.unwrap();
+    outbox::enqueue(
+        &mut tx,
+        Message::new(h.id, "goal", g.id, "update", "bob", &g, Utc::now()),
+    )
+    .await
+    .unwrap();
+    drop(tx);
+    assert_eq!(all(&db).await.len(), 1);
+    assert_eq!(outbox::backlog(&db).await.unwrap(), 1);
+}
+both!(
+    a_rolled_back_change_sends_nothing,
+    crate::a_rolled_back_change_sends_nothing
+);
+
+async fn feed_sending_and_retention(db: Db) {
+    let a = hackfest(&db, "feed-a").await;
+    let b = hackfest(&db, "feed-b").await;
+    every_change(&db, &a).await;
+    every_change(&db, &b).await;
+    let rows = all(&db).await;
+    assert_eq!(rows.len(), 20);
+    // Paging by cursor, and by hackfest.
+    let first = outbox::after(&db, 0, None, true, 3).await.unwrap();
+    assert_eq!(first.len(), 3);
+    let next = outbox::after(&db, first[2].seq, None, true, 100)
+        .await
+        .unwrap();
+    assert_eq!(next.len(), 17);
+    assert_eq!(next[0].seq, rows[3].seq);
+    let only_b = outbox::after(&db, 0, Some(b.id), true, 100).await.unwrap();
+    assert_eq!(only_b.len(), 10);
+    assert!(only_b.iter().all(|r| r.hackfest_id == b.id));
+    assert_eq!(outbox::latest(&db).await.unwrap(), rows[19].seq);
+
+    // Sent after the confirm; pending lists the rest in commit order.
+    let seqs: Vec<i64> = rows[..5].iter().map(|r| r.seq).collect();
+    outbox::mark_sent(&db, &seqs, Utc::now()).await.unwrap();
+    outbox::mark_failed(&db, rows[5].seq, "nack").await.unwrap();
+    let pending = outbox::pending(&db, 100).await.unwrap();
+    assert_eq!(pending.len(), 15);
+    assert_eq!(pending[0].seq, rows[5].seq);
+    assert_eq!(pending[0].attempts, 1);
+    assert_eq!(
+        pending[0].message_id, rows[5].message_id,
+        "a retry keeps its id"
+    );
+    assert_eq!(outbox::backlog(&db).await.unwrap(), 15);
+
+    // Retention removes only what needs no more delivery, unless no broker is configured.
+    let later = Utc::now() + chrono::TimeDelta::seconds(1);
+    assert_eq!(outbox::prune(&db, later, false).await.unwrap(), 5);
+    assert_eq!(outbox::backlog(&db).await.unwrap(), 15);
+    assert_eq!(outbox::prune(&db, later, true).await.unwrap(), 15);
+    // Cursors are not reused after pruning.
+    every_change(&db, &a).await;
+    assert!(all(&db).await[0].seq > rows[19].seq);
+}
+both!(
+    feed_sending_and_retention,
+    crate::feed_sending_and_retention
+);
+
+async fn one_publisher_at_a_time(db: Db) {
+    let first = outbox::try_lead(&db).await.unwrap();
+    assert!(first.is_some());
+    match db {
+        Db::Sqlite(_) => {}
+        Db::Postgres(_) => {
+            assert!(
+                outbox::try_lead(&db).await.unwrap().is_none(),
+                "a second publisher must wait"
+            );
+            let mut lease = first.unwrap();
+            assert!(lease.alive().await);
+            drop(lease);
+            // The lock goes with the connection; closing is asynchronous.
+            let mut again = None;
+            for _ in 0..50 {
+                again = outbox::try_lead(&db).await.unwrap();
+                if again.is_some() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            assert!(again.is_some(), "the lease is free once its holder is gone");
+        }
+    }
+}
+both!(one_publisher_at_a_time, crate::one_publisher_at_a_time);
+
+/// One schema per topic and version, each a valid draft 2020-12 schema; none extra.
+#[test]
+fn every_topic_has_a_valid_schema() {
+    let mut files: Vec<String> = std::fs::read_dir(schema_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    let mut want: Vec<String> = outbox::TOPICS
+        .iter()
+        .map(|t| format!("{t}.{}.json", outbox::SCHEMA_VERSION))
+        .collect();
+    want.sort();
+    assert_eq!(files, want);
+    for t in outbox::TOPICS {
+        let name = format!("{t}.v1");
+        let s = schema(&name);
+        jsonschema::meta::validate(&s).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(s["title"], name.as_str());
+        assert!(t.len() <= 255 && t.is_ascii());
+    }
+}

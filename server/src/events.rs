@@ -1,0 +1,360 @@
+//! The event feed (`GET /api/events`), Prometheus metrics (`GET /metrics`) and live
+//! updates (server-sent events), all read from the outbox.
+//!
+//! Who sees what: every message row carries `public`. Anonymous and signed-in readers
+//! get public rows only; admins get all. Every object type today (goals, sessions,
+//! decisions, action items, goal notes) is public to read, so today everyone sees
+//! every message; a future private type (e.g. travel) writes `public = false`.
+
+use std::collections::HashMap;
+
+use app::state::AppState;
+use axum::Extension;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::outbox::{self, FeedPage};
+use domain::user::Viewer;
+use serde_json::json;
+
+use crate::bus::Bus;
+
+/// Events per page when `limit` is not given, and at most.
+pub const FEED_PAGE: i64 = 100;
+pub const FEED_MAX: i64 = 1000;
+
+fn bad_request(field: &str, message: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({ "error": "validation", "fields": { field: message } })),
+    )
+        .into_response()
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    let id = uuid::Uuid::new_v4();
+    tracing::error!(error = %e, error_id = %id, "event feed failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({ "error": "internal", "id": id })),
+    )
+        .into_response()
+}
+
+/// `GET /api/events?after=<cursor>&limit=<n>&hackfest=<slug>`: messages in commit
+/// order after the cursor (0 or absent: from the oldest kept), with `next` to ask
+/// with next time. Retention (`HACKFEST_EVENTS_RETENTION`) bounds how far back.
+pub async fn feed(
+    State(state): State<AppState>,
+    Extension(bus): Extension<Bus>,
+    Extension(viewer): Extension<Viewer>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let after = match q.get("after").map(|s| s.trim()) {
+        None | Some("") => 0,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if n >= 0 => n,
+            _ => return bad_request("after", "must be a cursor: a whole number, 0 or more"),
+        },
+    };
+    let limit = match q.get("limit").map(|s| s.trim()) {
+        None | Some("") => FEED_PAGE,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if (1..=FEED_MAX).contains(&n) => n,
+            _ => {
+                return bad_request(
+                    "limit",
+                    &format!("must be a whole number from 1 to {FEED_MAX}"),
+                );
+            }
+        },
+    };
+    let hackfest_id = match q.get("hackfest").map(|s| s.trim()) {
+        None | Some("") => None,
+        Some(slug) => match domain::hackfest::repo::by_slug(&state.db, slug).await {
+            Ok(Some(h)) => Some(h.id),
+            Ok(None) => {
+                return (
+                    StatusCode::NOT_FOUND,
+                    Json(json!({ "error": "not_found", "what": "hackfest" })),
+                )
+                    .into_response();
+            }
+            Err(e) => return internal(e),
+        },
+    };
+    let rows = match outbox::after(&state.db, after, hackfest_id, !viewer.admin, limit).await {
+        Ok(rows) => rows,
+        Err(e) => return internal(e),
+    };
+    let public_url = &bus.settings().public_url;
+    let events: Vec<_> = rows.iter().map(|r| r.to_feed(public_url)).collect();
+    let next = events.last().map(|e| e.cursor).unwrap_or(after);
+    Json(FeedPage { events, next }).into_response()
+}
+
+/// Prometheus text format.
+pub async fn metrics(State(state): State<AppState>, Extension(bus): Extension<Bus>) -> Response {
+    let backlog = outbox::backlog(&state.db).await;
+    let mut out = String::new();
+    out.push_str(
+        "# HELP hackfest_outbox_backlog Messages written but not yet confirmed by the broker.\n\
+         # TYPE hackfest_outbox_backlog gauge\n",
+    );
+    match backlog {
+        Ok(n) => out.push_str(&format!("hackfest_outbox_backlog {n}\n")),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: counting the outbox backlog failed");
+            out.push_str("hackfest_outbox_backlog NaN\n");
+        }
+    }
+    let state_now = bus.state();
+    out.push_str(&format!(
+        "# HELP hackfest_outbox_published_total Messages confirmed by the broker (this process).\n\
+         # TYPE hackfest_outbox_published_total counter\n\
+         hackfest_outbox_published_total {}\n\
+         # HELP hackfest_outbox_publish_failures_total Failed connects and publish rounds (this process).\n\
+         # TYPE hackfest_outbox_publish_failures_total counter\n\
+         hackfest_outbox_publish_failures_total {}\n\
+         # HELP hackfest_broker_connected 1 when this process holds a broker connection.\n\
+         # TYPE hackfest_broker_connected gauge\n\
+         hackfest_broker_connected {}\n\
+         # HELP hackfest_broker_state The publisher's state (one series is 1).\n\
+         # TYPE hackfest_broker_state gauge\n",
+        bus.published_total(),
+        bus.failures_total(),
+        u8::from(state_now == crate::bus::BrokerState::Connected),
+    ));
+    for s in [
+        crate::bus::BrokerState::NotConfigured,
+        crate::bus::BrokerState::Disconnected,
+        crate::bus::BrokerState::Connected,
+        crate::bus::BrokerState::Standby,
+    ] {
+        out.push_str(&format!(
+            "hackfest_broker_state{{state=\"{}\"}} {}\n",
+            s.as_str(),
+            u8::from(s == state_now)
+        ));
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
+}
+
+/// Live updates: one task per process reads new outbox rows (woken by this process's
+/// commits, and polling for other instances' on PostgreSQL) and fans them out to the
+/// open server-sent-event streams.
+#[derive(Clone)]
+pub struct Hub {
+    tx: tokio::sync::broadcast::Sender<std::sync::Arc<outbox::FeedEvent>>,
+    cursor: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    db: domain::db::Db,
+    public_url: String,
+}
+
+/// Events buffered per subscriber before it counts as fallen behind (then: resync).
+pub const HUB_BUFFER: usize = 1024;
+/// How often the hub looks for rows committed by other instances.
+pub const HUB_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+/// A resuming client missing more than this many events gets a resync instead.
+pub const RESUME_MAX: i64 = 500;
+
+impl Hub {
+    pub async fn start(db: domain::db::Db, public_url: String) -> Hub {
+        let start = outbox::latest(&db).await.unwrap_or(0);
+        let hub = Hub {
+            tx: tokio::sync::broadcast::channel(HUB_BUFFER).0,
+            cursor: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(start)),
+            db,
+            public_url,
+        };
+        tokio::spawn(hub.clone().run());
+        hub
+    }
+
+    /// The newest cursor the hub has fanned out.
+    pub fn cursor(&self) -> i64 {
+        self.cursor.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn run(self) {
+        let mut wake = outbox::wakeups();
+        let mut idle = true;
+        loop {
+            wake.borrow_and_update();
+            // Nobody watching: no queries. Streams take their starting cursor from the
+            // table, so a stale hub cursor only means a bounded catch-up read below.
+            if self.tx.receiver_count() == 0 {
+                idle = true;
+                tokio::select! {
+                    _ = wake.changed() => {}
+                    _ = tokio::time::sleep(HUB_POLL) => {}
+                }
+                continue;
+            }
+            if idle {
+                idle = false;
+                if let Ok(latest) = outbox::latest(&self.db).await {
+                    let floor = latest - FEED_MAX;
+                    if self.cursor() < floor {
+                        self.cursor
+                            .store(floor, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            }
+            let mut cursor = self.cursor();
+            match outbox::after(&self.db, cursor, None, true, FEED_MAX).await {
+                Ok(rows) => {
+                    for r in &rows {
+                        // No receivers is fine: nobody is watching.
+                        let _ = self
+                            .tx
+                            .send(std::sync::Arc::new(r.to_feed(&self.public_url)));
+                        cursor = r.seq;
+                    }
+                    self.cursor
+                        .store(cursor, std::sync::atomic::Ordering::Relaxed);
+                    if rows.len() as i64 == FEED_MAX {
+                        continue;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "live updates: reading the outbox failed"),
+            }
+            tokio::select! {
+                _ = wake.changed() => {}
+                _ = tokio::time::sleep(HUB_POLL) => {}
+            }
+        }
+    }
+}
+
+fn sse_event(e: &outbox::FeedEvent) -> axum::response::sse::Event {
+    axum::response::sse::Event::default()
+        .id(e.cursor.to_string())
+        .event("change")
+        .json_data(e)
+        .unwrap_or_else(|_| {
+            axum::response::sse::Event::default()
+                .event("change")
+                .data("{}")
+        })
+}
+
+fn resync_event(cursor: i64) -> axum::response::sse::Event {
+    axum::response::sse::Event::default()
+        .id(cursor.to_string())
+        .event("resync")
+        .data("{}")
+}
+
+/// `GET /api/hackfests/{slug}/events`: server-sent events for one hackfest. Each
+/// `change` event carries a feed event (`id` = its cursor); a reconnect with
+/// `Last-Event-ID` (or `?after=`) first gets what it missed, or one `resync` event
+/// when that is more than [`RESUME_MAX`] or the client fell behind the live stream.
+/// Public messages only, like the anonymous feed.
+pub async fn live(
+    State(state): State<AppState>,
+    Extension(hub): Extension<Hub>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use axum::response::sse::{KeepAlive, Sse};
+    use std::collections::VecDeque;
+    use tokio::sync::broadcast::error::RecvError;
+
+    let hackfest = match domain::hackfest::repo::by_slug(&state.db, &slug).await {
+        Ok(Some(h)) => h,
+        Ok(None) => {
+            return (
+                StatusCode::NOT_FOUND,
+                Json(json!({ "error": "not_found", "what": "hackfest" })),
+            )
+                .into_response();
+        }
+        Err(e) => return internal(e),
+    };
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| q.get("after").cloned());
+    let resume = match resume.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => {
+                return bad_request(
+                    "Last-Event-ID",
+                    "must be a cursor: a whole number, 0 or more",
+                );
+            }
+        },
+    };
+    // Subscribe first, then read the backlog: nothing falls between the two.
+    let rx = hub.tx.subscribe();
+    let mut queue = VecDeque::new();
+    let mut last = match outbox::latest(&state.db).await {
+        Ok(n) => n,
+        Err(e) => return internal(e),
+    };
+    if let Some(after) = resume {
+        match outbox::after(&state.db, after, Some(hackfest.id), true, RESUME_MAX + 1).await {
+            Ok(rows) if rows.len() as i64 > RESUME_MAX => {
+                last = last.max(rows.last().map(|r| r.seq).unwrap_or(after));
+                queue.push_back(resync_event(last));
+            }
+            Ok(rows) => {
+                last = after;
+                for r in rows {
+                    last = r.seq;
+                    queue.push_back(sse_event(&r.to_feed(&hub.public_url)));
+                }
+            }
+            Err(e) => return internal(e),
+        }
+    }
+    struct St {
+        rx: tokio::sync::broadcast::Receiver<std::sync::Arc<outbox::FeedEvent>>,
+        queue: VecDeque<axum::response::sse::Event>,
+        last: i64,
+        hackfest_id: uuid::Uuid,
+        hub: Hub,
+    }
+    let st = St {
+        rx,
+        queue,
+        last,
+        hackfest_id: hackfest.id,
+        hub,
+    };
+    let stream = futures_util::stream::unfold(st, |mut st| async move {
+        loop {
+            if let Some(ev) = st.queue.pop_front() {
+                return Some((Ok::<_, std::convert::Infallible>(ev), st));
+            }
+            match st.rx.recv().await {
+                Ok(e) if e.hackfest_id == st.hackfest_id && e.cursor > st.last => {
+                    st.last = e.cursor;
+                    return Some((Ok(sse_event(&e)), st));
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => {
+                    st.last = st.hub.cursor();
+                    return Some((Ok(resync_event(st.last)), st));
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
