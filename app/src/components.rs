@@ -97,6 +97,24 @@ pub fn TextInput(
     }
 }
 
+/// Text for places where tachys writes children or text unescaped on the server:
+/// `<textarea>` (its children are "not escaped", like `<script>`, so a saved
+/// `</textarea><img src=x onerror=…>` would leave the element; SECURITY 23) and
+/// leptos_meta's `<title>`. The browser decodes the entities back to the same text,
+/// so hydration matches; in the browser build the text is used as it is.
+pub fn escape_on_server(s: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        s
+    }
+}
+
 /// A multi-line text input bound to a signal.
 #[component]
 pub fn TextArea(
@@ -114,7 +132,7 @@ pub fn TextArea(
             aria-invalid=move || errors.with(|e| e.get(id).is_some()).to_string()
             aria-describedby=format!("{id}-error")
         >
-            {sig.get_untracked()}
+            {escape_on_server(sig.get_untracked())}
         </textarea>
     }
 }

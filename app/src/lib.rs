@@ -103,21 +103,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// "Page · Hackfest". On the server the text is HTML-escaped: leptos_meta 0.8 writes the
-/// `<title>` text into the page as it is, so a title containing `</title><script>` would
-/// otherwise become markup. In the browser it sets `document.title`, which is plain text.
+/// "Page · Hackfest", escaped on the server: leptos_meta 0.8 writes the `<title>`
+/// text into the page as it is, so a title containing `</title><script>` would
+/// otherwise become markup. In the browser it sets `document.title`, plain text.
 fn page_title(t: String) -> String {
-    let full = if t.is_empty() {
+    components::escape_on_server(if t.is_empty() {
         "Hackfest".to_owned()
     } else {
         format!("{t} · Hackfest")
-    };
-    #[cfg(feature = "ssr")]
-    let full = full
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    full
+    })
 }
 
 #[cfg(feature = "hydrate")]

@@ -72,6 +72,7 @@ async fn pages_render_on_the_server_escaped() {
 
     for path in [
         format!("/h/pages/sessions/{}", s["id"].as_str().unwrap()),
+        format!("/h/pages/sessions/{}/edit", s["id"].as_str().unwrap()),
         "/h/pages/sessions".to_owned(),
         format!("/h/pages/decisions/{}", d["id"].as_str().unwrap()),
         format!("/h/pages/actions/{}", a["id"].as_str().unwrap()),

@@ -57,24 +57,6 @@ fn crumbs(slug: &str, hackfest_title: &str) -> impl IntoView + use<> {
     }
 }
 
-/// The text a `<textarea>` starts with, as the server must write it. tachys 0.2 marks
-/// `<textarea>` children "not escaped" (like `<script>`), so a body holding
-/// `</textarea><img src=x onerror=…>` would leave the element in the SSR HTML
-/// (SECURITY 23). The browser decodes the entities back; in the browser build the
-/// text goes into a DOM text node as it is.
-fn textarea_text(s: String) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        s
-    }
-}
-
 /// A multi-line input bound to a signal, its content escaped on the server.
 #[component]
 fn SafeTextArea(
@@ -95,7 +77,7 @@ fn SafeTextArea(
             aria-invalid=move || errors.with(|e| e.get(field).is_some()).to_string()
             aria-describedby=format!("{id}-error")
         >
-            {textarea_text(sig.get_untracked())}
+            {crate::components::escape_on_server(sig.get_untracked())}
         </textarea>
     }
 }
