@@ -88,11 +88,17 @@ async fn queries_per_page_do_not_grow_with_items() {
         let app = &app;
         let count = count.clone();
         async move {
-            // Warm up (session store, caches), then count one request.
+            // Warm up (session store, caches), then count requests. Background work
+            // (the outbox publisher, retention) also queries now and then: the fewest
+            // of three counts is the page's own.
             assert_eq!(app.get(path).await.status(), 200, "{path}");
-            count.store(0, Ordering::SeqCst);
-            assert_eq!(app.get(path).await.status(), 200, "{path}");
-            count.load(Ordering::SeqCst)
+            let mut fewest = usize::MAX;
+            for _ in 0..3 {
+                count.store(0, Ordering::SeqCst);
+                assert_eq!(app.get(path).await.status(), 200, "{path}");
+                fewest = fewest.min(count.load(Ordering::SeqCst));
+            }
+            fewest
         }
     };
     let pages = [
@@ -102,11 +108,14 @@ async fn queries_per_page_do_not_grow_with_items() {
         "/h/queries/actions",
     ];
     add(5, 0).await;
+    // Let the outbox publisher finish with the new rows before counting.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let mut few = Vec::new();
     for p in pages {
         few.push(measure(p).await);
     }
     add(100, 5).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let mut many = Vec::new();
     for p in pages {
         many.push(measure(p).await);
