@@ -29,8 +29,9 @@ const READ_ENDPOINTS: &[&str] = &[
     "/workspace",
     "/me/actions",
     "/me/hackfests",
-    "/revisions",
-    "/diff",
+    "/pages/get",
+    "/pages/editor",
+    "/pages/history",
 ];
 
 /// An address block such as `10.128.0.0/14` or one address (`192.0.2.7`).
@@ -199,6 +200,8 @@ mod tests {
                 .is_none()
         );
         assert!(l.limiter_for(&Method::POST, "/api/me/actions").is_none());
+        assert!(l.limiter_for(&Method::POST, "/api/pages/history").is_none());
+        assert!(l.limiter_for(&Method::POST, "/api/pages/revert").is_some());
         assert!(
             l.limiter_for(&Method::POST, "/api/actions/update")
                 .is_some()

@@ -120,7 +120,7 @@ pub async fn update(
         .filter(|g| g.hackfest_id == hackfest_id)
         .ok_or(DomainError::NotFound("goal"))?;
     if current.version != expected_version {
-        return Err(conflict(&current));
+        return Err(DomainError::conflict(&current));
     }
     check_parent(&mut tx, hackfest_id, Some(id), new.parent_id).await?;
     let changes = changed_fields(&NewGoal::from(&current), &new);
@@ -132,7 +132,7 @@ pub async fn update(
         let current = repo::get_in_tx(&mut tx, id)
             .await?
             .ok_or(DomainError::NotFound("goal"))?;
-        return Err(conflict(&current));
+        return Err(DomainError::conflict(&current));
     }
     let changes = history::record(
         &mut tx,
@@ -145,10 +145,6 @@ pub async fn update(
     outbox::enqueue(&mut tx, goal_message(&goal, "update", actor, changes, now)).await?;
     tx.commit().await?;
     Ok(goal)
-}
-
-fn conflict(current: &Goal) -> DomainError {
-    DomainError::Conflict(Box::new(serde_json::to_value(current).unwrap_or_default()))
 }
 
 /// The goal's progress timeline, oldest first.
