@@ -31,6 +31,12 @@ pub const TOPICS: &[&str] = &[
     "hackfest.decision.superseded",
     "hackfest.action_item.new",
     "hackfest.action_item.update",
+    "hackfest.wiki.new",
+    "hackfest.wiki.edit",
+    "hackfest.question.new",
+    "hackfest.question.answer",
+    "hackfest.question.reopen",
+    "hackfest.question.link",
 ];
 
 /// One message as the event feed and live updates serve it.
@@ -345,6 +351,14 @@ mod store {
             .fetch_one(p)
             .await)?;
         Ok(v.unwrap_or(0))
+    }
+
+    /// The oldest cursor still kept (None when empty): a reader whose cursor is older
+    /// than this may have missed messages that retention removed.
+    pub async fn oldest(db: &Db) -> Result<Option<i64>, sqlx::Error> {
+        on_db!(db, p => sqlx::query_scalar("SELECT MIN(seq) FROM outbox")
+            .fetch_one(p)
+            .await)
     }
 
     /// Messages after `cursor` in commit order, optionally of one hackfest. The read

@@ -15,6 +15,7 @@ use domain::decision::{self, DecisionForm};
 use domain::goal::{self, GoalForm};
 use domain::hackfest::{self, Hackfest, HackfestForm};
 use domain::outbox::{self, Message, OutboxRow};
+use domain::page::{self, AnswerForm, PageForm, QuestionForm};
 use domain::session::{self, SessionForm};
 use serde_json::Value;
 
@@ -159,7 +160,56 @@ async fn every_change(db: &Db, h: &Hackfest) {
     action::service::update(db, h.id, a.id, a.version, &af, "kevin")
         .await
         .unwrap();
+
+    let p = page::service::create(
+        db,
+        h,
+        &PageForm {
+            title: "OpenShift".into(),
+            body: "How do I get a project?".into(),
+            comment: "First questions".into(),
+            ..Default::default()
+        },
+        "alice",
+    )
+    .await
+    .unwrap();
+    let mut pf = p.to_form();
+    pf.body.push_str("\n\nOpen a ticket.");
+    pf.comment = "An answer".into();
+    let p = page::service::update(db, h, p.id, p.version, &pf, "kevin")
+        .await
+        .unwrap();
+    let p = page::service::revert(db, h, p.id, 1, p.version, "alice")
+        .await
+        .unwrap();
+    let q = page::service::ask(
+        db,
+        h,
+        p.id,
+        &QuestionForm {
+            question: "Can the database stay outside the cluster?".into(),
+        },
+        "bob",
+    )
+    .await
+    .unwrap();
+    let answer = AnswerForm {
+        answer: "Yes, on the *database hosts*.".into(),
+    };
+    let q = page::service::answer(db, h, q.id, q.version, &answer, "kevin")
+        .await
+        .unwrap();
+    let q = page::service::reopen(db, h, q.id, q.version, "bob")
+        .await
+        .unwrap();
+    page::service::link_decision(db, h, q.id, q.version, &d.id.to_string(), "alice")
+        .await
+        .unwrap();
 }
+
+/// How many messages [`every_change`] sends.
+const EVERY_CHANGE: usize = 17;
 
 async fn every_change_sends_a_valid_message(db: Db) {
     let h = hackfest(&db, "outbox").await;
@@ -179,6 +229,13 @@ async fn every_change_sends_a_valid_message(db: Db) {
             "hackfest.decision.agreed",
             "hackfest.action_item.new",
             "hackfest.action_item.update",
+            "hackfest.wiki.new",
+            "hackfest.wiki.edit",
+            "hackfest.wiki.edit",
+            "hackfest.question.new",
+            "hackfest.question.answer",
+            "hackfest.question.reopen",
+            "hackfest.question.link",
         ]
     );
     let mut ids = BTreeSet::new();
@@ -235,7 +292,23 @@ async fn every_change_sends_a_valid_message(db: Db) {
             .path
             .ends_with(&format!("/actions/{}", rows[8].object_id))
     );
-    assert_eq!(outbox::backlog(&db).await.unwrap(), 10);
+    // A page edit names its revision; a revert is a new revision.
+    let revert = &rows[12].body.0;
+    assert_eq!(revert["revision"]["number"], 3);
+    assert_eq!(revert["revision"]["comment"], "Revert to revision 1");
+    assert_eq!(revert["wiki"]["body"], "How do I get a project?");
+    assert!(rows[12].path.ends_with("/pages/openshift"));
+    // A question names its page; the asker hears about the answer.
+    let answered = &rows[14];
+    assert_eq!(answered.body.0["question"]["state"], "answered");
+    assert_eq!(answered.body.0["page"]["slug"], "openshift");
+    assert_eq!(answered.users.0, ["kevin", "bob"], "agent and asker");
+    assert!(answered.path.contains("/pages/openshift#q-"));
+    assert_eq!(
+        rows[16].body.0["question"]["decision_id"],
+        rows[5].object_id.to_string()
+    );
+    assert_eq!(outbox::backlog(&db).await.unwrap(), EVERY_CHANGE as i64);
 }
 both!(
     every_change_sends_a_valid_message,
@@ -297,42 +370,55 @@ async fn feed_sending_and_retention(db: Db) {
     every_change(&db, &a).await;
     every_change(&db, &b).await;
     let rows = all(&db).await;
-    assert_eq!(rows.len(), 20);
+    let n = 2 * EVERY_CHANGE;
+    assert_eq!(rows.len(), n);
     // Paging by cursor, and by hackfest.
     let first = outbox::after(&db, 0, None, true, 3).await.unwrap();
     assert_eq!(first.len(), 3);
     let next = outbox::after(&db, first[2].seq, None, true, 100)
         .await
         .unwrap();
-    assert_eq!(next.len(), 17);
+    assert_eq!(next.len(), n - 3);
     assert_eq!(next[0].seq, rows[3].seq);
     let only_b = outbox::after(&db, 0, Some(b.id), true, 100).await.unwrap();
-    assert_eq!(only_b.len(), 10);
+    assert_eq!(only_b.len(), EVERY_CHANGE);
     assert!(only_b.iter().all(|r| r.hackfest_id == b.id));
-    assert_eq!(outbox::latest(&db).await.unwrap(), rows[19].seq);
+    assert_eq!(outbox::latest(&db).await.unwrap(), rows[n - 1].seq);
 
     // Sent after the confirm; pending lists the rest in commit order.
     let seqs: Vec<i64> = rows[..5].iter().map(|r| r.seq).collect();
     outbox::mark_sent(&db, &seqs, Utc::now()).await.unwrap();
     outbox::mark_failed(&db, rows[5].seq, "nack").await.unwrap();
     let pending = outbox::pending(&db, 100).await.unwrap();
-    assert_eq!(pending.len(), 15);
+    assert_eq!(pending.len(), n - 5);
     assert_eq!(pending[0].seq, rows[5].seq);
     assert_eq!(pending[0].attempts, 1);
     assert_eq!(
         pending[0].message_id, rows[5].message_id,
         "a retry keeps its id"
     );
-    assert_eq!(outbox::backlog(&db).await.unwrap(), 15);
+    assert_eq!(outbox::backlog(&db).await.unwrap(), (n - 5) as i64);
 
     // Retention removes only what needs no more delivery, unless no broker is configured.
     let later = Utc::now() + chrono::TimeDelta::seconds(1);
     assert_eq!(outbox::prune(&db, later, false).await.unwrap(), 5);
-    assert_eq!(outbox::backlog(&db).await.unwrap(), 15);
-    assert_eq!(outbox::prune(&db, later, true).await.unwrap(), 15);
+    assert_eq!(outbox::backlog(&db).await.unwrap(), (n - 5) as i64);
+    assert_eq!(outbox::prune(&db, later, true).await.unwrap(), (n - 5) as u64);
     // Cursors are not reused after pruning.
-    every_change(&db, &a).await;
-    assert!(all(&db).await[0].seq > rows[19].seq);
+    goal::service::create(
+        &db,
+        a.id,
+        &GoalForm {
+            title: "After pruning".into(),
+            kind: "small".into(),
+            status: "active".into(),
+            ..Default::default()
+        },
+        "alice",
+    )
+    .await
+    .unwrap();
+    assert!(all(&db).await[0].seq > rows[n - 1].seq);
 }
 both!(
     feed_sending_and_retention,

@@ -8,7 +8,8 @@ use super::{
 };
 use crate::db::{Db, Tx};
 use crate::hackfest::Hackfest;
-use crate::history::{self, Change};
+use crate::history::{self, Change, FieldChange};
+use crate::outbox::{self, Message};
 use crate::{DomainError, FieldErrors};
 
 const SLUG_TAKEN: &str = "Another page of this hackfest already has this slug.";
@@ -62,6 +63,49 @@ async fn rendered(db: &Db, h: &Hackfest, p: Page) -> Result<Page, DomainError> {
     Ok(decorate(p, h, &pages))
 }
 
+/// `hackfest.wiki.new` / `hackfest.wiki.edit`: the page and the revision the change made.
+fn wiki_message<'a>(
+    p: &Page,
+    event: &'static str,
+    revision: i64,
+    comment: &str,
+    actor: &'a str,
+    changes: Vec<FieldChange>,
+    at: chrono::DateTime<Utc>,
+) -> Message<'a> {
+    Message::new(p.hackfest_id, "wiki", p.id, event, actor, p, at)
+        .changes(changes)
+        .with(
+            "revision",
+            &serde_json::json!({
+                "number": revision,
+                "author": actor,
+                "comment": comment,
+                "created_at": at,
+            }),
+        )
+        .page(format!("/pages/{}", p.slug))
+}
+
+/// `hackfest.question.<event>`: the question, the page it is on, and who asked it.
+fn question_message<'a>(
+    q: &Question,
+    page: &Page,
+    event: &'static str,
+    actor: &'a str,
+    changes: Vec<FieldChange>,
+    at: chrono::DateTime<Utc>,
+) -> Message<'a> {
+    Message::new(q.hackfest_id, "question", q.id, event, actor, q, at)
+        .changes(changes)
+        .users([q.asked_by.as_str()])
+        .with(
+            "page",
+            &serde_json::json!({ "id": page.id, "slug": page.slug, "title": page.title }),
+        )
+        .page(format!("/pages/{}#q-{}", page.slug, q.id))
+}
+
 /// Creates the page and its revision 1.
 #[tracing::instrument(skip(db, h, form), err(level = "debug"))]
 pub async fn create(
@@ -80,8 +124,8 @@ pub async fn create(
     repo::insert(&mut tx, id, h.id, &new, now)
         .await
         .map_err(slug_clash)?;
-    repo::add_revision(&mut tx, id, &new, actor, now).await?;
-    history::record(
+    let number = repo::add_revision(&mut tx, id, &new, actor, now).await?;
+    let changes = history::record(
         &mut tx,
         Change {
             hackfest_id: h.id,
@@ -95,6 +139,8 @@ pub async fn create(
     )
     .await?;
     let page = current_in_tx(&mut tx, h, id).await?;
+    let m = wiki_message(&page, "new", number, &new.comment, actor, changes, now);
+    outbox::enqueue(&mut tx, m).await?;
     tx.commit().await?;
     rendered(db, h, page).await
 }
@@ -126,8 +172,8 @@ async fn save(
         let current = current_in_tx(&mut tx, h, current.id).await?;
         return Err(DomainError::conflict(&current));
     }
-    repo::add_revision(&mut tx, current.id, new, actor, now).await?;
-    history::record(
+    let number = repo::add_revision(&mut tx, current.id, new, actor, now).await?;
+    let changes = history::record(
         &mut tx,
         Change {
             hackfest_id: h.id,
@@ -141,6 +187,8 @@ async fn save(
     )
     .await?;
     let page = current_in_tx(&mut tx, h, current.id).await?;
+    let m = wiki_message(&page, "edit", number, &new.comment, actor, changes, now);
+    outbox::enqueue(&mut tx, m).await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -356,11 +404,9 @@ pub async fn ask(
     let id = Uuid::now_v7();
     let now = Utc::now();
     let mut tx = db.begin().await?;
-    if !tx.belongs("pages", page_id, h.id).await? {
-        return Err(DomainError::NotFound("page"));
-    }
+    let page = current_in_tx(&mut tx, h, page_id).await?;
     repo::insert_question(&mut tx, id, h.id, page_id, &new, actor, now).await?;
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change {
             hackfest_id: h.id,
@@ -376,6 +422,7 @@ pub async fn ask(
     let q = repo::question_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("question"))?;
+    outbox::enqueue(&mut tx, question_message(&q, &page, "new", actor, changes, now)).await?;
     tx.commit().await?;
     rendered_question(db, h, q).await
 }
@@ -388,7 +435,7 @@ async fn change_question(
     id: Uuid,
     expected_version: i64,
     actor: &str,
-    action: &str,
+    action: &'static str,
     change: impl FnOnce(&mut NewQuestion),
 ) -> Result<Question, DomainError> {
     let mut tx = db.begin().await?;
@@ -432,7 +479,7 @@ async fn change_question(
             &rendered_question(db, h, current).await?,
         ));
     }
-    history::record(
+    let changes = history::record(
         &mut tx,
         Change {
             hackfest_id: h.id,
@@ -448,6 +495,8 @@ async fn change_question(
     let q = repo::question_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("question"))?;
+    let page = current_in_tx(&mut tx, h, q.page_id).await?;
+    outbox::enqueue(&mut tx, question_message(&q, &page, action, actor, changes, now)).await?;
     tx.commit().await?;
     rendered_question(db, h, q).await
 }
