@@ -257,7 +257,8 @@ fn resync_event(cursor: i64) -> axum::response::sse::Event {
 /// `GET /api/hackfests/{slug}/events`: server-sent events for one hackfest. Each
 /// `change` event carries a feed event (`id` = its cursor); a reconnect with
 /// `Last-Event-ID` (or `?after=`) first gets what it missed, or one `resync` event
-/// when that is more than [`RESUME_MAX`] or the client fell behind the live stream.
+/// when that is more than [`RESUME_MAX`], when retention removed some of it, or when
+/// the client fell behind the live stream.
 /// Public messages only, like the anonymous feed.
 pub async fn live(
     State(state): State<AppState>,
@@ -305,7 +306,18 @@ pub async fn live(
         Ok(n) => n,
         Err(e) => return internal(e),
     };
-    if let Some(after) = resume {
+    // Retention removed messages this client has not seen: it must load everything.
+    let pruned = match resume {
+        Some(after) if after > 0 => match outbox::oldest(&state.db).await {
+            Ok(Some(oldest)) => oldest > after + 1,
+            Ok(None) => false,
+            Err(e) => return internal(e),
+        },
+        _ => false,
+    };
+    if pruned {
+        queue.push_back(resync_event(last));
+    } else if let Some(after) = resume {
         match outbox::after(&state.db, after, Some(hackfest.id), true, RESUME_MAX + 1).await {
             Ok(rows) if rows.len() as i64 > RESUME_MAX => {
                 last = last.max(rows.last().map(|r| r.seq).unwrap_or(after));

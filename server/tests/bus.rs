@@ -842,6 +842,23 @@ async fn live_updates_resume_with_last_event_id() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+
+    // Retention removed what a client missed: a resync, even when only a few are left.
+    let seen = outbox::latest(&app.db).await.unwrap();
+    app.goal(&h, "Pruned").await;
+    let later = chrono::Utc::now() + chrono::TimeDelta::seconds(1);
+    outbox::prune(&app.db, later, true).await.unwrap();
+    app.goal(&h, "Kept").await;
+    let mut pruned = Sse::open(&app, "live", Some(seen)).await;
+    let (kind, _, _) = pruned.next().await;
+    assert_eq!(kind, "resync");
+    // Up to date and nothing removed since: no resync, the next change comes.
+    let now = outbox::latest(&app.db).await.unwrap();
+    let mut current = Sse::open(&app, "live", Some(now)).await;
+    app.goal(&h, "Fresh").await;
+    let (kind, _, data) = current.next().await;
+    assert_eq!(kind, "change");
+    assert_eq!(data["body"]["goal"]["title"], "Fresh");
 }
 
 /// Two instances on one PostgreSQL database: a change through A reaches a stream on B.
