@@ -45,3 +45,19 @@ pub fn refetch_on_change(
         let _ = (slug, refetch);
     }
 }
+
+/// Whether the person is typing into a form field right now: a live refresh would
+/// throw their text away, so the page offers the new version instead.
+pub fn typing() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::document()
+            .active_element()
+            .map(|e| matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT"))
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        false
+    }
+}

@@ -36,15 +36,17 @@ where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    // Transition, not Suspense: a live refetch keeps the page on screen until the new
+    // data is there.
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match resource.await {
                     Ok(t) => ok(t).into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -88,6 +90,7 @@ fn SafeTextArea(
 pub fn WikiIndexPage() -> impl IntoView {
     let slug = param("slug");
     let index = Resource::new(slug, get_wiki_index);
+    crate::live::refetch_on_change(slug, move || index.refetch());
     loaded(index, |w| view! { <WikiIndexView w /> })
 }
 
@@ -129,7 +132,28 @@ fn WikiIndexView(w: WikiIndex) -> impl IntoView {
 pub fn WikiPageView() -> impl IntoView {
     let (slug, page) = (param("slug"), param("page"));
     let data = Resource::new(move || (slug(), page()), |(s, p)| get_wiki_page(s, p));
-    loaded(data, |w| view! { <WikiPageContent w /> })
+    // Someone else's change shows at once, unless this person is typing an answer or
+    // a question: then a notice offers the new version, and their text stays.
+    let stale = RwSignal::new(false);
+    crate::live::refetch_on_change(slug, move || {
+        if crate::live::typing() {
+            stale.set(true);
+        } else {
+            stale.set(false);
+            data.refetch();
+        }
+    });
+    let show = move |_| {
+        stale.set(false);
+        data.refetch();
+    };
+    view! {
+        <p class="notice live-stale" role="status" hidden=move || !stale.get()>
+            "This page was changed by someone else. "
+            <button type="button" class="button small" on:click=show>"Show the new version"</button>
+        </p>
+        {loaded(data, |w| view! { <WikiPageContent w /> })}
+    }
 }
 
 #[component]
@@ -149,6 +173,7 @@ fn WikiPageContent(w: WikiPage) -> impl IntoView {
         slug: slug.clone(),
         can_edit,
         decisions,
+        list: questions,
     };
     view! {
         <Title text=format!("{} · {}", page.title, hackfest.title) />
@@ -190,6 +215,8 @@ struct QuestionContext {
     slug: String,
     can_edit: bool,
     decisions: Vec<(Uuid, String)>,
+    /// The page's questions: a saved question goes back in, so the counts follow.
+    list: RwSignal<Vec<Question>>,
 }
 
 #[derive(Clone)]
@@ -203,7 +230,16 @@ enum QuestionOp {
 fn QuestionItem(q: Question, ctx: QuestionContext) -> impl IntoView {
     let id = q.id;
     let slug = ctx.slug.clone();
+    let list = ctx.list;
     let question = RwSignal::new(q);
+    let keep = move |saved: Question| {
+        list.update(|qs| {
+            if let Some(q) = qs.iter_mut().find(|q| q.id == saved.id) {
+                *q = saved.clone();
+            }
+        });
+        question.set(saved);
+    };
     let errors = RwSignal::new(FieldErrors::new());
     let failure = RwSignal::new(None::<String>);
     let answer = RwSignal::new(question.get_untracked().answer);
@@ -234,14 +270,14 @@ fn QuestionItem(q: Question, ctx: QuestionContext) -> impl IntoView {
             errors.set(FieldErrors::new());
             failure.set(None);
             answer.set(saved.answer.clone());
-            question.set(saved);
+            keep(saved);
         }
         Some(Err(AppError::Validation(e))) => errors.set(e),
         Some(Err(AppError::Conflict { current })) => {
             if let Ok(saved) = serde_json::from_value::<Question>(current) {
                 answer.set(saved.answer.clone());
                 decision.set(saved.decision_id.map(|d| d.to_string()).unwrap_or_default());
-                question.set(saved);
+                keep(saved);
             }
             failure.set(Some(
                 "Someone else changed this question first. It is shown as saved now; try again if still needed."
@@ -557,6 +593,7 @@ pub fn WikiHistoryPage() -> impl IntoView {
         move || (slug(), page(), number("from"), number("to")),
         |(s, p, a, b)| get_wiki_history(s, p, a, b),
     );
+    crate::live::refetch_on_change(slug, move || data.refetch());
     loaded(data, |w| view! { <HistoryView w /> })
 }
 
