@@ -137,6 +137,7 @@ fn OverviewView(overview: Workspace) -> impl IntoView {
                     <a href=format!("/h/{slug}/sessions")>{format!("Sessions ({})", w.sessions.len())}</a>
                     <a href=format!("/h/{slug}/decisions")>{format!("Decisions ({})", w.decisions.len())}</a>
                     <a href=format!("/h/{slug}/actions?status=open_any")>{format!("Open action items ({open_count})")}</a>
+                    <a href=format!("/h/{slug}/pages")>"Q&A pages"</a>
                 </nav>
             </header>
             <JoinBar slug=h.slug.clone() role />
