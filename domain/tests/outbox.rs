@@ -403,7 +403,10 @@ async fn feed_sending_and_retention(db: Db) {
     let later = Utc::now() + chrono::TimeDelta::seconds(1);
     assert_eq!(outbox::prune(&db, later, false).await.unwrap(), 5);
     assert_eq!(outbox::backlog(&db).await.unwrap(), (n - 5) as i64);
-    assert_eq!(outbox::prune(&db, later, true).await.unwrap(), (n - 5) as u64);
+    assert_eq!(
+        outbox::prune(&db, later, true).await.unwrap(),
+        (n - 5) as u64
+    );
     // Cursors are not reused after pruning.
     goal::service::create(
         &db,

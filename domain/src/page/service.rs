@@ -422,7 +422,11 @@ pub async fn ask(
     let q = repo::question_in_tx(&mut tx, id)
         .await?
         .ok_or(DomainError::NotFound("question"))?;
-    outbox::enqueue(&mut tx, question_message(&q, &page, "new", actor, changes, now)).await?;
+    outbox::enqueue(
+        &mut tx,
+        question_message(&q, &page, "new", actor, changes, now),
+    )
+    .await?;
     tx.commit().await?;
     rendered_question(db, h, q).await
 }
@@ -496,7 +500,11 @@ async fn change_question(
         .await?
         .ok_or(DomainError::NotFound("question"))?;
     let page = current_in_tx(&mut tx, h, q.page_id).await?;
-    outbox::enqueue(&mut tx, question_message(&q, &page, action, actor, changes, now)).await?;
+    outbox::enqueue(
+        &mut tx,
+        question_message(&q, &page, action, actor, changes, now),
+    )
+    .await?;
     tx.commit().await?;
     rendered_question(db, h, q).await
 }
