@@ -56,6 +56,10 @@ wrk -t2 -c"$CONNECTIONS" -d3s "$url" >/dev/null
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$work/wrk.txt"
 rps=$(awk '/Requests\/sec/{print $2}' "$work/wrk.txt")
 p99=$(awk '/ 99%/{print $2}' "$work/wrk.txt")
+echo "==> One reader at a time: wrk -t1 -c1 -d$DURATION"
+wrk -t1 -c1 -d"$DURATION" --latency "$url" | tee "$work/wrk1.txt"
+p50_one=$(awk '/ 50%/{print $2}' "$work/wrk1.txt")
+p99_one=$(awk '/ 99%/{print $2}' "$work/wrk1.txt")
 
 wasm=$(ls -t target/site/pkg/*.wasm | head -n 1)  # the newest build
 raw=$(wc -c <"$wasm")
@@ -91,7 +95,8 @@ HACKFEST_TEST_AMQP_ADDR=$(scripts/rabbitmq.sh) cargo test -q -p hackfest --test 
   -- --ignored --nocapture 2>&1 | grep '^BENCH' | tee "$work/bus.txt"
 echo
 echo "== Results ($(nproc) cores, $(echo "$db" | cut -d: -f1))"
-printf 'overview of %s goals: %s req/s, p99 %s\n' "$GOALS" "$rps" "$p99"
+printf 'overview of %s goals (%s KB of HTML): %s req/s, p99 %s with %s connections; one reader: p50 %s, p99 %s\n' \
+  "$GOALS" "$((bytes / 1024))" "$rps" "$p99" "$CONNECTIONS" "$p50_one" "$p99_one"
 printf 'WASM bundle %s: %s KB raw, %s KB brotli\n' "$(basename "$wasm")" "$((raw / 1024))" "$((br / 1024))"
 printf 'server RSS: %s MB before, %s MB with %s idle live connections (%s KB each)\n' \
   "$((rss_before / 1024))" "$((rss_idle / 1024))" "$IDLE" "$(( (rss_idle - rss_before) / IDLE ))"
