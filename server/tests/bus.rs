@@ -548,6 +548,49 @@ async fn bad_credentials_keep_serving_and_drain_once_fixed() {
     wait_until("marked sent", || async { backlog(&fixed).await == 0 }).await;
 }
 
+/// SECURITY 28: a publisher that dies after the broker confirmed a message but before
+/// it marked the row sent leaves that row pending. The next publisher sends it again,
+/// with the same `message_id`, so consumers can drop the repeat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_after_a_crash_keeps_its_message_id() {
+    let prefix = unique_prefix();
+    let (_conn, mut consumer) = listen(&prefix).await;
+    let dir = TempDir::new();
+    let db_url = format!("sqlite:{}/hackfest.db", dir.0.display());
+    let config = |u: &str| {
+        let mut c = Config::for_tests(u.to_owned());
+        c.amqp_url = Some(broker_url());
+        c.topic_prefix = prefix.clone();
+        c
+    };
+    let (app, bus) = start(config(&db_url), None).await;
+    let h = app.hackfest("bus-crash").await;
+    let g = app.goal(&h, "Confirmed, not marked").await;
+    let first = receive(&mut consumer, 1, Duration::from_secs(20)).await;
+    wait_until("marked sent", || async { backlog(&app).await == 0 }).await;
+    bus.stop();
+    // What the crash leaves behind: the broker has it, the row still says unsent.
+    sqlx::query("UPDATE outbox SET sent_at = NULL WHERE object_id = $1")
+        .bind(g.id)
+        .execute(match &app.db {
+            domain::db::Db::Sqlite(p) => p,
+            _ => unreachable!("this test runs on SQLite"),
+        })
+        .await
+        .unwrap();
+    assert_eq!(backlog(&app).await, 1);
+
+    let (restarted, _bus) = start(config(&db_url), Some(dir)).await;
+    let again = receive(&mut consumer, 1, Duration::from_secs(20)).await;
+    assert_eq!(
+        again[0].message_id, first[0].message_id,
+        "a resend keeps its id"
+    );
+    assert_eq!(again[0].body, first[0].body);
+    wait_until("marked sent", || async { backlog(&restarted).await == 0 }).await;
+    silence(&mut consumer, Duration::from_secs(1)).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_port_is_reported_and_the_app_serves() {
     let port = TcpListener::bind("127.0.0.1:0")
