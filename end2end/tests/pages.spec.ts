@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { createHackfest, open, watchErrors } from './helpers';
+import { createHackfest, devSignIn, open, watchErrors } from './helpers';
 
 /** Creates a wiki page through the UI and waits for its page. */
 async function createPage(page: Page, slug: string, title: string, body: string, comment: string) {
@@ -14,7 +14,7 @@ async function createPage(page: Page, slug: string, title: string, body: string,
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 }
 
-test('edit a wiki page, compare two revisions, revert', async ({ page }) => {
+test('edit a wiki page, compare two revisions, revert', async ({ browser, page }) => {
   const errors = watchErrors(page);
   const slug = await createHackfest(page, 'Wiki Hackfest');
   await createPage(page, slug, 'OpenShift', '## How do I get a project?\n\nAsk in the channel.', 'First questions');
@@ -64,6 +64,19 @@ test('edit a wiki page, compare two revisions, revert', async ({ page }) => {
   await expect(page.locator('table.revisions tbody tr')).toHaveCount(3);
   await expect(page.locator('#rev-3')).toContainText('Revert to revision 1');
   expect(errors).toEqual([]);
+
+  // Without JavaScript, reverting is a plain form post that comes back to the history.
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noJs.newPage();
+  await devSignIn(plain, 'olivia', 'organizer');
+  await plain.goto(`/h/${slug}/pages/openshift/history`);
+  await plain.getByRole('button', { name: 'Revert to revision 2' }).click();
+  await expect(plain).toHaveURL(new RegExp(`/h/${slug}/pages/openshift/history\\??$`));
+  await expect(plain.locator('table.revisions tbody tr')).toHaveCount(4);
+  await expect(plain.locator('#rev-4')).toContainText('Revert to revision 2');
+  await plain.goto(`/h/${slug}/pages/openshift`);
+  await expect(plain.locator('.markdown')).toContainText('Open a ticket');
+  await noJs.close();
 });
 
 test('questions on a page: ask, answer, reopen; the counts follow', async ({ page }) => {

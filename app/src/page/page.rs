@@ -636,6 +636,8 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
     });
     let pending = revert.pending();
     let version = page.version;
+    let page_id = page.id;
+    let slug_for_form = slug.clone();
     view! {
         <Title text=format!("History of {} · {}", page.title, hackfest.title) />
         <section class="page narrow wiki">
@@ -669,11 +671,23 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
                                 <td class="comment">{r.comment.clone()}</td>
                                 {can_edit.then(|| view! {
                                     <td>{(n != latest).then(|| view! {
-                                        <button type="button" class="button small" disabled=move || pending.get()
-                                            aria-label=format!("Revert to revision {n}")
-                                            on:click=move |_| { failure.set(None); revert.dispatch((n, version)); }>
-                                            "Revert to this"
-                                        </button>
+                                        // A plain form post without JavaScript (the server
+                                        // sends the browser back here); with it, no reload.
+                                        <form method="post" action="/api/pages/revert"
+                                            on:submit=move |ev: SubmitEvent| {
+                                                ev.prevent_default();
+                                                failure.set(None);
+                                                revert.dispatch((n, version));
+                                            }>
+                                            <input type="hidden" name="slug" value=slug_for_form.clone() />
+                                            <input type="hidden" name="id" value=page_id.to_string() />
+                                            <input type="hidden" name="version" value=version.to_string() />
+                                            <input type="hidden" name="number" value=n.to_string() />
+                                            <button type="submit" class="button small" disabled=move || pending.get()
+                                                aria-label=format!("Revert to revision {n}")>
+                                                "Revert to this"
+                                            </button>
+                                        </form>
                                     })}</td>
                                 })}
                             </tr>
