@@ -63,7 +63,7 @@ async fn counts(db: &Db, h: &Hackfest) -> (usize, usize) {
     let mut revisions = 0;
     for p in &pages {
         let p = service::get(db, h, &p.slug).await.unwrap();
-        revisions += service::revisions(db, &p).await.unwrap().len();
+        revisions += service::revisions(db, h, &p).await.unwrap().len();
     }
     (pages.len(), revisions)
 }
@@ -75,6 +75,12 @@ async fn create_and_edit(db: Db) {
     assert_eq!(p.version, 1);
     assert!(p.body_html.contains("<p>line one"), "{}", p.body_html);
     assert_eq!(service::get(&db, &h, "openshift").await.unwrap().id, p.id);
+    // Times are shown on the hackfest's wall clock (Europe/Prague: UTC+1 or +2).
+    let offset = p.updated_local.unwrap() - p.updated_at.naive_utc();
+    assert!(
+        offset == chrono::TimeDelta::hours(1) || offset == chrono::TimeDelta::hours(2),
+        "{offset}"
+    );
 
     let edited = service::update(
         &db,
@@ -95,7 +101,15 @@ async fn create_and_edit(db: Db) {
         edited.slug, "openshift-q-a",
         "a blank slug follows the title"
     );
-    let revs = service::revisions(&db, &edited).await.unwrap();
+    let revs = service::revisions(&db, &h, &edited).await.unwrap();
+    assert!(revs.iter().all(|r| r.created_local.is_some()));
+    assert!(
+        service::list(&db, &h)
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| p.updated_local.is_some())
+    );
     assert_eq!(
         revs.iter().map(|r| r.number).collect::<Vec<_>>(),
         vec![2, 1],
@@ -112,7 +126,7 @@ async fn create_and_edit(db: Db) {
         .await
         .unwrap();
     assert_eq!(same.version, 2);
-    assert_eq!(service::revisions(&db, &same).await.unwrap().len(), 2);
+    assert_eq!(service::revisions(&db, &h, &same).await.unwrap().len(), 2);
 
     let hist = history::for_entity(&db, "page", p.id).await.unwrap();
     assert_eq!(hist.len(), 2);
@@ -143,7 +157,7 @@ async fn stale_save_conflicts(db: Db) {
     }
     let now = service::get(&db, &h, "openshift").await.unwrap();
     assert_eq!(now, first, "nothing written");
-    assert_eq!(service::revisions(&db, &now).await.unwrap().len(), 2);
+    assert_eq!(service::revisions(&db, &h, &now).await.unwrap().len(), 2);
     assert_eq!(
         history::for_entity(&db, "page", p.id).await.unwrap().len(),
         2
@@ -222,7 +236,7 @@ async fn diff_and_revert(db: Db) {
     assert_eq!(reverted.version, 4);
     assert_eq!(reverted.title, "OpenShift");
     assert_eq!(reverted.body, "line one\nline two\nline three");
-    let revs = service::revisions(&db, &reverted).await.unwrap();
+    let revs = service::revisions(&db, &h, &reverted).await.unwrap();
     assert_eq!(revs.len(), 4);
     assert_eq!(revs[0].comment, "Revert to revision 1");
     assert_eq!(revs[0].author, "dave");
@@ -495,7 +509,7 @@ async fn demo_content(db: Db) {
     let titles: Vec<_> = pages.iter().map(|p| p.title.as_str()).collect();
     assert_eq!(titles, vec!["Authentication", "OpenShift"]);
     let os = service::get(&db, &h, "openshift").await.unwrap();
-    assert_eq!(service::revisions(&db, &os).await.unwrap().len(), 2);
+    assert_eq!(service::revisions(&db, &h, &os).await.unwrap().len(), 2);
     assert!(!service::questions(&db, &h, &os).await.unwrap().is_empty());
     let auth = service::get(&db, &h, "authentication").await.unwrap();
     assert!(

@@ -201,7 +201,7 @@ async fn stale_save_is_409_with_the_current_page() {
         .unwrap();
     assert_eq!(now.body, "theirs", "nothing overwritten");
     assert_eq!(
-        domain::page::service::revisions(&app.db, &now)
+        domain::page::service::revisions(&app.db, &h, &now)
             .await
             .unwrap()
             .len(),

@@ -115,7 +115,7 @@ pub async fn get_wiki_history(
 ) -> Result<WikiHistory, AppError> {
     let (st, hackfest, role) = context(&slug).await?;
     let page = domain::page::service::get(&st.db, &hackfest, &page).await?;
-    let revisions = domain::page::service::revisions(&st.db, &page).await?;
+    let revisions = domain::page::service::revisions(&st.db, &hackfest, &page).await?;
     let diff = match (from, to) {
         (Some(a), Some(b)) => {
             Some(domain::page::service::diff(&st.db, &hackfest, page.id, a, b).await?)

@@ -23,8 +23,14 @@ fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'stat
     move || params.read().get(name).unwrap_or_default()
 }
 
-fn when(t: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    view! { <time datetime=t.to_rfc3339()>{t.format("%Y-%m-%d %H:%M UTC").to_string()}</time> }
+/// A time on the hackfest's wall clock (as the sessions show it); UTC if the server
+/// did not send the local time.
+fn when(t: chrono::DateTime<chrono::Utc>, local: Option<chrono::NaiveDateTime>) -> impl IntoView {
+    let shown = match local {
+        Some(l) => l.format("%a %-d %b %Y, %H:%M").to_string(),
+        None => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    };
+    view! { <time datetime=t.to_rfc3339()>{shown}</time> }
 }
 
 /// Waits for `resource`, then renders `ok` with it, or the error page.
@@ -115,7 +121,7 @@ fn WikiIndexView(w: WikiIndex) -> impl IntoView {
                         {w.pages.into_iter().map(|p| view! {
                             <li class="item">
                                 <a href=format!("/h/{slug}/pages/{}", p.slug)>{p.title.clone()}</a>
-                                <p class="meta"><span>{format!("Revision {} · ", p.version)}{when(p.updated_at)}</span></p>
+                                <p class="meta"><span>{format!("Revision {} · ", p.version)}{when(p.updated_at, p.updated_local)}</span></p>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -184,7 +190,7 @@ fn WikiPageContent(w: WikiPage) -> impl IntoView {
                 {can_edit.then(|| view! { <a class="button" href=format!("{base}/edit")>"Edit"</a> })}
             </div>
             <p class="meta">
-                <span>{format!("Revision {} · updated ", page.version)}{when(page.updated_at)}</span>
+                <span>{format!("Revision {} · updated ", page.version)}{when(page.updated_at, page.updated_local)}</span>
                 <a href=format!("{base}/history")>"History"</a>
             </p>
             <Rendered html=page.body_html.clone() empty="This page is empty." />
@@ -667,7 +673,7 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
                                 <td><input type="radio" form="compare" name="from" value=n.to_string() checked=n == from aria-label=format!("Compare from revision {n}") /></td>
                                 <td><input type="radio" form="compare" name="to" value=n.to_string() checked=n == to aria-label=format!("Compare to revision {n}") /></td>
                                 <th scope="row">{n}</th>
-                                <td><strong>{r.author.clone()}</strong><br />{when(r.created_at)}</td>
+                                <td><strong>{r.author.clone()}</strong><br />{when(r.created_at, r.created_local)}</td>
                                 <td class="comment">{r.comment.clone()}</td>
                                 {can_edit.then(|| view! {
                                     <td>{(n != latest).then(|| view! {

@@ -166,6 +166,7 @@ mod tests {
             title: "OpenShift".into(),
             version: 1,
             updated_at: Utc::now(),
+            updated_local: None,
         }]
     }
 

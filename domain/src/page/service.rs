@@ -14,9 +14,16 @@ use crate::{DomainError, FieldErrors};
 
 const SLUG_TAKEN: &str = "Another page of this hackfest already has this slug.";
 
-/// Adds the rendered body; `pages` resolve its `[[links]]`.
+/// `t` on the hackfest's wall clock.
+fn local(h: &Hackfest, t: chrono::DateTime<Utc>) -> chrono::NaiveDateTime {
+    let tz: chrono_tz::Tz = h.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    t.with_timezone(&tz).naive_local()
+}
+
+/// Adds the rendered body (`pages` resolve its `[[links]]`) and the local time.
 pub fn decorate(mut p: Page, h: &Hackfest, pages: &[PageSummary]) -> Page {
     p.body_html = render::render(&p.body, &h.slug, pages);
+    p.updated_local = Some(local(h, p.updated_at));
     p
 }
 
@@ -38,7 +45,11 @@ fn slug_clash(e: sqlx::Error) -> DomainError {
 /// The hackfest's pages, by title.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list(db: &Db, h: &Hackfest) -> Result<Vec<PageSummary>, DomainError> {
-    Ok(repo::list_for_hackfest(db, h.id).await?)
+    let mut pages = repo::list_for_hackfest(db, h.id).await?;
+    for p in &mut pages {
+        p.updated_local = Some(local(h, p.updated_at));
+    }
+    Ok(pages)
 }
 
 /// A page of this hackfest by its slug, rendered.
@@ -225,9 +236,17 @@ async fn page_by_id(db: &Db, h: &Hackfest, id: Uuid) -> Result<Page, DomainError
 }
 
 /// The page's revisions, newest first.
-#[tracing::instrument(skip(db, page), err(level = "debug"))]
-pub async fn revisions(db: &Db, page: &Page) -> Result<Vec<RevisionSummary>, DomainError> {
-    Ok(repo::revisions(db, page.id).await?)
+#[tracing::instrument(skip(db, h, page), err(level = "debug"))]
+pub async fn revisions(
+    db: &Db,
+    h: &Hackfest,
+    page: &Page,
+) -> Result<Vec<RevisionSummary>, DomainError> {
+    let mut revisions = repo::revisions(db, page.id).await?;
+    for r in &mut revisions {
+        r.created_local = Some(local(h, r.created_at));
+    }
+    Ok(revisions)
 }
 
 /// Revision `number` of a page, its body rendered.
@@ -254,6 +273,7 @@ fn summary(r: &Revision) -> RevisionSummary {
         author: r.author.clone(),
         comment: r.comment.clone(),
         created_at: r.created_at,
+        created_local: None,
     }
 }
 

@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -85,6 +85,10 @@ pub struct Page {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// `updated_at` on the hackfest's wall clock (filled in on the server).
+    #[cfg_attr(feature = "server", sqlx(skip))]
+    #[serde(default)]
+    pub updated_local: Option<NaiveDateTime>,
     /// Sanitised HTML of the body, `[[links]]` resolved (rendered on the server).
     #[cfg_attr(feature = "server", sqlx(skip))]
     #[serde(default)]
@@ -112,6 +116,10 @@ pub struct PageSummary {
     pub title: String,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+    /// `updated_at` on the hackfest's wall clock (filled in on the server).
+    #[cfg_attr(feature = "server", sqlx(skip))]
+    #[serde(default)]
+    pub updated_local: Option<NaiveDateTime>,
 }
 
 /// Raw input, as typed into the page form.
@@ -223,6 +231,10 @@ pub struct RevisionSummary {
     pub author: String,
     pub comment: String,
     pub created_at: DateTime<Utc>,
+    /// `created_at` on the hackfest's wall clock (filled in on the server).
+    #[cfg_attr(feature = "server", sqlx(skip))]
+    #[serde(default)]
+    pub created_local: Option<NaiveDateTime>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
