@@ -65,6 +65,22 @@ async fn hackfest(db: &Db, slug: &str) -> Hackfest {
     .expect("create hackfest")
 }
 
+async fn small_goal(db: &Db, h: &Hackfest, title: &str) -> goal::Goal {
+    goal::service::create(
+        db,
+        h.id,
+        &GoalForm {
+            title: title.into(),
+            kind: "small".into(),
+            status: "active".into(),
+            ..Default::default()
+        },
+        "alice",
+    )
+    .await
+    .unwrap()
+}
+
 async fn all(db: &Db) -> Vec<OutboxRow> {
     outbox::after(db, 0, None, false, 10_000).await.unwrap()
 }
@@ -317,19 +333,7 @@ both!(
 
 async fn a_rolled_back_change_sends_nothing(db: Db) {
     let h = hackfest(&db, "rollback").await;
-    let g = goal::service::create(
-        &db,
-        h.id,
-        &GoalForm {
-            title: "A goal".into(),
-            kind: "small".into(),
-            status: "active".into(),
-            ..Default::default()
-        },
-        "alice",
-    )
-    .await
-    .unwrap();
+    let g = small_goal(&db, &h, "A goal").await;
     assert_eq!(all(&db).await.len(), 1);
 
     // A stale edit (someone saved first) is refused: no message.
@@ -408,19 +412,7 @@ async fn feed_sending_and_retention(db: Db) {
         (n - 5) as u64
     );
     // Cursors are not reused after pruning.
-    goal::service::create(
-        &db,
-        a.id,
-        &GoalForm {
-            title: "After pruning".into(),
-            kind: "small".into(),
-            status: "active".into(),
-            ..Default::default()
-        },
-        "alice",
-    )
-    .await
-    .unwrap();
+    small_goal(&db, &a, "After pruning").await;
     assert!(all(&db).await[0].seq > rows[n - 1].seq);
 }
 both!(
