@@ -557,10 +557,12 @@ async fn a_resend_after_a_crash_keeps_its_message_id() {
     let (_conn, mut consumer) = listen(&prefix).await;
     let dir = TempDir::new();
     let db_url = format!("sqlite:{}/hackfest.db", dir.0.display());
+    // One public URL for both runs, as in a deployment (tests otherwise use the port).
     let config = |u: &str| {
         let mut c = Config::for_tests(u.to_owned());
         c.amqp_url = Some(broker_url());
         c.topic_prefix = prefix.clone();
+        c.public_url = Some("https://hackfest.example.org".into());
         c
     };
     let (app, bus) = start(config(&db_url), None).await;
