@@ -7,7 +7,8 @@
 //! so tests (and other users of the shared broker) do not see each other's messages.
 //! Broker outages are made with a TCP proxy in front of the broker that the test
 //! cuts and restores: it severs established connections exactly like a broker
-//! restart, without stopping the broker other sessions and builds share.
+//! restart, without stopping the broker the other tests here use at the same time.
+//! `broker_restart.rs` (a binary of its own) stops and starts the real broker.
 
 mod common;
 
