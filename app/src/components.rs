@@ -115,21 +115,26 @@ pub fn escape_on_server(s: String) -> String {
     }
 }
 
-/// A multi-line text input bound to a signal.
+/// A multi-line text input bound to a signal. It fills the form field `field`
+/// (`form[<field>]`) and shows that field's error; without `field`, the id names it.
 #[component]
 pub fn TextArea(
-    id: &'static str,
+    #[prop(into)] id: String,
     sig: RwSignal<String>,
     errors: RwSignal<FieldErrors>,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(default = 6)] rows: u32,
 ) -> impl IntoView {
+    let field = field.map(str::to_owned).unwrap_or_else(|| id.clone());
+    let name = format!("form[{field}]");
     view! {
         <textarea
-            id=id
-            name=format!("form[{id}]")
-            rows="6"
+            id=id.clone()
+            name=name
+            rows=rows.to_string()
             prop:value=sig
             on:input=move |ev| sig.set(event_target_value(&ev))
-            aria-invalid=move || errors.with(|e| e.get(id).is_some()).to_string()
+            aria-invalid=move || errors.with(|e| e.get(&field).is_some()).to_string()
             aria-describedby=format!("{id}-error")
         >
             {escape_on_server(sig.get_untracked())}

@@ -10,6 +10,16 @@ pub fn refetch_on_change(
     slug: impl Fn() -> String + 'static,
     refetch: impl Fn() + Clone + 'static,
 ) {
+    refetch_on_changes_to(slug, &[], refetch);
+}
+
+/// Like [`refetch_on_change`], for changes whose topic starts with one of `topics`
+/// (`"hackfest.wiki."`); empty: every change. A `resync` always refetches.
+pub fn refetch_on_changes_to(
+    slug: impl Fn() -> String + 'static,
+    topics: &'static [&'static str],
+    refetch: impl Fn() + Clone + 'static,
+) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::prelude::*;
@@ -17,6 +27,15 @@ pub fn refetch_on_change(
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
 
+        let wanted = move |ev: &web_sys::MessageEvent| {
+            topics.is_empty()
+                || ev
+                    .data()
+                    .as_string()
+                    .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+                    .and_then(|v| v["topic"].as_str().map(str::to_owned))
+                    .is_some_and(|t| topics.iter().any(|p| t.starts_with(p)))
+        };
         Effect::new(move |_| {
             let slug = slug();
             if slug.is_empty() {
@@ -27,22 +46,28 @@ pub fn refetch_on_change(
                 return;
             };
             let r = refetch.clone();
-            let on_event = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| r());
-            for kind in ["change", "resync"] {
-                let _ = source
-                    .add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
-            }
-            let held = SendWrapper::new((source, on_event));
+            let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev| {
+                if wanted(&ev) {
+                    r()
+                }
+            });
+            let r = refetch.clone();
+            let on_resync = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| r());
+            let _ = source
+                .add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+            let _ = source
+                .add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
+            let held = SendWrapper::new((source, on_change, on_resync));
             // Closed when the page goes or the slug changes.
             on_cleanup(move || {
-                let (source, _callback) = held.take();
+                let (source, _, _) = held.take();
                 source.close();
             });
         });
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (slug, refetch);
+        let _ = (slug, topics, refetch);
     }
 }
 

@@ -92,6 +92,10 @@ test('a wiki page follows changes live, and keeps what is being typed', async ({
 
   // While the reader types a question, a change does not wipe it: a notice offers it.
   await reader.getByLabel('Ask a question').fill('Which volumes first?');
+  // A change elsewhere in the hackfest (a goal) is not a change to this page.
+  await addGoal(page, slug, { title: 'Unrelated to the wiki', kind: 'small' });
+  await reader.waitForTimeout(1000);
+  await expect(reader.getByRole('button', { name: 'Show the new version' })).toBeHidden();
   await open(page, `/h/${slug}/pages/storage/edit`);
   await page.getByLabel('Body (Markdown)').fill('Third plan.');
   await page.getByRole('button', { name: 'Save page' }).click();

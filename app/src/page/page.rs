@@ -14,7 +14,7 @@ use super::api::{
     get_wiki_editor, get_wiki_history, get_wiki_index, get_wiki_page, link_question,
     reopen_question, revert_page, update_page,
 };
-use crate::components::{ErrorPage, Field, ReadOnlyNotice, Rendered, TextInput};
+use crate::components::{ErrorPage, Field, ReadOnlyNotice, Rendered, TextArea, TextInput};
 use crate::editor::{EditorPage, use_editor};
 use crate::error::AppError;
 
@@ -56,6 +56,11 @@ where
     }
 }
 
+/// The changes a wiki list or history shows.
+const WIKI: &[&str] = &["hackfest.wiki."];
+/// A page also shows its questions and the decisions they link to.
+const WIKI_PAGE: &[&str] = &["hackfest.wiki.", "hackfest.question.", "hackfest.decision."];
+
 fn crumbs(slug: &str, hackfest_title: &str) -> impl IntoView + use<> {
     view! {
         <nav class="crumbs" aria-label="Breadcrumb">
@@ -65,38 +70,13 @@ fn crumbs(slug: &str, hackfest_title: &str) -> impl IntoView + use<> {
     }
 }
 
-/// A multi-line input bound to a signal, its content escaped on the server.
-#[component]
-fn SafeTextArea(
-    #[prop(into)] id: String,
-    #[prop(into)] name: String,
-    sig: RwSignal<String>,
-    errors: RwSignal<FieldErrors>,
-    field: &'static str,
-    #[prop(default = 6)] rows: u32,
-) -> impl IntoView {
-    view! {
-        <textarea
-            id=id.clone()
-            name=name
-            rows=rows.to_string()
-            prop:value=sig
-            on:input=move |ev| sig.set(event_target_value(&ev))
-            aria-invalid=move || errors.with(|e| e.get(field).is_some()).to_string()
-            aria-describedby=format!("{id}-error")
-        >
-            {crate::components::escape_on_server(sig.get_untracked())}
-        </textarea>
-    }
-}
-
 // --- list -----------------------------------------------------------------
 
 #[component]
 pub fn WikiIndexPage() -> impl IntoView {
     let slug = param("slug");
     let index = Resource::new(slug, get_wiki_index);
-    crate::live::refetch_on_change(slug, move || index.refetch());
+    crate::live::refetch_on_changes_to(slug, WIKI, move || index.refetch());
     loaded(index, |w| view! { <WikiIndexView w /> })
 }
 
@@ -141,7 +121,7 @@ pub fn WikiPageView() -> impl IntoView {
     // Someone else's change shows at once, unless this person is typing an answer or
     // a question: then a notice offers the new version, and their text stays.
     let stale = RwSignal::new(false);
-    crate::live::refetch_on_change(slug, move || {
+    crate::live::refetch_on_changes_to(slug, WIKI_PAGE, move || {
         if crate::live::typing() {
             stale.set(true);
         } else {
@@ -351,7 +331,7 @@ fn QuestionItem(q: Question, ctx: QuestionContext) -> impl IntoView {
                             <form class="form answer-form" novalidate on:submit=on_answer>
                                 <div class="field" class:invalid=move || error("answer")().is_some()>
                                     <label for=answer_id.clone()>"Answer (Markdown)"</label>
-                                    <SafeTextArea id=answer_id.clone() name="form[answer]" sig=answer errors field="answer" rows=4 />
+                                    <TextArea id=answer_id.clone() sig=answer errors field="answer" rows=4 />
                                     <p class="field-error" id=format!("{answer_id}-error") role="alert" hidden=move || error("answer")().is_none()>{error("answer")}</p>
                                 </div>
                                 <button type="submit" class="button primary" disabled=move || pending.get()>"Save answer"</button>
@@ -425,7 +405,7 @@ fn AskForm(slug: String, page_id: Uuid, questions: RwSignal<Vec<Question>>) -> i
         <form class="form ask-form" novalidate on:submit=on_submit>
             <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
             <Field id="question" label="Ask a question" errors>
-                <SafeTextArea id="question" name="form[question]" sig=text errors field="question" rows=3 />
+                <TextArea id="question" sig=text errors rows=3 />
             </Field>
             <button type="submit" class="button primary" disabled=move || pending.get()>"Ask"</button>
         </form>
@@ -572,7 +552,7 @@ fn PageEditor(w: WikiEditor) -> impl IntoView {
                 <TextInput id="slug" sig=fields.slug errors />
             </Field>
             <Field id="body" label="Body (Markdown)" errors hint="Link to other pages with [[Page title]] or [[slug]].">
-                <SafeTextArea id="body" name="form[body]" sig=fields.body errors field="body" rows=18 />
+                <TextArea id="body" sig=fields.body errors rows=18 />
             </Field>
             <Field id="comment" label="What did you change?" errors hint="Shown in the page history (optional).">
                 <TextInput id="comment" sig=fields.comment errors />
@@ -599,7 +579,7 @@ pub fn WikiHistoryPage() -> impl IntoView {
         move || (slug(), page(), number("from"), number("to")),
         |(s, p, a, b)| get_wiki_history(s, p, a, b),
     );
-    crate::live::refetch_on_change(slug, move || data.refetch());
+    crate::live::refetch_on_changes_to(slug, WIKI, move || data.refetch());
     loaded(data, |w| view! { <HistoryView w /> })
 }
 
