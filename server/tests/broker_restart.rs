@@ -12,7 +12,7 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{TempDir, TestApp};
+use common::{TempDir, TestApp, broker_url, wait_until};
 use domain::outbox;
 use hackfest_server::bus::BrokerState;
 use hackfest_server::config::Config;
@@ -21,11 +21,6 @@ use lapin::options::{BasicGetOptions, QueueBindOptions, QueueDeclareOptions, Que
 use lapin::types::FieldTable;
 use lapin::{Channel, Connection, ConnectionProperties};
 use serde_json::Value;
-
-fn broker_url() -> String {
-    let addr = std::env::var("HACKFEST_TEST_AMQP_ADDR").unwrap_or_else(|_| "127.0.0.1:5672".into());
-    format!("amqp://guest:guest@{addr}/%2F")
-}
 
 fn rabbitmqctl(command: &str) {
     let out = Command::new("rabbitmqctl")
@@ -81,16 +76,6 @@ async fn drain(ch: &Channel, queue: &str) -> Vec<Value> {
         out.push(serde_json::from_slice(&m.delivery.data).expect("JSON body"));
     }
     out
-}
-
-async fn wait_until<F: std::future::Future<Output = bool>>(what: &str, mut f: impl FnMut() -> F) {
-    for _ in 0..600 {
-        if f().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting until {what}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

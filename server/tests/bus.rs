@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{TempDir, TestApp, goal_fields};
+use common::{TempDir, TestApp, broker_addr, broker_url, goal_fields, wait_until};
 use domain::db::scratch;
 use domain::goal::{self, GoalForm};
 use domain::outbox::{self, Message};
@@ -30,14 +30,6 @@ use lapin::{Connection, ConnectionProperties, Consumer};
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
-
-fn broker_addr() -> String {
-    std::env::var("HACKFEST_TEST_AMQP_ADDR").unwrap_or_else(|_| "127.0.0.1:5672".into())
-}
-
-fn broker_url() -> String {
-    format!("amqp://guest:guest@{}/%2F", broker_addr())
-}
 
 fn unique_prefix() -> String {
     format!("test.{}", uuid::Uuid::new_v4().simple())
@@ -170,16 +162,6 @@ async fn silence(consumer: &mut Consumer, wait: Duration) {
     if let Ok(Some(d)) = tokio::time::timeout(wait, consumer.next()).await {
         panic!("unexpected message: {:?}", d.map(|d| d.routing_key));
     }
-}
-
-async fn wait_until<F: std::future::Future<Output = bool>>(what: &str, mut f: impl FnMut() -> F) {
-    for _ in 0..300 {
-        if f().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting until {what}");
 }
 
 async fn backlog(app: &TestApp) -> i64 {

@@ -19,6 +19,31 @@ pub struct TestApp {
     _dir: Option<TempDir>,
 }
 
+/// The test broker's address: RabbitMQ on 127.0.0.1:5672 unless
+/// `HACKFEST_TEST_AMQP_ADDR` says otherwise (`make test` starts it).
+pub fn broker_addr() -> String {
+    std::env::var("HACKFEST_TEST_AMQP_ADDR").unwrap_or_else(|_| "127.0.0.1:5672".into())
+}
+
+pub fn broker_url() -> String {
+    format!("amqp://guest:guest@{}/%2F", broker_addr())
+}
+
+/// Polls `f` every 100 ms until it holds; fails the test after a minute (the bus
+/// publisher's longest backoff is 30 s).
+pub async fn wait_until<F: std::future::Future<Output = bool>>(
+    what: &str,
+    mut f: impl FnMut() -> F,
+) {
+    for _ in 0..600 {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
 /// A folder removed when dropped.
 pub struct TempDir(pub std::path::PathBuf);
 
