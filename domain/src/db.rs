@@ -296,4 +296,30 @@ impl Tx {
             .await)?;
         Ok(n > 0)
     }
+
+    /// Whether every one of `ids` (distinct) is a row of `table` in this hackfest: one
+    /// query however many ids (their number is bounded by the parsers, e.g. `IDS_MAX`).
+    pub async fn all_belong(
+        &mut self,
+        table: &'static str,
+        ids: &[uuid::Uuid],
+        hackfest_id: uuid::Uuid,
+    ) -> Result<bool, sqlx::Error> {
+        if ids.is_empty() {
+            return Ok(true);
+        }
+        let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT COUNT(*) FROM {table} WHERE hackfest_id = $1 AND id IN ({})",
+            marks.join(", ")
+        );
+        let n: i64 = crate::on_tx!(self, c => {
+            let mut q = sqlx::query_scalar(&sql).bind(hackfest_id);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_one(c).await
+        })?;
+        Ok(usize::try_from(n).is_ok_and(|n| n == ids.len()))
+    }
 }

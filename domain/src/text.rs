@@ -77,6 +77,18 @@ macro_rules! text_enum {
     };
 }
 
+/// Refuses control characters (NUL, ESC, DEL, C1 controls…) other than those listed
+/// in `allowed`: they break terminals, logs and feeds, and nobody types them.
+pub fn no_controls(t: &str, what: &str, allowed: &[char]) -> Result<(), String> {
+    match t.chars().find(|c| c.is_control() && !allowed.contains(c)) {
+        Some(c) => Err(format!(
+            "{what} contains a control character (U+{:04X}); remove it.",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Trims, then checks length in characters (not bytes): a person counts characters.
 pub fn required_line(input: &str, what: &str, max: usize) -> Result<String, String> {
     let t = input.trim();
@@ -86,6 +98,7 @@ pub fn required_line(input: &str, what: &str, max: usize) -> Result<String, Stri
     if t.contains(['\n', '\r']) {
         return Err(format!("{what} must be a single line."));
     }
+    no_controls(t, what, &['\t'])?;
     let n = t.chars().count();
     if n > max {
         return Err(format!(
@@ -104,15 +117,22 @@ pub fn optional_line(input: &str, what: &str, max: usize) -> Result<String, Stri
 }
 
 /// Multi-line text such as Markdown: kept as written (only trailing whitespace trimmed).
+/// Browsers send a textarea's line ends as CRLF; they are kept as LF.
 pub fn long_text(input: &str, what: &str, max: usize) -> Result<String, String> {
     let t = input.trim_end();
+    // Counted before anything is copied: a huge input is refused cheaply.
     let n = t.chars().count();
     if n > max {
         return Err(format!(
             "{what} is too long: {n} characters, at most {max}."
         ));
     }
-    Ok(t.to_owned())
+    no_controls(t, what, &['\t', '\n', '\r'])?;
+    Ok(if t.contains('\r') {
+        t.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        t.to_owned()
+    })
 }
 
 /// Percent-encodes a query value (keeps unreserved characters and `/`).
@@ -162,6 +182,22 @@ mod tests {
     fn urlencode_escapes_what_it_must() {
         assert_eq!(urlencode("/h/x?a=b&c"), "/h/x%3Fa%3Db%26c");
         assert_eq!(urlencode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        for bad in ["a\0b", "a\u{1b}[31mred", "a\u{7f}", "a\u{85}b", "a\u{9b}b"] {
+            let e = required_line(bad, "Title", 100).unwrap_err();
+            assert!(e.starts_with("Title contains a control character"), "{e}");
+            assert!(long_text(bad, "Notes", 100).is_err(), "{bad:?}");
+        }
+        assert_eq!(required_line("a\tb", "Title", 10).unwrap(), "a\tb");
+        assert_eq!(optional_line("", "Room", 10).unwrap(), "");
+        assert!(optional_line("\0", "Room", 10).is_err());
+        assert_eq!(
+            long_text("a\r\nb\tc\rd", "Notes", 100).unwrap(),
+            "a\nb\tc\nd"
+        );
     }
 
     #[test]

@@ -54,10 +54,8 @@ async fn check_links(
     {
         e.add("session_id", "The session does not exist in this hackfest.");
     }
-    for g in &d.goal_ids {
-        if !tx.belongs("goals", *g, hackfest_id).await? {
-            e.add("goal_ids", "A linked goal does not exist in this hackfest.");
-        }
+    if !tx.all_belong("goals", &d.goal_ids, hackfest_id).await? {
+        e.add("goal_ids", "A linked goal does not exist in this hackfest.");
     }
     e.into_result(|| ()).map_err(Into::into)
 }

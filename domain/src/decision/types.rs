@@ -112,6 +112,10 @@ pub fn parse_followups(input: &str) -> Result<Vec<FollowUp>, String> {
         if label.is_empty() {
             return Err(format!("Follow-ups, line {}: the row needs a text.", n + 1));
         }
+        crate::text::no_controls(label, &format!("Follow-ups, line {}", n + 1), &['\t'])?;
+        if out.len() == FOLLOWUPS_MAX {
+            return Err(format!("Follow-ups: at most {FOLLOWUPS_MAX} rows."));
+        }
         if label.chars().count() > FOLLOWUP_MAX {
             return Err(format!(
                 "Follow-ups, line {}: at most {FOLLOWUP_MAX} characters.",
@@ -122,9 +126,6 @@ pub fn parse_followups(input: &str) -> Result<Vec<FollowUp>, String> {
             label: label.to_owned(),
             state,
         });
-    }
-    if out.len() > FOLLOWUPS_MAX {
-        return Err(format!("Follow-ups: at most {FOLLOWUPS_MAX} rows."));
     }
     Ok(out)
 }

@@ -78,10 +78,8 @@ async fn check(
             ),
         );
     }
-    for id in &s.goal_ids {
-        if !tx.belongs("goals", *id, h.id).await? {
-            e.add("goal_ids", "A linked goal does not exist in this hackfest.");
-        }
+    if !tx.all_belong("goals", &s.goal_ids, h.id).await? {
+        e.add("goal_ids", "A linked goal does not exist in this hackfest.");
     }
     let starts = to_utc(tz, s.starts_at, "starts_at", "Start").map_err(|f| e.0.extend(f.0));
     let ends = to_utc(tz, s.ends_at, "ends_at", "End").map_err(|f| e.0.extend(f.0));

@@ -157,6 +157,7 @@ pub fn parse_names(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
+        crate::text::no_controls(name, what, &['\t'])?;
         let n = name.chars().count();
         if n > each_max {
             return Err(format!(
@@ -165,25 +166,33 @@ pub fn parse_names(
             ));
         }
         if !out.iter().any(|o| o == name) {
+            if out.len() == count_max {
+                return Err(format!("{what}: at most {count_max} entries."));
+            }
             out.push(name.to_owned());
         }
-    }
-    if out.len() > count_max {
-        return Err(format!("{what}: at most {count_max} entries."));
     }
     Ok(out)
 }
 
-/// Comma- or space-separated ids; repeats dropped.
+/// How many ids one list field (linked goals, …) may hold.
+pub const IDS_MAX: usize = 100;
+
+/// Comma- or space-separated ids; repeats dropped; at most [`IDS_MAX`].
 pub fn parse_ids(input: &str, what: &str) -> Result<Vec<Uuid>, String> {
     let mut out = Vec::new();
     for s in input
-        .split([',', ' ', '\n'])
-        .map(str::trim)
+        .split([',', ' ', '\n', '\r', '\t'])
         .filter(|s| !s.is_empty())
     {
-        let id = Uuid::parse_str(s).map_err(|_| format!("{what}: \"{s}\" is not a valid id."))?;
+        let id = Uuid::parse_str(s).map_err(|_| {
+            let shown: String = s.chars().take(40).filter(|c| !c.is_control()).collect();
+            format!("{what}: \"{shown}\" is not a valid id.")
+        })?;
         if !out.contains(&id) {
+            if out.len() == IDS_MAX {
+                return Err(format!("{what}: at most {IDS_MAX} entries."));
+            }
             out.push(id);
         }
     }
@@ -277,6 +286,42 @@ mod tests {
             agenda: "1. Ipsilon\n2. Kerberos".into(),
             notes: String::new(),
         }
+    }
+
+    #[test]
+    fn id_lists_and_names_are_bounded() {
+        let ids: Vec<String> = (0..IDS_MAX + 1)
+            .map(|_| Uuid::now_v7().to_string())
+            .collect();
+        assert_eq!(
+            parse_ids(&ids[..IDS_MAX].join(","), "Goals").unwrap().len(),
+            IDS_MAX
+        );
+        let e = parse_ids(&ids.join(","), "Goals").unwrap_err();
+        assert_eq!(e, format!("Goals: at most {IDS_MAX} entries."));
+        // Repeats do not count; 27,000 copies of one id are one id.
+        assert_eq!(
+            parse_ids(&vec![ids[0].as_str(); 27_000].join(" "), "Goals")
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            parse_ids("\0", "Goals")
+                .unwrap_err()
+                .contains("not a valid id")
+        );
+        assert!(
+            parse_names("kevin\nnils\u{1b}", "Participants", 80, 10)
+                .unwrap_err()
+                .contains("control character")
+        );
+        let many: Vec<String> = (0..11).map(|i| format!("p{i}")).collect();
+        assert!(
+            parse_names(&many.join(","), "Participants", 80, 10)
+                .unwrap_err()
+                .contains("at most 10")
+        );
     }
 
     #[test]
