@@ -3,6 +3,8 @@
 //! in the browser, and thin `#[server]` functions that call into `domain`.
 
 pub mod action;
+#[cfg(feature = "ssr")]
+pub mod args;
 pub mod auth;
 pub mod components;
 pub mod decision;
