@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -90,23 +90,88 @@ impl Cidr {
     }
 }
 
-/// The client's address: the peer, unless the peer is a trusted proxy; then the
-/// right-most `X-Forwarded-For` entry that is not itself a trusted proxy. Entries a
-/// client wrote itself (left of the first untrusted one) are never believed.
-pub fn client_ip(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[Cidr]) -> IpAddr {
+/// The client's address as a key for limits: the peer, unless the peer is a trusted
+/// proxy; then the right-most `X-Forwarded-For` entry that is not itself a trusted
+/// proxy. Every `X-Forwarded-For` header line is read, in order, as one list (a
+/// client's own line before the proxy's cannot hide the proxy's entry). Entries may be
+/// `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1` or `[2001:db8::1]:4711`. Entries a client
+/// wrote itself (left of the first untrusted one) are never believed; an entry that is
+/// not an address stops the walk at the last trusted hop.
+///
+/// The result is a key, not always the exact address: IPv4 (and IPv4-mapped IPv6) as
+/// is, IPv6 as its /64 network with the rest zeroed, since one host or household
+/// usually holds a whole /64. Callers: the rate limits here and the live-update
+/// connection cap; pass the request's peer address and its headers.
+pub fn client_ip(peer: IpAddr, headers: impl ForwardedFor, trusted: &[Cidr]) -> IpAddr {
+    key(forwarded_client(peer, &headers.forwarded_lines(), trusted))
+}
+
+/// What [`client_ip`] reads `X-Forwarded-For` from: pass `&HeaderMap` (every line).
+pub trait ForwardedFor {
+    /// The header's lines, in order; a line that is not text is one unreadable entry.
+    fn forwarded_lines(&self) -> Vec<&str>;
+}
+
+impl ForwardedFor for &HeaderMap {
+    fn forwarded_lines(&self) -> Vec<&str> {
+        self.get_all("x-forwarded-for")
+            .iter()
+            .map(|v| v.to_str().unwrap_or("\u{0}"))
+            .collect()
+    }
+}
+
+/// Transitional: one line the caller picked (it may miss the proxy's line). Pass the
+/// request's `&HeaderMap` instead.
+impl ForwardedFor for Option<&str> {
+    fn forwarded_lines(&self) -> Vec<&str> {
+        self.iter().copied().collect()
+    }
+}
+
+fn forwarded_client(peer: IpAddr, lines: &[&str], trusted: &[Cidr]) -> IpAddr {
     let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
     if !is_trusted(peer) {
         return peer;
     }
     let mut last = peer;
-    for entry in forwarded_for.unwrap_or_default().rsplit(',') {
-        match entry.trim().parse::<IpAddr>() {
-            Ok(ip) if is_trusted(ip) => last = ip,
-            Ok(ip) => return ip,
-            Err(_) => return last,
+    for entry in lines.iter().rev().flat_map(|line| line.rsplit(',')) {
+        if entry.trim().is_empty() {
+            continue;
+        }
+        match parse_hop(entry) {
+            Some(ip) if is_trusted(ip) => last = ip,
+            Some(ip) => return ip,
+            None => return last,
         }
     }
     last
+}
+
+/// One `X-Forwarded-For` entry: an address, with or without a port.
+fn parse_hop(entry: &str) -> Option<IpAddr> {
+    let s = entry.trim();
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        return Some(sa.ip());
+    }
+    s.strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|v6| v6.parse::<std::net::Ipv6Addr>().ok())
+        .map(IpAddr::V6)
+}
+
+/// IPv4 as is (IPv4-mapped IPv6 becomes IPv4); IPv6 as its /64.
+fn key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & (!0u128 << 64)).into()),
+        },
+        v4 => v4,
+    }
 }
 
 impl Limits {
@@ -131,6 +196,11 @@ impl Limits {
         limits
     }
 
+    /// The trusted proxies, for [`client_ip`] elsewhere (the live-update cap).
+    pub fn trusted(&self) -> &[Cidr] {
+        &self.trusted
+    }
+
     fn limiter_for(&self, method: &Method, path: &str) -> Option<&DefaultKeyedRateLimiter<IpAddr>> {
         if path.starts_with("/auth/") {
             return Some(&self.sign_in);
@@ -147,14 +217,10 @@ impl Limits {
 }
 
 pub async fn rate_limit(State(limits): State<Arc<Limits>>, req: Request, next: Next) -> Response {
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| client_ip(c.0.ip(), forwarded, &limits.trusted));
+        .map(|c| client_ip(c.0.ip(), req.headers(), &limits.trusted));
     if let (Some(ip), Some(limiter)) = (ip, limits.limiter_for(req.method(), req.uri().path()))
         && limiter.check_key(&ip).is_err()
     {
@@ -208,46 +274,151 @@ mod tests {
         );
     }
 
-    #[test]
-    fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let trusted: Vec<Cidr> = vec![
+    /// Headers with one `X-Forwarded-For` line per entry of `lines`.
+    fn xff(lines: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for l in lines {
+            h.append("x-forwarded-for", l.parse().unwrap());
+        }
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn trusted() -> Vec<Cidr> {
+        vec![
             "10.128.0.0/14".parse().unwrap(),
             "192.0.2.7".parse().unwrap(),
-        ];
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+            "2001:db8:ffff::/48".parse().unwrap(),
+        ]
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let trusted = trusted();
         // A direct client cannot pick its address.
         assert_eq!(
-            client_ip(ip("198.51.100.9"), Some("1.2.3.4"), &trusted),
+            client_ip(ip("198.51.100.9"), &xff(&["1.2.3.4"]), &trusted),
             ip("198.51.100.9")
         );
         // Through the router: the address the router saw.
         assert_eq!(
-            client_ip(ip("10.128.3.4"), Some("203.0.113.5"), &trusted),
+            client_ip(ip("10.128.3.4"), &xff(&["203.0.113.5"]), &trusted),
             ip("203.0.113.5")
         );
         // A client's own X-Forwarded-For entries, left of the proxy's, are ignored.
         assert_eq!(
             client_ip(
                 ip("10.128.3.4"),
-                Some("1.2.3.4, 203.0.113.5, 192.0.2.7"),
+                &xff(&["1.2.3.4, 203.0.113.5, 192.0.2.7"]),
                 &trusted
             ),
             ip("203.0.113.5")
         );
         // Garbage or nothing: the last trusted hop.
         assert_eq!(
-            client_ip(ip("10.128.3.4"), Some("nonsense"), &trusted),
+            client_ip(ip("10.128.3.4"), &xff(&["nonsense"]), &trusted),
             ip("10.128.3.4")
         );
         assert_eq!(
-            client_ip(ip("10.128.3.4"), None, &trusted),
+            client_ip(ip("10.128.3.4"), &HeaderMap::new(), &trusted),
             ip("10.128.3.4")
         );
         // IPv4-mapped IPv6 peers match IPv4 blocks.
         assert_eq!(
-            client_ip(ip("::ffff:10.128.0.1"), Some("203.0.113.5"), &trusted),
+            client_ip(ip("::ffff:10.128.0.1"), &xff(&["203.0.113.5"]), &trusted),
             ip("203.0.113.5")
         );
+    }
+
+    /// SECURITY 36: a client that sends its own X-Forwarded-For line gets a second
+    /// line from the proxy; the proxy's (last) line counts, not the client's.
+    #[test]
+    fn every_forwarded_for_line_is_read_in_order() {
+        let trusted = trusted();
+        assert_eq!(
+            client_ip(
+                ip("10.128.3.4"),
+                &xff(&["1.2.3.4", "203.0.113.5"]),
+                &trusted
+            ),
+            ip("203.0.113.5")
+        );
+        // Two proxies, each adding its own line.
+        assert_eq!(
+            client_ip(
+                ip("10.128.3.4"),
+                &xff(&["6.6.6.6, 203.0.113.5", "192.0.2.7"]),
+                &trusted
+            ),
+            ip("203.0.113.5")
+        );
+        // An unreadable (non-text) line stops the walk at the last trusted hop.
+        let mut h = xff(&["1.2.3.4"]);
+        h.append(
+            "x-forwarded-for",
+            axum::http::HeaderValue::from_bytes(b"\xff\xfe").unwrap(),
+        );
+        assert_eq!(client_ip(ip("10.128.3.4"), &h, &trusted), ip("10.128.3.4"));
+    }
+
+    #[test]
+    fn forwarded_for_entries_with_ports_and_brackets_parse() {
+        let trusted = trusted();
+        for (entry, want) in [
+            ("203.0.113.5:4711", "203.0.113.5"),
+            (" 203.0.113.5 ", "203.0.113.5"),
+            ("[2001:db8:1:2::5]:443", "2001:db8:1:2::"),
+            ("[2001:db8:1:2::5]", "2001:db8:1:2::"),
+            ("2001:db8:1:2::5", "2001:db8:1:2::"),
+            ("::ffff:203.0.113.5", "203.0.113.5"),
+        ] {
+            assert_eq!(
+                client_ip(ip("10.128.3.4"), &xff(&[entry]), &trusted),
+                ip(want),
+                "{entry}"
+            );
+        }
+        // A trusted IPv6 proxy with a port is skipped like any trusted hop.
+        assert_eq!(
+            client_ip(
+                ip("10.128.3.4"),
+                &xff(&["203.0.113.5, [2001:db8:ffff::1]:8443"]),
+                &trusted
+            ),
+            ip("203.0.113.5")
+        );
+    }
+
+    /// IPv6 clients count per /64: hopping within one's own /64 gains nothing.
+    #[tokio::test]
+    async fn ipv6_clients_are_keyed_by_their_64() {
+        let none: Vec<Cidr> = vec![];
+        let a = client_ip(ip("2001:db8:1:2:aaaa::1"), &HeaderMap::new(), &none);
+        let b = client_ip(
+            ip("2001:db8:1:2:bbbb:cccc:dddd:eeee"),
+            &HeaderMap::new(),
+            &none,
+        );
+        let other = client_ip(ip("2001:db8:1:3::1"), &HeaderMap::new(), &none);
+        assert_eq!(a, ip("2001:db8:1:2::"));
+        assert_eq!(a, b);
+        assert_ne!(a, other);
+        assert_eq!(
+            client_ip(ip("198.51.100.9"), &HeaderMap::new(), &none),
+            ip("198.51.100.9"),
+            "IPv4 is kept whole"
+        );
+        let l = Limits::new(2, 2, vec![]);
+        assert!(l.changes.check_key(&a).is_ok());
+        assert!(l.changes.check_key(&b).is_ok());
+        assert!(
+            l.changes.check_key(&a).is_err(),
+            "the third change from one /64 is refused"
+        );
+        assert!(l.changes.check_key(&other).is_ok());
     }
 
     #[test]
