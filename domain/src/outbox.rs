@@ -12,12 +12,30 @@ use uuid::Uuid;
 #[cfg(feature = "server")]
 pub use store::*;
 
-/// Version suffix of every schema we emit today (`hackfest.goal.new.v1`).
+/// Version suffix of a topic's first schema (`hackfest.goal.new.v1`).
 pub const SCHEMA_VERSION: &str = "v1";
+/// Topics whose body changed incompatibly since v1, with the version emitted today.
+/// Every earlier version's schema stays in `schemas/` (a published schema never
+/// changes; older messages may still be in the feed).
+pub const NEWER_SCHEMAS: &[(&str, u32)] = &[("hackfest.wiki.new", 2), ("hackfest.wiki.edit", 2)];
+
+/// The schema version `topic` is emitted with today: 1 unless [`NEWER_SCHEMAS`] says more.
+pub fn schema_version(topic: &str) -> u32 {
+    NEWER_SCHEMAS
+        .iter()
+        .find(|(t, _)| *t == topic)
+        .map_or(1, |(_, v)| *v)
+}
+
+/// The `fedora_messaging_schema` of a message of `topic`: `hackfest.wiki.edit.v2`.
+pub fn schema_name(topic: &str) -> String {
+    format!("{topic}.v{}", schema_version(topic))
+}
 /// `fedora_messaging_severity`: 20 = info.
 pub const INFO: i32 = 20;
 
-/// Every topic (without prefix) the app emits; each has `schemas/<topic>.v1.json`.
+/// Every topic (without prefix) the app emits; each has `schemas/<topic>.v1.json`
+/// (and `.v2.json` … up to its [`schema_version`]).
 pub const TOPICS: &[&str] = &[
     "hackfest.goal.new",
     "hackfest.goal.update",
@@ -79,7 +97,7 @@ mod store {
     use sqlx::types::Json;
     use uuid::Uuid;
 
-    use super::{FeedEvent, INFO, SCHEMA_VERSION, is_username};
+    use super::{FeedEvent, INFO, is_username};
     use crate::db::{Db, Tx};
     use crate::history::FieldChange;
     use crate::{on_db, on_tx};
@@ -236,7 +254,7 @@ mod store {
         )
         .bind(message_id)
         .bind(&topic)
-        .bind(format!("{topic}.{SCHEMA_VERSION}"))
+        .bind(super::schema_name(&topic))
         .bind(INFO)
         .bind(m.hackfest_id)
         .bind(m.object_id)
@@ -371,16 +389,119 @@ mod store {
         public_only: bool,
         limit: i64,
     ) -> Result<Vec<OutboxRow>, sqlx::Error> {
-        let mut sql = format!("SELECT {COLUMNS} FROM outbox WHERE seq > $1");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox WHERE seq > $1{} ORDER BY seq LIMIT $2",
+            filters(hackfest_id, public_only)
+        );
+        on_db!(db, p => {
+            let mut q = sqlx::query_as(&sql).bind(cursor).bind(limit);
+            if let Some(h) = hackfest_id {
+                q = q.bind(h);
+            }
+            q.fetch_all(p).await
+        })
+    }
+
+    /// What one bounded read found: the rows, and whether more may follow at once.
+    #[derive(Clone, Debug, Default)]
+    pub struct Batch {
+        pub rows: Vec<OutboxRow>,
+        /// The read stopped at its row or byte bound: ask again after the last row.
+        pub more: bool,
+    }
+
+    /// The size of a stored body in bytes, computed by the database (nothing is fetched).
+    fn body_bytes_sql(db: &Db) -> &'static str {
+        match db {
+            Db::Sqlite(_) => "LENGTH(CAST(body AS BLOB))",
+            Db::Postgres(_) => "OCTET_LENGTH(body::text)",
+        }
+    }
+
+    fn filters(hackfest_id: Option<Uuid>, public_only: bool) -> String {
+        let mut sql = String::new();
         if hackfest_id.is_some() {
             sql.push_str(" AND hackfest_id = $3");
         }
         if public_only {
             sql.push_str(" AND public = TRUE");
         }
-        sql.push_str(" ORDER BY seq LIMIT $2");
+        sql
+    }
+
+    /// (cursor, body size in bytes) of up to `limit` messages after `cursor`, as
+    /// [`after`] would pick them: a cheap look before fetching any body.
+    pub async fn sizes_after(
+        db: &Db,
+        cursor: i64,
+        hackfest_id: Option<Uuid>,
+        public_only: bool,
+        limit: i64,
+    ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+        let sql = format!(
+            "SELECT seq, CAST({} AS BIGINT) FROM outbox WHERE seq > $1{} ORDER BY seq LIMIT $2",
+            body_bytes_sql(db),
+            filters(hackfest_id, public_only)
+        );
         on_db!(db, p => {
             let mut q = sqlx::query_as(&sql).bind(cursor).bind(limit);
+            if let Some(h) = hackfest_id {
+                q = q.bind(h);
+            }
+            q.fetch_all(p).await
+        })
+    }
+
+    /// How many of `sizes` fit in `max_bytes` (always at least one, so a reader's
+    /// cursor moves past even a message larger than the budget).
+    pub fn fitting(sizes: &[(i64, i64)], max_bytes: i64) -> usize {
+        let mut total = 0i64;
+        for (i, (_, size)) in sizes.iter().enumerate() {
+            total = total.saturating_add((*size).max(0));
+            if total > max_bytes && i > 0 {
+                return i;
+            }
+        }
+        sizes.len()
+    }
+
+    /// Like [`after`], bounded by bytes as well as rows: stops before the bodies exceed
+    /// `max_bytes` (at least one message). Sizes are read first, then exactly the rows
+    /// that fit: a backlog of large messages is never loaded whole. Nothing is skipped
+    /// or repeated when the next read starts after the last row returned.
+    pub async fn after_within(
+        db: &Db,
+        cursor: i64,
+        hackfest_id: Option<Uuid>,
+        public_only: bool,
+        limit: i64,
+        max_bytes: i64,
+    ) -> Result<Batch, sqlx::Error> {
+        let sizes = sizes_after(db, cursor, hackfest_id, public_only, limit).await?;
+        let n = fitting(&sizes, max_bytes);
+        let Some(&(upto, _)) = sizes[..n].last() else {
+            return Ok(Batch::default());
+        };
+        let more = n < sizes.len() || sizes.len() as i64 == limit;
+        let rows = through(db, cursor, upto, hackfest_id, public_only).await?;
+        Ok(Batch { rows, more })
+    }
+
+    /// The messages after `cursor` up to and including `upto`, as [`after`] picks them
+    /// (use [`sizes_after`] first to know what that costs).
+    pub async fn through(
+        db: &Db,
+        cursor: i64,
+        upto: i64,
+        hackfest_id: Option<Uuid>,
+        public_only: bool,
+    ) -> Result<Vec<OutboxRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM outbox WHERE seq > $1 AND seq <= $2{} ORDER BY seq",
+            filters(hackfest_id, public_only)
+        );
+        on_db!(db, p => {
+            let mut q = sqlx::query_as(&sql).bind(cursor).bind(upto);
             if let Some(h) = hackfest_id {
                 q = q.bind(h);
             }

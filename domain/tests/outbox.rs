@@ -259,7 +259,7 @@ async fn every_change_sends_a_valid_message(db: Db) {
         assert!(i == 0 || r.seq > rows[i - 1].seq, "commit order");
         assert_eq!(r.message_id.get_version_num(), 4, "message_id is a UUID4");
         assert!(ids.insert(r.message_id), "message ids are unique");
-        assert_eq!(r.schema_name, format!("{}.v1", r.topic));
+        assert_eq!(r.schema_name, outbox::schema_name(&r.topic));
         assert_eq!(r.severity, 20);
         assert!(r.sent_at.is_none());
         assert!(r.public);
@@ -312,7 +312,23 @@ async fn every_change_sends_a_valid_message(db: Db) {
     let revert = &rows[12].body.0;
     assert_eq!(revert["revision"]["number"], 3);
     assert_eq!(revert["revision"]["comment"], "Revert to revision 1");
-    assert_eq!(revert["wiki"]["body"], "How do I get a project?");
+    // The body stays in the revision: the message names its size and start.
+    assert_eq!(rows[10].schema_name, "hackfest.wiki.new.v2");
+    assert_eq!(rows[12].schema_name, "hackfest.wiki.edit.v2");
+    assert!(revert["wiki"].get("body").is_none(), "{revert:#}");
+    assert_eq!(
+        revert["wiki"]["body_bytes"],
+        "How do I get a project?".len()
+    );
+    assert_eq!(revert["wiki"]["excerpt"], "How do I get a project?");
+    assert_eq!(
+        revert["changes"],
+        serde_json::json!([{
+            "field": "body",
+            "old": "revision 2 (39 bytes)",
+            "new": "revision 3 (23 bytes)",
+        }])
+    );
     assert!(rows[12].path.ends_with("/pages/openshift"));
     // A question names its page; the asker hears about the answer.
     let answered = &rows[14];
@@ -456,17 +472,25 @@ fn every_topic_has_a_valid_schema() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     files.sort();
-    let mut want: Vec<String> = outbox::TOPICS
+    // Every version up to today's: a published schema stays.
+    let names: Vec<String> = outbox::TOPICS
         .iter()
-        .map(|t| format!("{t}.{}.json", outbox::SCHEMA_VERSION))
+        .flat_map(|t| (1..=outbox::schema_version(t)).map(move |v| format!("{t}.v{v}")))
         .collect();
+    let mut want: Vec<String> = names.iter().map(|n| format!("{n}.json")).collect();
     want.sort();
     assert_eq!(files, want);
-    for t in outbox::TOPICS {
-        let name = format!("{t}.v1");
-        let s = schema(&name);
+    for (t, v) in outbox::NEWER_SCHEMAS {
+        assert!(outbox::TOPICS.contains(t), "{t} is not a topic");
+        assert_eq!(outbox::schema_name(t), format!("{t}.v{v}"));
+    }
+    for name in &names {
+        let s = schema(name);
         jsonschema::meta::validate(&s).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(s["title"], name.as_str());
+        assert_eq!(s["$id"], format!("urn:hackfest:schema:{name}"));
+    }
+    for t in outbox::TOPICS {
         assert!(t.len() <= 255 && t.is_ascii());
     }
 }

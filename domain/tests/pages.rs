@@ -520,3 +520,137 @@ async fn demo_content(db: Db) {
     );
 }
 both!(page_demo_content, super::demo_content);
+
+/// The stored text of `sql`'s one column (a JSON column as text) for `id`.
+async fn stored_texts(db: &Db, sql: &str, id: uuid::Uuid) -> Vec<String> {
+    match db {
+        Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_all(p).await,
+        Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_all(p).await,
+    }
+    .unwrap()
+}
+
+/// Issue 9: a large save keeps its body in the page and its revision only; history
+/// and the bus message name the revision and the size.
+async fn a_large_save_stores_the_body_once(db: Db) {
+    let h = hackfest(&db, "large").await;
+    let line = "A line of a long wiki page about the OpenShift migration.\n";
+    let big = line.repeat((page::BODY_MAX - 100) / line.len());
+    let p = service::create(&db, &h, &form("Big", &big, "paste"), "alice")
+        .await
+        .unwrap();
+    let mut bigger = big.clone();
+    bigger.push_str("And one more line.");
+    let p = service::update(&db, &h, p.id, p.version, &form("Big", &bigger, ""), "bob")
+        .await
+        .unwrap();
+    assert_eq!(p.version, 2);
+    assert_eq!(
+        service::revision(&db, &h, p.id, 1).await.unwrap().body,
+        big.trim_end()
+    );
+    assert_eq!(
+        service::revision(&db, &h, p.id, 2).await.unwrap().body,
+        bigger
+    );
+
+    let history = stored_texts(
+        &db,
+        "SELECT CAST(changes AS TEXT) FROM history WHERE entity_id = $1",
+        p.id,
+    )
+    .await;
+    let outbox = stored_texts(
+        &db,
+        "SELECT CAST(body AS TEXT) FROM outbox WHERE object_id = $1 ORDER BY seq",
+        p.id,
+    )
+    .await;
+    assert_eq!((history.len(), outbox.len()), (2, 2));
+    for row in history.iter().chain(&outbox) {
+        assert!(row.len() < 2_000, "{} bytes: {}…", row.len(), &row[..300]);
+    }
+    let edit: serde_json::Value = serde_json::from_str(&outbox[1]).unwrap();
+    assert_eq!(edit["wiki"]["body_bytes"], bigger.len());
+    assert!(
+        edit["wiki"]["excerpt"]
+            .as_str()
+            .unwrap()
+            .starts_with("A line of a long wiki page"),
+        "{edit:#}"
+    );
+    assert_eq!(edit["revision"]["number"], 2);
+    let body_change = edit["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "body")
+        .unwrap();
+    assert_eq!(
+        body_change["old"],
+        format!("revision 1 ({} bytes)", big.trim_end().len())
+    );
+    assert_eq!(
+        body_change["new"],
+        format!("revision 2 ({} bytes)", bigger.len())
+    );
+    // The history view still diffs the two revisions, from the revisions.
+    let d = service::diff(&db, &h, p.id, 1, 2).await.unwrap();
+    assert_eq!((d.added, d.removed), (1, 0));
+}
+both!(
+    a_large_save_stores_the_body_once,
+    super::a_large_save_stores_the_body_once
+);
+
+/// Issue 9: two huge revisions (from an older, larger limit, or a direct import) are
+/// not diffed: a readable error on `to`, at once; ordinary ones still are.
+async fn huge_revisions_are_too_large_to_compare(db: Db) {
+    let h = hackfest(&db, "huge").await;
+    let p = openshift(&db, &h).await;
+    let huge = |seed: &str| -> String {
+        (0..40_000)
+            .map(|i| format!("{seed} line {i} with some words\n"))
+            .collect()
+    };
+    let mut tx = db.begin().await.unwrap();
+    for seed in ["old", "new"] {
+        let body = huge(seed);
+        assert!(body.len() > 1_000_000);
+        page::repo::add_revision(
+            &mut tx,
+            p.id,
+            &page::NewPage {
+                slug: p.slug.clone(),
+                title: p.title.clone(),
+                body,
+                comment: "import".into(),
+            },
+            "importer",
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let started = std::time::Instant::now();
+    let e = service::diff(&db, &h, p.id, 2, 3).await.unwrap_err();
+    let message = field_error(e, "to");
+    assert!(
+        message.starts_with("These revisions are too large to compare (40000 lines"),
+        "{message}"
+    );
+    assert!(
+        message.contains("open them side by side instead"),
+        "{message}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // One huge side is enough.
+    let e = service::diff(&db, &h, p.id, 1, 3).await.unwrap_err();
+    field_error(e, "to");
+    assert!(service::diff(&db, &h, p.id, 1, 1).await.is_ok());
+}
+both!(
+    huge_revisions_are_too_large_to_compare,
+    super::huge_revisions_are_too_large_to_compare
+);

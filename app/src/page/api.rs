@@ -43,6 +43,9 @@ pub struct WikiHistory {
     pub page: Page,
     pub revisions: Vec<RevisionSummary>,
     pub diff: Option<RevisionDiff>,
+    /// Why the chosen revisions were not compared (too large), to show instead.
+    #[serde(default)]
+    pub diff_error: Option<String>,
     pub role: Role,
 }
 
@@ -116,17 +119,26 @@ pub async fn get_wiki_history(
     let (st, hackfest, role) = context(&slug).await?;
     let page = domain::page::service::get(&st.db, &hackfest, &page).await?;
     let revisions = domain::page::service::revisions(&st.db, &hackfest, &page).await?;
-    let diff = match (from, to) {
+    let (diff, diff_error) = match (from, to) {
         (Some(a), Some(b)) => {
-            Some(domain::page::service::diff(&st.db, &hackfest, page.id, a, b).await?)
+            match domain::page::service::diff(&st.db, &hackfest, page.id, a, b).await {
+                Ok(d) => (Some(d), None),
+                // Too large to compare: the history still shows, with the reason.
+                Err(domain::DomainError::Validation(f)) => {
+                    let why = f.get("to").map_or_else(|| f.to_string(), str::to_owned);
+                    (None, Some(why))
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        _ => None,
+        _ => (None, None),
     };
     Ok(WikiHistory {
         hackfest,
         page,
         revisions,
         diff,
+        diff_error,
         role,
     })
 }

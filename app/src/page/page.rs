@@ -590,6 +590,7 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
         page,
         revisions,
         diff,
+        diff_error,
         role,
     } = w;
     let slug = hackfest.slug.clone();
@@ -683,6 +684,7 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
             </table>
             </div>
             <button type="submit" form="compare" class="button">"Compare selected revisions"</button>
+            {diff_error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             {diff.map(|d| view! { <DiffView d /> })}
         </section>
     }

@@ -74,6 +74,72 @@ async fn rendered(db: &Db, h: &Hackfest, p: Page) -> Result<Page, DomainError> {
     Ok(decorate(p, h, &pages))
 }
 
+/// Characters of the body a `hackfest.wiki.*` message carries.
+pub const EXCERPT_CHARS: usize = 200;
+
+/// The start of `body` with its whitespace run together, at most [`EXCERPT_CHARS`]
+/// characters ("…" when cut).
+pub fn excerpt(body: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for (i, word) in body.split_whitespace().enumerate() {
+        for c in (i > 0).then_some(' ').into_iter().chain(word.chars()) {
+            if n == EXCERPT_CHARS {
+                out.pop();
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
+    out
+}
+
+/// How history and messages name a body: its revision and size, never the text
+/// (the revision row keeps it; history views diff revisions).
+fn body_ref(revision: i64, body: &str) -> String {
+    format!("revision {revision} ({} bytes)", body.len())
+}
+
+/// Field changes as history and the bus keep them: a body change becomes
+/// "revision 2 (812 bytes)" → "revision 3 (1040 bytes)".
+fn without_bodies(
+    changes: Vec<(&'static str, String, String)>,
+    revision: i64,
+) -> Vec<(&'static str, String, String)> {
+    changes
+        .into_iter()
+        .map(|(f, old, new)| {
+            if f == "body" {
+                let old = if revision > 1 {
+                    body_ref(revision - 1, &old)
+                } else {
+                    String::new()
+                };
+                (f, old, body_ref(revision, &new))
+            } else {
+                (f, old, new)
+            }
+        })
+        .collect()
+}
+
+/// The page as a `hackfest.wiki.*` message (schema v2) carries it: the size and an
+/// excerpt of the body instead of the body.
+#[derive(serde::Serialize)]
+struct WikiOnTheBus<'p> {
+    id: Uuid,
+    hackfest_id: Uuid,
+    slug: &'p str,
+    title: &'p str,
+    version: i64,
+    body_bytes: usize,
+    excerpt: String,
+    created_at: chrono::DateTime<Utc>,
+    updated_at: chrono::DateTime<Utc>,
+}
+
 /// `hackfest.wiki.new` / `hackfest.wiki.edit`: the page and the revision the change made.
 fn wiki_message<'a>(
     p: &Page,
@@ -84,7 +150,18 @@ fn wiki_message<'a>(
     changes: Vec<FieldChange>,
     at: chrono::DateTime<Utc>,
 ) -> Message<'a> {
-    Message::new(p.hackfest_id, "wiki", p.id, event, actor, p, at)
+    let wiki = WikiOnTheBus {
+        id: p.id,
+        hackfest_id: p.hackfest_id,
+        slug: &p.slug,
+        title: &p.title,
+        version: p.version,
+        body_bytes: p.body.len(),
+        excerpt: excerpt(&p.body),
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+    };
+    Message::new(p.hackfest_id, "wiki", p.id, event, actor, &wiki, at)
         .changes(changes)
         .with(
             "revision",
@@ -144,7 +221,7 @@ pub async fn create(
             entity_id: id,
             action: "create",
             actor,
-            changes: history::created(new.field_values()),
+            changes: without_bodies(history::created(new.field_values()), number),
             at: now,
         },
     )
@@ -192,7 +269,7 @@ async fn save(
             entity_id: current.id,
             action,
             actor,
-            changes,
+            changes: without_bodies(changes, number),
             at: now,
         },
     )
@@ -330,6 +407,29 @@ pub fn line_diff(old: &str, new: &str, context: usize) -> (Vec<Vec<DiffLine>>, u
     (hunks, added, removed)
 }
 
+/// The largest revision body the history compares line by line, in bytes and lines.
+pub const DIFF_MAX_BYTES: usize = 256 * 1024;
+pub const DIFF_MAX_LINES: usize = 20_000;
+
+/// Refuses to diff a revision beyond [`DIFF_MAX_BYTES`] or [`DIFF_MAX_LINES`] (a field
+/// error on `to`, the pair chosen), before any work is done.
+pub fn check_diff_size(old: &str, new: &str) -> Result<(), FieldErrors> {
+    let lines = |s: &str| s.lines().count();
+    let (bytes, lines) = (old.len().max(new.len()), lines(old).max(lines(new)));
+    if bytes > DIFF_MAX_BYTES || lines > DIFF_MAX_LINES {
+        return Err(FieldErrors::single(
+            "to",
+            format!(
+                "These revisions are too large to compare ({lines} lines, {} KB; at most \
+                 {DIFF_MAX_LINES} lines and {} KB); open them side by side instead.",
+                bytes.div_ceil(1024),
+                DIFF_MAX_BYTES / 1024
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// What changed from revision `from` to revision `to` (any two, either order).
 #[tracing::instrument(skip(db, h), err(level = "debug"))]
 pub async fn diff(
@@ -346,7 +446,20 @@ pub async fn diff(
             .ok_or(DomainError::NotFound("revision"))
     };
     let (a, b) = (get(from).await?, get(to).await?);
-    let (hunks, added, removed) = line_diff(&a.body, &b.body, 3);
+    check_diff_size(&a.body, &b.body)?;
+    // Off the async workers: a diff is CPU work (bounded above and by its deadline).
+    let (a, b, (hunks, added, removed)) = tokio::task::spawn_blocking(move || {
+        let d = line_diff(&a.body, &b.body, 3);
+        (a, b, d)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "the revision diff failed");
+        FieldErrors::single(
+            "to",
+            "These revisions could not be compared; open them side by side instead.",
+        )
+    })?;
     Ok(RevisionDiff {
         from: summary(&a),
         to: summary(&b),
@@ -700,4 +813,53 @@ pub async fn seed_demo(db: &Db, hackfest_id: Uuid) -> Result<(), DomainError> {
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_short_and_say_when_cut() {
+        assert_eq!(excerpt("  Two\n\nwords  "), "Two words");
+        let long = "word ".repeat(100);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), EXCERPT_CHARS);
+        assert!(e.ends_with('…') && e.starts_with("word word"));
+        let one = "é".repeat(500);
+        assert_eq!(excerpt(&one).chars().count(), EXCERPT_CHARS);
+        assert_eq!(
+            excerpt(&"x".repeat(EXCERPT_CHARS)),
+            "x".repeat(EXCERPT_CHARS)
+        );
+    }
+
+    #[test]
+    fn bodies_leave_history_as_revision_and_size() {
+        let changes = vec![
+            ("title", "A".to_owned(), "B".to_owned()),
+            ("body", "old text".to_owned(), "new text!".to_owned()),
+        ];
+        assert_eq!(
+            without_bodies(changes, 3),
+            vec![
+                ("title", "A".to_owned(), "B".to_owned()),
+                (
+                    "body",
+                    "revision 2 (8 bytes)".to_owned(),
+                    "revision 3 (9 bytes)".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn diff_size_bound() {
+        assert!(check_diff_size("a\nb", "c").is_ok());
+        let wide = "x".repeat(DIFF_MAX_BYTES + 1);
+        let e = check_diff_size("", &wide).unwrap_err();
+        assert!(e.get("to").unwrap().contains("too large to compare"), "{e}");
+        let tall = "\n".repeat(DIFF_MAX_LINES + 1);
+        assert!(check_diff_size(&tall, "").is_err());
+    }
 }
