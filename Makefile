@@ -13,7 +13,7 @@ export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 
 BIN := $(CARGO_TARGET_DIR)/release/hackfest
 
-.PHONY: run test bench setup build release-build lint unit e2e clean
+.PHONY: run test bench fuzz setup build release-build lint unit e2e clean
 
 ## Set up, build, migrate and serve the demo on http://127.0.0.1:3000
 run: build
@@ -26,6 +26,12 @@ test: setup
 ## Load benchmark of a hackfest overview with 1,000 goals, and the WASM bundle size
 bench: build
 	scripts/bench.sh
+
+## A long fuzzing run (every server function and route) with a fresh seed;
+## `make test` runs 1,200 cases with a fixed one. HACKFEST_FUZZ_CASES / _SEED override.
+fuzz: setup
+	HACKFEST_FUZZ_CASES=$${HACKFEST_FUZZ_CASES:-50000} HACKFEST_FUZZ_SEED=$${HACKFEST_FUZZ_SEED:-$$(date +%s)} \
+	  cargo test -p hackfest --test api fuzz -- --nocapture
 
 setup:
 	scripts/setup.sh

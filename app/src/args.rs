@@ -99,7 +99,18 @@ fn explain(inner: &str) -> String {
     } else {
         None
     };
-    let inner: String = inner.chars().take(200).collect();
+    // The message may quote the bad input: never echo control characters.
+    let inner: String = inner
+        .chars()
+        .take(200)
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     match plain {
         Some(p) => format!("{p} ({inner})"),
         None => inner,

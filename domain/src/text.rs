@@ -22,7 +22,7 @@ macro_rules! text_enum {
                     other => Err(format!(
                         "{} \"{}\" is not one of: {}.",
                         $what,
-                        other,
+                        $crate::text::shown(other),
                         [$($s),+].join(", ")
                     )),
                 }
@@ -75,6 +75,26 @@ macro_rules! text_enum {
             }
         }
     };
+}
+
+/// A person's input quoted in a message: at most 40 characters, control characters
+/// written as escapes, so an answer never echoes megabytes or terminal codes.
+pub fn shown(input: &str) -> String {
+    let mut out: String = input
+        .chars()
+        .take(40)
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    if input.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Refuses control characters (NUL, ESC, DEL, C1 controls…) other than those listed
@@ -182,6 +202,12 @@ mod tests {
     fn urlencode_escapes_what_it_must() {
         assert_eq!(urlencode("/h/x?a=b&c"), "/h/x%3Fa%3Db%26c");
         assert_eq!(urlencode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn shown_input_is_short_and_inert() {
+        assert_eq!(shown("a\0b"), "a\\u{0}b");
+        assert_eq!(shown(&"x".repeat(100)).chars().count(), 41);
     }
 
     #[test]

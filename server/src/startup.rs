@@ -289,6 +289,8 @@ pub fn router(
             _,
         >(ctx, shell))
         .with_state(state)
+        // Malformed server-function arguments: 422 naming the field (SECURITY, issue 9.11).
+        .layer(axum::middleware::from_fn(app::args::name_bad_arguments))
         .layer(axum::middleware::from_fn(auth::viewer_middleware))
         .layer(Extension(auth))
         .layer(Extension(bus))

@@ -1,6 +1,8 @@
 //! HTTP-level tests against the real app on a free port.
 
 mod common;
+// Issue 9.11: malformed values to every server function and route.
+mod fuzz;
 
 use common::{Backend, goal_fields, spawn_app, spawn_app_on};
 use domain::goal::{Goal, GoalForm};

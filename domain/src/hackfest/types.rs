@@ -88,7 +88,8 @@ pub fn parse_time_zone(input: &str) -> Result<String, String> {
     {
         if s.parse::<chrono_tz::Tz>().is_err() {
             return Err(format!(
-                "Time zone \"{s}\" is not known; use an IANA name such as Europe/Prague or UTC."
+                "Time zone \"{}\" is not known; use an IANA name such as Europe/Prague or UTC.",
+                crate::text::shown(s)
             ));
         }
     }

@@ -185,10 +185,8 @@ pub fn parse_ids(input: &str, what: &str) -> Result<Vec<Uuid>, String> {
         .split([',', ' ', '\n', '\r', '\t'])
         .filter(|s| !s.is_empty())
     {
-        let id = Uuid::parse_str(s).map_err(|_| {
-            let shown: String = s.chars().take(40).filter(|c| !c.is_control()).collect();
-            format!("{what}: \"{shown}\" is not a valid id.")
-        })?;
+        let id = Uuid::parse_str(s)
+            .map_err(|_| format!("{what}: \"{}\" is not a valid id.", crate::text::shown(s)))?;
         if !out.contains(&id) {
             if out.len() == IDS_MAX {
                 return Err(format!("{what}: at most {IDS_MAX} entries."));
