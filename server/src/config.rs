@@ -62,7 +62,18 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "HACKFEST_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
-    /// OpenID provider (issuer URL). Without it, a development sign-in is offered on loopback addresses only.
+    /// The development sign-in: anyone who reaches the app picks a name and a role,
+    /// admin included. For your own computer only: refused with a non-loopback
+    /// `--addr`, ignored with an identity provider, refused per request through a
+    /// proxy (X-Forwarded-For, Forwarded) or under a non-loopback Host. `make run` turns it on.
+    #[arg(
+        long,
+        env = "HACKFEST_DEV_SIGN_IN",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub dev_sign_in: bool,
+    /// OpenID provider (issuer URL). Without it (and without `--dev-sign-in`), nobody can sign in.
     #[arg(long, env = "HACKFEST_OIDC_ISSUER", global = true)]
     pub oidc_issuer: Option<String>,
     /// OAuth client id registered with the provider.
@@ -179,6 +190,24 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: Vec<crate::limit::Cidr>,
+    /// Bearer token for `GET /metrics` (then `Authorization: Bearer <token>`; others
+    /// get 401). Unset: /metrics is open. Never logged.
+    #[arg(
+        long,
+        env = "HACKFEST_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+    /// `/readyz` reports the database, outbox backlog and broker state to everyone.
+    /// Off: only `{"status": …}`, unless the request carries the metrics token.
+    #[arg(
+        long,
+        env = "HACKFEST_READYZ_DETAILS",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub readyz_details: bool,
     /// Folder with the built site (WASM, JS, CSS). Defaults to target/site.
     #[arg(
         long,
@@ -243,6 +272,18 @@ impl Config {
         }))
     }
 
+    /// The metrics token, if set: printable ASCII without spaces (it travels in a header).
+    pub fn metrics_token(&self) -> Result<Option<String>, String> {
+        match self.metrics_token.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) if t.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(t.to_owned())),
+            Some(_) => Err(
+                "HACKFEST_METRICS_TOKEN: use printable ASCII without spaces (letters, digits, punctuation)"
+                    .into(),
+            ),
+        }
+    }
+
     /// Settings for tests: a fresh database, a free port.
     pub fn for_tests(database_url: String) -> Self {
         Config {
@@ -251,6 +292,11 @@ impl Config {
             public_url: None,
             log_format: LogFormat::Text,
             site_root: PathBuf::from("target/site"),
+            // Tests sign in through the development sign-in (they listen on loopback)
+            // and read the outbox report of /readyz.
+            dev_sign_in: true,
+            metrics_token: None,
+            readyz_details: true,
             oidc_issuer: None,
             oidc_client_id: None,
             oidc_client_secret: None,
@@ -418,6 +464,37 @@ mod tests {
             b.routing_key("hackfest.goal.new"),
             "org.fedoraproject.prod.hackfest.goal.new"
         );
+    }
+
+    #[test]
+    fn metrics_token_is_checked_and_never_shown() {
+        let mut c = Config::for_tests("sqlite::memory:".into());
+        assert_eq!(c.metrics_token().unwrap(), None);
+        c.metrics_token = Some("  ".into());
+        assert_eq!(c.metrics_token().unwrap(), None);
+        c.metrics_token = Some(" s3cret-Token_1 ".into());
+        assert_eq!(
+            c.metrics_token().unwrap().as_deref(),
+            Some("s3cret-Token_1")
+        );
+        c.metrics_token = Some("two words\n".into());
+        let e = c.metrics_token().unwrap_err();
+        assert!(e.starts_with("HACKFEST_METRICS_TOKEN"), "{e}");
+        assert!(!e.contains("two words"), "the value is not shown: {e}");
+    }
+
+    #[test]
+    fn dev_sign_in_and_readyz_details_are_off_unless_asked_for() {
+        let cli = Cli::try_parse_from(["hackfest", "serve"]).unwrap();
+        assert!(
+            !cli.config.dev_sign_in,
+            "plain `hackfest serve` has no dev sign-in"
+        );
+        assert!(!cli.config.readyz_details);
+        assert!(cli.config.metrics_token.is_none());
+        let cli = Cli::try_parse_from(["hackfest", "serve", "--demo", "--dev-sign-in"]).unwrap();
+        assert!(cli.config.dev_sign_in);
+        assert!(matches!(cli.command, Some(Command::Serve { demo: true })));
     }
 
     #[test]

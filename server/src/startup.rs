@@ -85,6 +85,15 @@ impl Application {
         // Checked before anything else starts; recomputed once the real port is known.
         let early_url = config.public_url().map_err(StartError::Config)?;
         config.bus(&early_url).map_err(StartError::Config)?;
+        let metrics_token = config.metrics_token().map_err(StartError::Config)?;
+        if config.dev_sign_in && !config.addr.ip().is_loopback() {
+            // SECURITY 31: "sign in as admin" must never be offered on the network.
+            return Err(StartError::Config(format!(
+                "HACKFEST_DEV_SIGN_IN: the development sign-in needs a loopback HACKFEST_ADDR \
+                 (127.0.0.1 or [::1]), not {}; turn it off or listen on loopback",
+                config.addr
+            )));
+        }
         let db = open_database(&config).await?;
         if demo {
             load_demo(&db).await?;
@@ -104,6 +113,18 @@ impl Application {
             config.public_url = Some(format!("http://{addr}"));
         }
         let public_url = config.public_url().map_err(StartError::Config)?;
+        let hosts = routes::HostPolicy::new(&public_url, addr).map_err(StartError::Config)?;
+        if config.addr.ip().is_unspecified()
+            && config
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.contains("://0.0.0.0") || u.contains("://[::]"))
+        {
+            tracing::warn!(
+                %public_url,
+                "HACKFEST_PUBLIC_URL is not set: pages answer only requests for that host; set it to the URL people use"
+            );
+        }
         let leptos_options = leptos_options(&config.site_root, addr);
         let bus = Bus::start(
             db.clone(),
@@ -144,9 +165,23 @@ impl Application {
             config.changes_per_minute,
             config.trusted_proxies.clone(),
         );
-        let router = router(state, auth, sessions, public_url, bus.clone(), hub).layer(
-            axum::middleware::from_fn_with_state(limits, crate::limit::rate_limit),
-        );
+        let ops = routes::OpsAccess {
+            token: metrics_token.map(Into::into),
+            readyz_details: config.readyz_details,
+        };
+        let router = router(
+            state,
+            auth,
+            sessions,
+            public_url,
+            bus.clone(),
+            hub,
+            Edge { hosts, ops },
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            crate::limit::rate_limit,
+        ));
         Ok(Application {
             listener,
             router,
@@ -226,9 +261,21 @@ async fn build_auth(
         }
         None => None,
     };
-    let dev_login = oidc.is_none() && addr.ip().is_loopback();
-    if oidc.is_none() && !dev_login {
-        tracing::warn!("no HACKFEST_OIDC_ISSUER and not on a loopback address: nobody can sign in");
+    // Checked in `build`: with the setting, the address is loopback.
+    let dev_login = config.dev_sign_in && oidc.is_none() && addr.ip().is_loopback();
+    if config.dev_sign_in && oidc.is_some() {
+        tracing::warn!(
+            "HACKFEST_DEV_SIGN_IN is ignored: HACKFEST_OIDC_ISSUER is set (and accounts of the development sign-in are refused)"
+        );
+    } else if dev_login {
+        tracing::warn!(
+            url = public_url,
+            "HACKFEST_DEV_SIGN_IN is on: anyone who reaches this app from this computer can sign in under any name, as admin too; never on a shared host"
+        );
+    } else if oidc.is_none() {
+        tracing::warn!(
+            "no HACKFEST_OIDC_ISSUER (and no --dev-sign-in): nobody can sign in; pages are read-only"
+        );
     }
     let mut policy = RolePolicy {
         admin_groups: config.admin_groups.clone(),
@@ -251,6 +298,13 @@ async fn build_auth(
     }))
 }
 
+/// What the outermost checks need: the host names answered, and the operations
+/// endpoints' access.
+pub struct Edge {
+    pub hosts: routes::HostPolicy,
+    pub ops: routes::OpsAccess,
+}
+
 pub fn router(
     state: AppState,
     auth: Arc<Auth>,
@@ -258,8 +312,11 @@ pub fn router(
     public_url: String,
     bus: Bus,
     hub: crate::events::Hub,
+    edge: Edge,
 ) -> Router {
     let https = public_url.starts_with("https://");
+    let loopback = state.leptos_options.site_addr.ip().is_loopback();
+    let Edge { hosts, ops } = edge;
     let routes = route_list();
     let options = state.leptos_options.clone();
     let ctx = {
@@ -269,7 +326,13 @@ pub fn router(
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/readyz", get(routes::readyz))
-        .route("/metrics", get(crate::events::metrics))
+        .route(
+            "/metrics",
+            get(crate::events::metrics).layer(axum::middleware::from_fn_with_state(
+                ops.clone(),
+                routes::require_metrics_token,
+            )),
+        )
         .route("/api/events", get(crate::events::feed))
         .route("/api/hackfests/{slug}/events", get(crate::events::live))
         .route("/auth/login", get(auth::routes::login))
@@ -292,12 +355,17 @@ pub fn router(
         // Malformed server-function arguments: 422 naming the field (SECURITY, issue 9.11).
         .layer(axum::middleware::from_fn(app::args::name_bad_arguments))
         .layer(axum::middleware::from_fn(auth::viewer_middleware))
+        .layer(axum::middleware::from_fn(auth::dev_sign_in_guard))
         .layer(Extension(auth))
+        .layer(Extension(ops))
         .layer(Extension(bus))
         .layer(Extension(hub))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
-            PublicOrigin(public_url),
+            PublicOrigin {
+                origin: public_url,
+                loopback,
+            },
             auth::csrf::csrf_middleware,
         ))
         .layer(axum::middleware::from_fn_with_state(
@@ -320,6 +388,11 @@ pub fn router(
                 .gzip(true)
                 .quality(CompressionLevel::Precise(4)),
         )
+        // SECURITY 32: other host names get 421 before anything else runs.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(hosts),
+            routes::host_check,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
 }
