@@ -15,9 +15,9 @@ BIN := $(CARGO_TARGET_DIR)/release/hackfest
 
 .PHONY: run test bench fuzz setup build release-build lint unit e2e clean
 
-## Set up, build, migrate and serve the demo on http://127.0.0.1:3000
+## Set up, build, migrate and serve the demo on http://127.0.0.1:3000 (with the development sign-in)
 run: build
-	HACKFEST_LOG_FORMAT=$${HACKFEST_LOG_FORMAT:-text} $(BIN) serve --demo
+	HACKFEST_LOG_FORMAT=$${HACKFEST_LOG_FORMAT:-text} $(BIN) serve --demo --dev-sign-in
 
 ## Set up, start services, run every test (fmt, clippy, unit, SQLite + PostgreSQL, API, browser)
 test: setup

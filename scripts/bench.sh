@@ -14,7 +14,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 db=${BENCH_DATABASE_URL:-sqlite:$work/bench.db}
-RUST_LOG=warn HACKFEST_CHANGES_PER_MINUTE=1000000 HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="$db" \
+RUST_LOG=warn HACKFEST_DEV_SIGN_IN=true HACKFEST_CHANGES_PER_MINUTE=1000000 HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="$db" \
   LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
@@ -27,7 +27,7 @@ import http.client, sys, urllib.parse, json
 port, slug, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 c = http.client.HTTPConnection("127.0.0.1", port)
 form = {"content-type": "application/x-www-form-urlencoded"}
-# The development sign-in (the bench server has no identity provider and listens on loopback).
+# The development sign-in (turned on above; the bench server listens on loopback).
 c.request("POST", "/auth/dev/sign-in", urllib.parse.urlencode({"username": "bench", "role": "admin"}), form)
 r = c.getresponse(); r.read()
 cookie = r.getheader("set-cookie", "").split(";")[0]

@@ -10,7 +10,8 @@ BIN=${CARGO_TARGET_DIR:-target}/release/hackfest
 
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="sqlite:$work/e2e.db" \
+# The browser tests sign in through the development sign-in (an explicit opt-in).
+HACKFEST_DEV_SIGN_IN=true HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="sqlite:$work/e2e.db" \
   LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve >"$work/server.log" 2>&1 &
 server=$!
 server2="" provider="" pg_a="" pg_b="" pg_db=""
@@ -57,7 +58,7 @@ pg_url="${pg_admin%/*}/$pg_db"
 start_pg_instance() { # name → prints "pid port"
   local p
   p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  HACKFEST_ADDR=127.0.0.1:$p HACKFEST_PUBLIC_URL="http://127.0.0.1:$p" HACKFEST_DATABASE_URL="$pg_url" \
+  HACKFEST_DEV_SIGN_IN=true HACKFEST_ADDR=127.0.0.1:$p HACKFEST_PUBLIC_URL="http://127.0.0.1:$p" HACKFEST_DATABASE_URL="$pg_url" \
     LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve >"$work/$1.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do

@@ -10,7 +10,8 @@ pub struct AppState {
     pub db: Db,
     /// The origin people use to reach the app, e.g. `https://hackfest.example.org`.
     pub public_url: String,
-    /// The development sign-in is on (no identity provider, loopback only).
+    /// The development sign-in is on (`HACKFEST_DEV_SIGN_IN`, no identity provider,
+    /// loopback only). Each request may still be refused: see [`DevSignInOffered`].
     pub dev_login: bool,
 }
 
@@ -33,3 +34,8 @@ pub fn app_state() -> Result<AppState, crate::error::AppError> {
 /// The CSP nonce of this response, set by the server's security-header middleware.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
+
+/// Whether this request may use the development sign-in (set by the server's guard:
+/// off through a proxy or under a non-loopback `Host`). Absent: not offered.
+#[derive(Clone, Copy, Debug)]
+pub struct DevSignInOffered(pub bool);

@@ -5,6 +5,7 @@ mod common;
 
 use common::{TestApp, goal_fields, spawn_app};
 use domain::goal::GoalForm;
+use hackfest_server::config::Config;
 use reqwest::StatusCode;
 
 #[derive(Clone, Copy, Debug)]
@@ -417,8 +418,8 @@ async fn https_cookie_and_hsts() {
             .await;
     let r = app
         .client
+        // Directly on loopback: the development sign-in refuses the public origin.
         .post(format!("{}/auth/dev/sign-in", app.address))
-        .header("origin", "https://hackfest.example.org")
         .form(&[("username", "alice"), ("role", "attendee")])
         .send()
         .await
@@ -661,10 +662,291 @@ async fn matrix_for_sessions_decisions_and_action_items() {
         .unwrap()
         .len()));
     assert_eq!(
-        domain::goal::service::notes(&base.db, g.id)
+        domain::goal::service::notes(&base.db, h.id, g.id)
             .await
             .unwrap()
             .len(),
         writes_allowed
     );
+}
+
+/// SECURITY 31: the development sign-in is an explicit opt-in; plain `hackfest serve`
+/// (here: the same settings without it) offers nothing.
+#[tokio::test]
+async fn dev_sign_in_is_off_without_the_setting() {
+    let app = common::spawn_app_with(|c| c.dev_sign_in = false).await;
+    let r = app
+        .client
+        .post(format!("{}/auth/dev/sign-in", app.address))
+        .form(&[("username", "mallory"), ("role", "admin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("--dev-sign-in"));
+    assert!(username(&app).await.is_null());
+    let r = app.get("/auth/login").await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let session: serde_json::Value = app
+        .server_fn("auth/session", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["dev_login"], false, "{session}");
+    let page = app.get("/auth/dev").await.text().await.unwrap();
+    assert!(!page.contains("/auth/dev/sign-in"), "no form is offered");
+}
+
+/// SECURITY 31: with the setting on, a request through a proxy or for a host name
+/// that is not loopback is refused (403), and the UI does not offer it there.
+#[tokio::test]
+async fn dev_sign_in_is_refused_through_a_proxy_or_under_another_host() {
+    let app =
+        common::spawn_app_with(|c| c.public_url = Some("https://hackfest.example.org".into()))
+            .await;
+    let sign_in = |name: &'static str, value: &'static str| {
+        app.client
+            .post(format!("{}/auth/dev/sign-in", app.address))
+            .header(name, value)
+            .form(&[("username", "mallory"), ("role", "admin")])
+            .send()
+    };
+    for (name, value) in [
+        ("x-forwarded-for", "203.0.113.5"),
+        ("forwarded", "for=203.0.113.5;proto=https"),
+        ("x-real-ip", "203.0.113.5"),
+        // The public host name passes the Host check, but is not loopback.
+        ("host", "hackfest.example.org"),
+        ("origin", "https://hackfest.example.org"),
+    ] {
+        let r = sign_in(name, value).await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}: {value}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Development sign-in refused"), "{body}");
+        assert!(username(&app).await.is_null(), "{name}");
+    }
+    // Another host name is refused before that.
+    let r = sign_in("host", "evil.example").await.unwrap();
+    assert_eq!(r.status(), StatusCode::MISDIRECTED_REQUEST);
+    // The form page and the way there are refused too.
+    for path in ["/auth/dev?next=/", "/auth/login"] {
+        let r = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("x-forwarded-for", "203.0.113.5")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let offered = |h: Option<(&'static str, &'static str)>| {
+        let mut req = app.client.post(format!("{}/api/auth/session", app.address));
+        if let Some((k, v)) = h {
+            req = req.header(k, v);
+        }
+        async move {
+            let v: serde_json::Value = req.send().await.unwrap().json().await.unwrap();
+            v["dev_login"].clone()
+        }
+    };
+    assert_eq!(
+        offered(Some(("x-forwarded-for", "203.0.113.5"))).await,
+        false
+    );
+    assert_eq!(offered(Some(("host", "hackfest.example.org"))).await, false);
+    // Directly, on loopback: offered, and it works.
+    assert_eq!(offered(None).await, true);
+    app.sign_in("alice", "attendee").await;
+    assert_eq!(username(&app).await, "alice");
+}
+
+/// SECURITY 31: once an identity provider is configured, accounts of the development
+/// sign-in stop working (their session ends), even for a cookie from before.
+#[tokio::test]
+async fn dev_accounts_stop_working_once_an_identity_provider_is_set() {
+    let dir = common::TempDir::new();
+    let url = format!("sqlite:{}/hackfest.db", dir.0.display());
+    let dev = common::spawn_app_with_config(Config::for_tests(url.clone())).await;
+    dev.sign_in("root-person", "admin").await;
+    assert_eq!(username(&dev).await, "root-person");
+    // The same database, now with a provider (unreachable: the app starts anyway),
+    // and the dev account's name among the admins.
+    let mut config = Config::for_tests(url);
+    config.oidc_issuer = Some("http://127.0.0.1:1".into());
+    config.oidc_client_id = Some("hackfest".into());
+    config.oidc_client_secret = Some("s".into());
+    config.admin_users = vec!["root-person".into()];
+    let mut with_idp = common::spawn_app_with_config(config).await;
+    with_idp.client = dev.client.clone(); // the same browser and its cookie
+    let session: serde_json::Value = with_idp
+        .server_fn("auth/session", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(session["viewer"]["user"].is_null(), "{session}");
+    assert_eq!(session["viewer"]["admin"], false, "{session}");
+    assert_eq!(session["dev_login"], false, "{session}");
+    let r = with_idp
+        .client
+        .post(format!("{}/auth/dev/sign-in", with_idp.address))
+        .form(&[("username", "root-person"), ("role", "admin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The session was flushed: it is anonymous on the first instance too.
+    assert!(username(&dev).await.is_null());
+    drop(dir);
+}
+
+/// SECURITY 32 (DNS rebinding): other host names get 421, a missing or garbled Host
+/// 400; loopback names pass on a loopback listener; probes answer any Host.
+#[tokio::test]
+async fn requests_for_other_host_names_are_refused() {
+    let app = spawn_app().await;
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let with_host = |host: String, path: &'static str| {
+        app.client
+            .get(format!("{}{path}", app.address))
+            .header("host", host)
+            .send()
+    };
+    for host in [
+        "evil.example".to_owned(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+    ] {
+        let r = with_host(host.clone(), "/").await.unwrap();
+        assert_eq!(r.status(), StatusCode::MISDIRECTED_REQUEST, "{host}");
+        assert!(r.text().await.unwrap().contains("Misdirected"), "{host}");
+        let r = with_host(host.clone(), "/api/events").await.unwrap();
+        assert_eq!(r.status(), StatusCode::MISDIRECTED_REQUEST, "{host}");
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "localhost:8080".to_owned(),
+        format!("[::1]:{port}"),
+    ] {
+        let r = with_host(host.clone(), "/").await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{host}");
+    }
+    let r = with_host("bad host".into(), "/").await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Kubernetes probes send the pod's address.
+    for path in ["/healthz", "/readyz"] {
+        let r = with_host("10.128.0.5:8080".into(), path).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    // Without any Host (HTTP/1.0): 400.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    s.write_all(b"GET / HTTP/1.0\r\n\r\n").await.unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.0 400"), "{answer}");
+}
+
+/// SECURITY 32: a rebinding page's change (Origin and Host both the attacker's name)
+/// never reaches the CSRF check's old "Origin equals Host" escape; the public URL's
+/// own origin works.
+#[tokio::test]
+async fn a_public_host_app_answers_its_name_only() {
+    let app =
+        common::spawn_app_with(|c| c.public_url = Some("https://hackfest.example.org".into()))
+            .await;
+    app.sign_in("olivia", "organizer").await;
+    let h = app.hackfest("rebind").await;
+    let mut fields = goal_fields(&GoalForm {
+        title: "Rebound".into(),
+        kind: "big".into(),
+        status: "active".into(),
+        ..Default::default()
+    });
+    fields.push(("slug", h.slug.clone()));
+    let post = |host: &'static str, origin: &'static str| {
+        app.client
+            .post(format!("{}/api/goals/create", app.address))
+            .header("host", host)
+            .header("origin", origin)
+            .form(&fields)
+            .send()
+    };
+    let r = post("evil.example", "https://evil.example").await.unwrap();
+    assert_eq!(r.status(), StatusCode::MISDIRECTED_REQUEST);
+    let r = post("hackfest.example.org", "https://evil.example")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post("hackfest.example.org", "https://hackfest.example.org")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        domain::goal::service::list(&app.db, h.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// SECURITY (operations): /readyz says only ready or not to anonymous callers;
+/// /metrics wants the bearer token when one is set, which also unlocks the details.
+#[tokio::test]
+async fn operations_endpoints_say_little_without_the_token() {
+    let app = common::spawn_app_with(|c| {
+        c.readyz_details = false;
+        c.metrics_token = Some("s3cret-token".into());
+    })
+    .await;
+    let r = app.get("/readyz").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({ "status": "ready" }));
+
+    let metrics = |auth: Option<&'static str>| {
+        let mut req = app.client.get(format!("{}/metrics", app.address));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        req.send()
+    };
+    for auth in [None, Some("Bearer wrong"), Some("Basic czNjcmV0LXRva2Vu")] {
+        let r = metrics(auth).await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{auth:?}");
+        assert!(
+            r.headers()["www-authenticate"]
+                .to_str()
+                .unwrap()
+                .starts_with("Bearer"),
+            "{auth:?}"
+        );
+        assert!(!r.text().await.unwrap().contains("hackfest_"), "{auth:?}");
+    }
+    let r = metrics(Some("Bearer s3cret-token")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("hackfest_outbox_backlog"));
+
+    let r = app
+        .client
+        .get(format!("{}/readyz", app.address))
+        .header("authorization", "Bearer s3cret-token")
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["database"], "ok", "{body}");
+    assert!(body["outbox"]["broker"].is_string(), "{body}");
+
+    // Without a token /metrics stays open (as before), and readyz details can be
+    // turned on for everyone.
+    let open = common::spawn_app_with(|c| c.readyz_details = true).await;
+    assert_eq!(open.get("/metrics").await.status(), StatusCode::OK);
+    let body: serde_json::Value = open.get("/readyz").await.json().await.unwrap();
+    assert_eq!(body["database"], "ok", "{body}");
 }

@@ -34,6 +34,9 @@ fn help_lists_commands_and_settings() {
         "HACKFEST_ADDR",
         "HACKFEST_PUBLIC_URL",
         "HACKFEST_LOG_FORMAT",
+        "HACKFEST_DEV_SIGN_IN",
+        "HACKFEST_METRICS_TOKEN",
+        "HACKFEST_READYZ_DETAILS",
     ] {
         assert!(text.contains(word), "--help should mention {word}:\n{text}");
     }
@@ -151,4 +154,94 @@ fn malformed_trusted_proxies() {
     );
     assert_clear_failure(&out, "trusted-proxies");
     assert!(String::from_utf8_lossy(&out.stderr).contains("router"));
+}
+
+/// SECURITY 31: the development sign-in never listens beyond this computer.
+#[test]
+fn dev_sign_in_refuses_a_non_loopback_address() {
+    for env in [
+        &[
+            ("HACKFEST_DEV_SIGN_IN", "1"),
+            ("HACKFEST_ADDR", "0.0.0.0:0"),
+        ][..],
+        &[
+            ("HACKFEST_DEV_SIGN_IN", "true"),
+            ("HACKFEST_ADDR", "192.0.2.1:0"),
+        ][..],
+    ] {
+        let mut env = env.to_vec();
+        env.push(("HACKFEST_DATABASE_URL", "sqlite::memory:"));
+        let out = hackfest(&["serve"], &env);
+        assert_clear_failure(&out, "HACKFEST_DEV_SIGN_IN");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
+    }
+    let out = hackfest(
+        &["serve"],
+        &[
+            ("HACKFEST_DATABASE_URL", "sqlite::memory:"),
+            ("HACKFEST_METRICS_TOKEN", "has space"),
+        ],
+    );
+    assert_clear_failure(&out, "HACKFEST_METRICS_TOKEN");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("has space"));
+}
+
+/// The log lines of `serve` up to "serving" (then the process is stopped).
+#[cfg(unix)]
+fn start_log(args: &[&str], env: &[(&str, &str)]) -> Vec<String> {
+    use std::io::{BufRead, BufReader};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hackfest"));
+    cmd.args(args)
+        .env("HACKFEST_DATABASE_URL", "sqlite::memory:")
+        .env_remove("HACKFEST_DEV_SIGN_IN")
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut seen = vec![];
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let done = line.contains("serving");
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    seen
+}
+
+/// SECURITY 31: `--dev-sign-in` says so at start with a warning; plain `serve` has
+/// no development sign-in and says that nobody can sign in.
+#[cfg(unix)]
+#[test]
+fn dev_sign_in_is_announced_and_off_by_default() {
+    let on = start_log(&["serve", "--addr", "127.0.0.1:0", "--dev-sign-in"], &[]);
+    assert!(
+        on.iter()
+            .any(|l| l.contains("WARN") && l.contains("HACKFEST_DEV_SIGN_IN is on")),
+        "{on:#?}"
+    );
+    let off = start_log(&["serve", "--addr", "127.0.0.1:0"], &[]);
+    assert!(
+        !off.iter().any(|l| l.contains("HACKFEST_DEV_SIGN_IN is on")),
+        "{off:#?}"
+    );
+    assert!(
+        off.iter().any(|l| l.contains("nobody can sign in")),
+        "{off:#?}"
+    );
+    let secret = "metrics-s3cret-value";
+    let with_token = start_log(
+        &["serve", "--addr", "127.0.0.1:0"],
+        &[("HACKFEST_METRICS_TOKEN", secret)],
+    );
+    assert!(
+        !with_token.iter().any(|l| l.contains(secret)),
+        "the token is never logged: {with_token:#?}"
+    );
 }

@@ -13,9 +13,17 @@ pub struct Session {
 #[server(endpoint = "auth/session")]
 pub async fn get_session() -> Result<Session, AppError> {
     let st = crate::state::app_state()?;
+    // Offered only where this very request could use it (not through a proxy).
+    let here = use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.extensions
+                .get::<crate::state::DevSignInOffered>()
+                .copied()
+        })
+        .is_some_and(|d| d.0);
     Ok(Session {
         viewer: super::viewer(),
-        dev_login: st.dev_login,
+        dev_login: st.dev_login && here,
     })
 }
 

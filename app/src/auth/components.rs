@@ -51,8 +51,8 @@ pub fn AccountBar() -> impl IntoView {
     }
 }
 
-/// The development sign-in: only when no identity provider is configured and the
-/// server listens on loopback.
+/// The development sign-in: only with `HACKFEST_DEV_SIGN_IN`, no identity provider,
+/// a loopback listener, and a request that did not come through a proxy.
 #[component]
 pub fn DevSignInPage() -> impl IntoView {
     let session = use_session().expect("session resource");
@@ -70,8 +70,9 @@ pub fn DevSignInPage() -> impl IntoView {
                     <section class="page narrow">
                         <h1>"Development sign-in"</h1>
                         <p class="notice">
-                            "No identity provider is configured, so this app, running only on this computer, "
-                            "lets you pick a name and a role. It is switched off as soon as "
+                            "The development sign-in is on (" <code>"--dev-sign-in"</code> "), so this app, "
+                            "running only on this computer, lets you pick a name and a role. It is refused "
+                            "through a proxy, and it and its accounts are switched off as soon as "
                             <code>"HACKFEST_OIDC_ISSUER"</code> " is set."
                         </p>
                         <form class="form" method="post" action="/auth/dev/sign-in">

@@ -6,11 +6,20 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// The allowed origin, e.g. `https://hackfest.example.org`.
+/// The allowed origin, e.g. `https://hackfest.example.org`, and whether the app
+/// listens on a loopback address.
 #[derive(Clone)]
-pub struct PublicOrigin(pub String);
+pub struct PublicOrigin {
+    pub origin: String,
+    pub loopback: bool,
+}
 
-pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_origin: &str) -> bool {
+/// SECURITY 32: `Origin` must be the public URL. The request's own `Host` is not
+/// trusted (under DNS rebinding an attacker's page has `Origin` and `Host` both
+/// `evil.example`). One exception, on a loopback listener only: a same-origin request
+/// to a loopback `Host` (`http://localhost:3000` while the public URL says
+/// `http://127.0.0.1:3000`); no attacker's name can be a loopback name.
+pub fn is_cross_site(method: &Method, headers: &HeaderMap, public: &PublicOrigin) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }
@@ -22,16 +31,16 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_origin: &str) 
         // same-origin posts; non-browser clients carry no ambient cookies).
         return false;
     };
-    let scheme = if public_origin.starts_with("https://") {
-        "https"
-    } else {
-        "http"
-    };
-    let host_origin = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(|h| format!("{scheme}://{h}"));
-    !(origin == public_origin || Some(origin) == host_origin.as_deref())
+    if origin.eq_ignore_ascii_case(&public.origin) {
+        return false;
+    }
+    let loopback_same_origin = public.loopback
+        && headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .filter(|h| crate::routes::is_loopback_authority(h))
+            .is_some_and(|h| origin.eq_ignore_ascii_case(&format!("http://{h}")));
+    !loopback_same_origin
 }
 
 pub async fn csrf_middleware(
@@ -39,7 +48,7 @@ pub async fn csrf_middleware(
     req: Request,
     next: Next,
 ) -> Response {
-    if is_cross_site(req.method(), req.headers(), &origin.0) {
+    if is_cross_site(req.method(), req.headers(), &origin) {
         tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
         return (
             StatusCode::FORBIDDEN,
@@ -62,9 +71,16 @@ mod tests {
         h
     }
 
+    fn public(origin: &str, loopback: bool) -> PublicOrigin {
+        PublicOrigin {
+            origin: origin.into(),
+            loopback,
+        }
+    }
+
     #[test]
     fn foreign_origin_and_cross_site_are_refused() {
-        let o = "http://127.0.0.1:3000";
+        let o = &public("http://127.0.0.1:3000", true);
         assert!(is_cross_site(
             &Method::POST,
             &headers(&[
@@ -88,10 +104,20 @@ mod tests {
             &headers(&[("origin", "http://127.0.0.1:3000")]),
             o
         ));
+        // On loopback, a same-origin post to a loopback name works.
         assert!(!is_cross_site(
             &Method::POST,
             &headers(&[
                 ("origin", "http://localhost:3000"),
+                ("host", "localhost:3000")
+            ]),
+            o
+        ));
+        // Another local app (another port) is another origin.
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[
+                ("origin", "http://localhost:8080"),
                 ("host", "localhost:3000")
             ]),
             o
@@ -105,6 +131,44 @@ mod tests {
             &Method::GET,
             &headers(&[("origin", "https://evil.example")]),
             o
+        ));
+    }
+
+    /// SECURITY 32: under DNS rebinding, Origin and Host are both the attacker's
+    /// name; only the configured public URL counts.
+    #[test]
+    fn origin_is_compared_with_the_public_url_not_the_host() {
+        let prod = &public("https://hackfest.example.org", false);
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[("origin", "https://evil.example"), ("host", "evil.example")]),
+            prod
+        ));
+        assert!(!is_cross_site(
+            &Method::POST,
+            &headers(&[
+                ("origin", "https://hackfest.example.org"),
+                ("host", "hackfest.example.org")
+            ]),
+            prod
+        ));
+        // Not on loopback: a loopback Host is no exception (a port-forward or tunnel).
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[
+                ("origin", "http://localhost:3000"),
+                ("host", "localhost:3000")
+            ]),
+            prod
+        ));
+        // On loopback, a rebinding name equal in Origin and Host is still refused.
+        assert!(is_cross_site(
+            &Method::POST,
+            &headers(&[
+                ("origin", "http://evil.example:3000"),
+                ("host", "evil.example:3000")
+            ]),
+            &public("http://127.0.0.1:3000", true)
         ));
     }
 }

@@ -1,5 +1,5 @@
-//! Sign-in (OpenID Connect, or the loopback-only development sign-in), server-side
-//! sessions in the app's database, and who the viewer of each request is.
+//! Sign-in (OpenID Connect, or the opt-in, loopback-only development sign-in),
+//! server-side sessions in the app's database, and who the viewer of each request is.
 
 pub mod csrf;
 pub mod oidc;
@@ -8,8 +8,11 @@ pub mod store;
 
 use std::sync::Arc;
 
+use std::net::{IpAddr, SocketAddr};
+
 use axum::Extension;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
@@ -24,6 +27,11 @@ pub use oidc::{Oidc, OidcSettings};
 pub const UID: &str = "uid";
 pub const LOGIN_AT: &str = "login_at";
 pub const ATTEMPTS: &str = "oidc_attempts";
+/// The issuer of the signed-in account (to refuse development accounts cheaply).
+pub const ISSUER: &str = "iss";
+
+/// The issuer recorded for accounts the development sign-in makes.
+pub const DEV_ISSUER: &str = "urn:hackfest:dev";
 
 /// Which groups and usernames get which powers.
 #[derive(Clone, Debug, Default)]
@@ -49,7 +57,8 @@ impl RolePolicy {
 pub struct Auth {
     pub db: Db,
     pub oidc: Option<Arc<Oidc>>,
-    /// The development sign-in: only without an issuer and on a loopback address.
+    /// The development sign-in: only with `HACKFEST_DEV_SIGN_IN`, without an issuer,
+    /// on a loopback address; refused per request by [`dev_sign_in_refusal`].
     pub dev_login: bool,
     pub policy: RolePolicy,
     pub public_url: String,
@@ -79,12 +88,50 @@ impl Auth {
             let _ = session.flush().await;
             return Viewer::anonymous();
         }
+        if self.oidc.is_some() {
+            match self.is_dev_account(session, uid).await {
+                Some(false) => {}
+                Some(true) => {
+                    // SECURITY 31: accounts of the development sign-in end once an identity
+                    // provider is configured (a "dev admin" must not outlive it).
+                    tracing::warn!(%uid, "refused a development sign-in account: an identity provider is configured");
+                    let _ = session.flush().await;
+                    return Viewer::anonymous();
+                }
+                None => return Viewer::anonymous(),
+            }
+        }
         match domain::user::repo::get(&self.db, uid).await {
             Ok(Some(user)) => self.policy.viewer(user),
             Ok(None) => Viewer::anonymous(),
             Err(e) => {
                 tracing::error!(error = %e, "loading the signed-in user failed");
                 Viewer::anonymous()
+            }
+        }
+    }
+
+    /// The session's account was made by the development sign-in. Sessions record
+    /// their issuer; older ones are looked up. `None`: the database did not answer.
+    async fn is_dev_account(&self, session: &Session, uid: Uuid) -> Option<bool> {
+        if let Ok(Some(issuer)) = session.get::<String>(ISSUER).await {
+            return Some(issuer == DEV_ISSUER);
+        }
+        let stored: Result<Option<String>, sqlx::Error> = domain::on_db!(&self.db, p => {
+            sqlx::query_scalar("SELECT issuer FROM users WHERE id = $1")
+                .bind(uid)
+                .fetch_optional(p)
+                .await
+        });
+        match stored {
+            Ok(Some(issuer)) => {
+                let _ = session.insert(ISSUER, &issuer).await;
+                Some(issuer == DEV_ISSUER)
+            }
+            Ok(None) => Some(false),
+            Err(e) => {
+                tracing::error!(error = %e, "loading the signed-in user's issuer failed");
+                None
             }
         }
     }
@@ -104,6 +151,10 @@ impl Auth {
             .insert(LOGIN_AT, Utc::now().timestamp())
             .await
             .map_err(|e| e.to_string())?;
+        session
+            .insert(ISSUER, &who.issuer)
+            .await
+            .map_err(|e| e.to_string())?;
         tracing::info!(user = %user.username, issuer = %who.issuer, "signed in");
         Ok(())
     }
@@ -119,6 +170,85 @@ pub async fn viewer_middleware(
 ) -> Response {
     let viewer = auth.viewer(&session).await;
     req.extensions_mut().insert(viewer);
+    next.run(req).await
+}
+
+/// Why the development sign-in is refused for this request, if it is (SECURITY 31):
+/// it came through a proxy (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`), or its
+/// `Host` or `Origin` is not a loopback name or address, or its peer is not loopback.
+/// A proxy that adds none of these and rewrites `Host` to the loopback upstream
+/// cannot be told from a local browser: the opt-in is what guards that case.
+pub fn dev_sign_in_refusal(headers: &HeaderMap, peer: Option<IpAddr>) -> Option<&'static str> {
+    if ["x-forwarded-for", "forwarded", "x-real-ip"]
+        .iter()
+        .any(|h| headers.contains_key(*h))
+    {
+        return Some(
+            "The development sign-in is refused through a proxy: this request carries X-Forwarded-For or Forwarded. \
+             Open the app directly on this computer (http://127.0.0.1:…).",
+        );
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    if !host.is_some_and(crate::routes::is_loopback_authority) {
+        return Some(
+            "The development sign-in answers only under a loopback address such as http://127.0.0.1:… or http://localhost:….",
+        );
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let local = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.strip_prefix("http://"))
+            .is_some_and(crate::routes::is_loopback_authority);
+        if !local {
+            return Some("The development sign-in accepts forms from a loopback address only.");
+        }
+    }
+    if peer.is_some_and(|ip| !is_loopback_peer(ip)) {
+        return Some("The development sign-in answers only connections from this computer.");
+    }
+    None
+}
+
+fn is_loopback_peer(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        v4 => v4.is_loopback(),
+    }
+}
+
+/// The development sign-in's pages and form (`/auth/dev…`, and `/auth/login` that
+/// leads there): 403 with a readable page when [`dev_sign_in_refusal`] refuses this
+/// request. Tells the UI whether to offer it ([`app::state::DevSignInOffered`]).
+pub async fn dev_sign_in_guard(
+    Extension(auth): Extension<Arc<Auth>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let refusal = if auth.dev_login {
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        dev_sign_in_refusal(req.headers(), peer)
+    } else {
+        None
+    };
+    let path = req.uri().path();
+    let dev_path = path == "/auth/dev"
+        || path.starts_with("/auth/dev/")
+        || (path == "/auth/login" && auth.oidc.is_none());
+    if let Some(why) = refusal
+        && dev_path
+    {
+        tracing::warn!(path = %path, reason = why, "refused the development sign-in");
+        return routes::message_page(StatusCode::FORBIDDEN, "Development sign-in refused", why);
+    }
+    req.extensions_mut().insert(app::state::DevSignInOffered(
+        auth.dev_login && refusal.is_none(),
+    ));
     next.run(req).await
 }
 

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::oidc::{Attempt, OidcError};
-use super::{ATTEMPTS, Auth, DEV_ADMIN_GROUP, DEV_ORGANIZER_GROUP, safe_next};
+use super::{ATTEMPTS, Auth, DEV_ADMIN_GROUP, DEV_ISSUER, DEV_ORGANIZER_GROUP, safe_next};
 
 /// A sign-in attempt is valid this long; at most this many are kept per browser.
 const ATTEMPT_TTL_SECS: i64 = 600;
@@ -26,7 +26,7 @@ pub struct LoginQuery {
 }
 
 /// A short HTML page for errors of the sign-in flow (no stack, no internals).
-fn message_page(status: StatusCode, title: &str, text: &str) -> Response {
+pub(crate) fn message_page(status: StatusCode, title: &str, text: &str) -> Response {
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -58,7 +58,8 @@ pub async fn login(
         return message_page(
             StatusCode::SERVICE_UNAVAILABLE,
             "Sign-in is not configured",
-            "Set HACKFEST_OIDC_ISSUER, HACKFEST_OIDC_CLIENT_ID and HACKFEST_OIDC_CLIENT_SECRET.",
+            "Set HACKFEST_OIDC_ISSUER, HACKFEST_OIDC_CLIENT_ID and HACKFEST_OIDC_CLIENT_SECRET \
+             (or, on your own computer only, start with --dev-sign-in).",
         );
     };
     match oidc.begin(next).await {
@@ -213,7 +214,8 @@ pub struct DevSignIn {
     next: Option<String>,
 }
 
-/// The development sign-in (no provider configured, loopback only): choose a name and a role.
+/// The development sign-in (`HACKFEST_DEV_SIGN_IN`, no provider, loopback only; the
+/// per-request checks are in [`super::dev_sign_in_guard`]): choose a name and a role.
 pub async fn dev_sign_in(
     Extension(auth): Extension<Arc<Auth>>,
     session: Session,
@@ -223,7 +225,8 @@ pub async fn dev_sign_in(
         return message_page(
             StatusCode::NOT_FOUND,
             "Not found",
-            "The development sign-in is disabled.",
+            "The development sign-in is off. On your own computer, start the app with \
+             --dev-sign-in (HACKFEST_DEV_SIGN_IN=true); elsewhere, configure HACKFEST_OIDC_ISSUER.",
         );
     }
     let username = f.username.trim().to_lowercase();
@@ -252,7 +255,7 @@ pub async fn dev_sign_in(
         }
     };
     let who = Identity {
-        issuer: "urn:hackfest:dev".into(),
+        issuer: DEV_ISSUER.into(),
         subject: username.clone(),
         display_name: username.clone(),
         username,

@@ -79,6 +79,12 @@ pub async fn spawn_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     start(config, Some(dir)).await
 }
 
+/// The app with exactly these settings (a database the caller keeps, e.g. shared
+/// with an earlier run).
+pub async fn spawn_app_with_config(config: Config) -> TestApp {
+    start(config, None).await
+}
+
 async fn start(config: Config, dir: Option<TempDir>) -> TestApp {
     let app = Application::build(config, false).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -164,7 +170,8 @@ impl TestApp {
             .unwrap_or_else(|e| request_failed(&format!("POST /api/{endpoint}"), e))
     }
 
-    /// Signs this client in through the development sign-in (tests listen on loopback).
+    /// Signs this client in through the development sign-in (`Config::for_tests` turns
+    /// it on; tests listen on loopback).
     pub async fn sign_in(&self, username: &str, role: &str) {
         let r = self
             .client
