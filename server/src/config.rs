@@ -216,6 +216,15 @@ pub struct Config {
         global = true
     )]
     pub site_root: PathBuf,
+    /// Live-update streams (server-sent events) one client address may hold open at
+    /// once; the next gets 429 until one closes.
+    #[arg(
+        long,
+        env = "HACKFEST_LIVE_PER_CLIENT",
+        default_value_t = 8,
+        global = true
+    )]
+    pub live_per_client: u32,
 }
 
 impl Config {
@@ -314,6 +323,7 @@ impl Config {
             topic_prefix: String::new(),
             events_retention: "14d".into(),
             trusted_proxies: vec![],
+            live_per_client: 8,
         }
     }
 

@@ -23,6 +23,9 @@ use crate::bus::Bus;
 /// Events per page when `limit` is not given, and at most.
 pub const FEED_PAGE: i64 = 100;
 pub const FEED_MAX: i64 = 1000;
+/// Bytes of message bodies per feed page and per hub read: a page stops before its
+/// bodies exceed this (it always holds at least one event, so the cursor moves on).
+pub const FEED_BYTES: i64 = 1024 * 1024;
 
 fn bad_request(field: &str, message: &str) -> Response {
     (
@@ -84,8 +87,17 @@ pub async fn feed(
             Err(e) => return internal(e),
         },
     };
-    let rows = match outbox::after(&state.db, after, hackfest_id, !viewer.admin, limit).await {
-        Ok(rows) => rows,
+    let rows = match outbox::after_within(
+        &state.db,
+        after,
+        hackfest_id,
+        !viewer.admin,
+        limit,
+        FEED_BYTES,
+    )
+    .await
+    {
+        Ok(batch) => batch.rows,
         Err(e) => return internal(e),
     };
     let public_url = &bus.settings().public_url;
@@ -157,6 +169,7 @@ pub struct Hub {
     cursor: std::sync::Arc<std::sync::atomic::AtomicI64>,
     db: domain::db::Db,
     public_url: String,
+    slots: std::sync::Arc<Slots>,
 }
 
 /// Events buffered per subscriber before it counts as fallen behind (then: resync).
@@ -165,6 +178,52 @@ pub const HUB_BUFFER: usize = 1024;
 pub const HUB_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 /// A resuming client missing more than this many events gets a resync instead.
 pub const RESUME_MAX: i64 = 500;
+/// … or missing events whose bodies add up to more than this many bytes.
+pub const RESUME_BYTES: i64 = 1024 * 1024;
+/// Open live-update streams per client address unless `HACKFEST_LIVE_PER_CLIENT` says.
+pub const LIVE_PER_CLIENT: u32 = 8;
+
+/// Open live-update streams per client address (as the rate limits key it), capped.
+struct Slots {
+    per_client: u32,
+    trusted: Vec<crate::limit::Cidr>,
+    open: std::sync::Mutex<HashMap<std::net::IpAddr, u32>>,
+}
+
+/// One open stream's place; dropped with the stream, which frees it.
+struct Slot {
+    slots: std::sync::Arc<Slots>,
+    key: std::net::IpAddr,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.slots.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
+}
+
+impl Slots {
+    /// A place for one more stream from `key` (a [`crate::limit::client_ip`]), or
+    /// `None` when that address holds `per_client` already.
+    fn take(self: &std::sync::Arc<Self>, key: std::net::IpAddr) -> Option<Slot> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(key).or_insert(0);
+        if *n >= self.per_client {
+            return None;
+        }
+        *n += 1;
+        Some(Slot {
+            slots: self.clone(),
+            key,
+        })
+    }
+}
 
 impl Hub {
     pub async fn start(db: domain::db::Db, public_url: String) -> Hub {
@@ -174,9 +233,31 @@ impl Hub {
             cursor: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(start)),
             db,
             public_url,
+            slots: std::sync::Arc::new(Slots {
+                per_client: LIVE_PER_CLIENT,
+                trusted: vec![],
+                open: Default::default(),
+            }),
         };
         tokio::spawn(hub.clone().run());
         hub
+    }
+
+    /// At most `per_client` open streams per client address (at least 1); the address
+    /// is read through `trusted` proxies as the rate limits read it.
+    pub fn limit_clients(mut self, per_client: u32, trusted: Vec<crate::limit::Cidr>) -> Hub {
+        self.slots = std::sync::Arc::new(Slots {
+            per_client: per_client.max(1),
+            trusted,
+            open: Default::default(),
+        });
+        self
+    }
+
+    /// Open live-update streams now (all addresses).
+    pub fn open_streams(&self) -> u32 {
+        let open = self.slots.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.values().sum()
     }
 
     /// The newest cursor the hub has fanned out.
@@ -210,9 +291,9 @@ impl Hub {
                 }
             }
             let mut cursor = self.cursor();
-            match outbox::after(&self.db, cursor, None, true, FEED_MAX).await {
-                Ok(rows) => {
-                    for r in &rows {
+            match outbox::after_within(&self.db, cursor, None, true, FEED_MAX, FEED_BYTES).await {
+                Ok(batch) => {
+                    for r in &batch.rows {
                         // No receivers is fine: nobody is watching.
                         let _ = self
                             .tx
@@ -221,7 +302,7 @@ impl Hub {
                     }
                     self.cursor
                         .store(cursor, std::sync::atomic::Ordering::Relaxed);
-                    if rows.len() as i64 == FEED_MAX {
+                    if batch.more {
                         continue;
                     }
                 }
@@ -263,6 +344,7 @@ fn resync_event(cursor: i64) -> axum::response::sse::Event {
 pub async fn live(
     State(state): State<AppState>,
     Extension(hub): Extension<Hub>,
+    peer: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     axum::extract::Path(slug): axum::extract::Path<String>,
     Query(q): Query<HashMap<String, String>>,
     headers: axum::http::HeaderMap,
@@ -270,6 +352,31 @@ pub async fn live(
     use axum::response::sse::{KeepAlive, Sse};
     use std::collections::VecDeque;
     use tokio::sync::broadcast::error::RecvError;
+
+    // Served without connection info (a router under test): one shared address.
+    let peer_ip = peer.map_or(std::net::IpAddr::from([0, 0, 0, 0]), |p| p.0.0.ip());
+    // The address as the rate limits key it (every X-Forwarded-For line, IPv6 by /64).
+    let ip = crate::limit::client_ip(peer_ip, &headers, &hub.slots.trusted);
+    let Some(slot) = hub.slots.take(ip) else {
+        tracing::warn!(%ip, "live updates: too many open streams from one address");
+        let mut res = (
+            StatusCode::TOO_MANY_REQUESTS,
+            Json(json!({
+                "error": "too_many_streams",
+                "message": format!(
+                    "Too many live-update connections from your address (at most {}); \
+                     close another tab of this site and reload.",
+                    hub.slots.per_client
+                ),
+            })),
+        )
+            .into_response();
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("30"),
+        );
+        return res;
+    };
 
     let hackfest = match domain::hackfest::repo::by_slug(&state.db, &slug).await {
         Ok(Some(h)) => h,
@@ -318,19 +425,29 @@ pub async fn live(
     if pruned {
         queue.push_back(resync_event(last));
     } else if let Some(after) = resume {
-        match outbox::after(&state.db, after, Some(hackfest.id), true, RESUME_MAX + 1).await {
-            Ok(rows) if rows.len() as i64 > RESUME_MAX => {
-                last = last.max(rows.last().map(|r| r.seq).unwrap_or(after));
-                queue.push_back(resync_event(last));
-            }
-            Ok(rows) => {
-                last = after;
-                for r in rows {
-                    last = r.seq;
-                    queue.push_back(sse_event(&r.to_feed(&hub.public_url)));
+        // Sizes first: a backlog too long or too large is a resync, never loaded.
+        let sizes =
+            match outbox::sizes_after(&state.db, after, Some(hackfest.id), true, RESUME_MAX + 1)
+                .await
+            {
+                Ok(sizes) => sizes,
+                Err(e) => return internal(e),
+            };
+        if sizes.len() as i64 > RESUME_MAX || outbox::fitting(&sizes, RESUME_BYTES) < sizes.len() {
+            last = last.max(sizes.last().map_or(after, |s| s.0));
+            queue.push_back(resync_event(last));
+        } else {
+            last = after;
+            let upto = sizes.last().map_or(after, |s| s.0);
+            match outbox::through(&state.db, after, upto, Some(hackfest.id), true).await {
+                Ok(rows) => {
+                    for r in rows {
+                        last = r.seq;
+                        queue.push_back(sse_event(&r.to_feed(&hub.public_url)));
+                    }
                 }
+                Err(e) => return internal(e),
             }
-            Err(e) => return internal(e),
         }
     }
     struct St {
@@ -339,6 +456,8 @@ pub async fn live(
         last: i64,
         hackfest_id: uuid::Uuid,
         hub: Hub,
+        /// Held while the stream lives: closing it frees the address's place.
+        _slot: Slot,
     }
     let st = St {
         rx,
@@ -346,6 +465,7 @@ pub async fn live(
         last,
         hackfest_id: hackfest.id,
         hub,
+        _slot: slot,
     };
     let stream = futures_util::stream::unfold(st, |mut st| async move {
         loop {

@@ -130,7 +130,9 @@ impl Application {
             db.clone(),
             config.bus(&public_url).map_err(StartError::Config)?,
         );
-        let hub = crate::events::Hub::start(db.clone(), public_url.clone()).await;
+        let hub = crate::events::Hub::start(db.clone(), public_url.clone())
+            .await
+            .limit_clients(config.live_per_client, config.trusted_proxies.clone());
         let auth = build_auth(&config, &db, &public_url, addr).await?;
         let store = Store::for_db(&db).await.map_err(|e| {
             StartError::Config(format!(

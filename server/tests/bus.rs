@@ -889,6 +889,173 @@ async fn live_updates_resume_with_last_event_id() {
     assert_eq!(data["body"]["goal"]["title"], "Fresh");
 }
 
+/// Writes `n` messages of about `bytes` bytes each for `h` in one transaction, as old
+/// wiki saves did (each carried the whole page); returns their cursors.
+async fn large_messages(
+    app: &TestApp,
+    h: &domain::hackfest::Hackfest,
+    n: usize,
+    bytes: usize,
+) -> Vec<i64> {
+    let before = outbox::latest(&app.db).await.unwrap();
+    let text = "x".repeat(bytes);
+    let mut tx = app.db.begin().await.unwrap();
+    for i in 0..n {
+        let value = serde_json::json!({ "id": uuid::Uuid::now_v7(), "body": text, "n": i });
+        let m = Message::new(
+            h.id,
+            "wiki",
+            uuid::Uuid::now_v7(),
+            "edit",
+            "alice",
+            &value,
+            chrono::Utc::now(),
+        );
+        outbox::enqueue(&mut tx, m).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    outbox::sizes_after(&app.db, before, None, false, 100_000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.0)
+        .collect()
+}
+
+/// Issue 9: a feed page stops at about 1 MiB of bodies (at least one event), and
+/// walking `next` visits every event once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feed_pages_stay_within_a_byte_budget() {
+    let (app, _bus) = start_sqlite(|_| {}).await;
+    let h = app.hackfest("big-feed").await;
+    app.goal(&h, "Small before").await;
+    large_messages(&app, &h, 200, 200_000).await;
+    app.goal(&h, "Small after").await;
+    // One message larger than the whole budget still moves the cursor on.
+    large_messages(&app, &h, 1, 1_500_000).await;
+    app.goal(&h, "Last").await;
+    let want: Vec<i64> = outbox::sizes_after(&app.db, 0, None, false, 100_000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.0)
+        .collect();
+    assert_eq!(want.len(), 204);
+
+    let (mut seen, mut after, mut pages) = (Vec::new(), 0i64, 0);
+    loop {
+        let r = app
+            .get(&format!("/api/events?after={after}&limit=1000"))
+            .await;
+        assert_eq!(r.status(), 200);
+        let text = r.text().await.unwrap();
+        let page: Value = serde_json::from_str(&text).unwrap();
+        let events = page["events"].as_array().unwrap();
+        if events.is_empty() {
+            assert_eq!(page["next"], after);
+            break;
+        }
+        assert!(
+            text.len() < 1_100_000 || events.len() == 1,
+            "page {pages}: {} bytes in {} events",
+            text.len(),
+            events.len()
+        );
+        seen.extend(events.iter().map(|e| e["cursor"].as_i64().unwrap()));
+        after = page["next"].as_i64().unwrap();
+        assert_eq!(Some(&after), seen.last());
+        pages += 1;
+        assert!(pages < 100, "the walk does not end");
+    }
+    assert_eq!(seen, want, "every event once, in order");
+    assert!(pages >= 40, "{pages} pages");
+}
+
+/// Issue 9: a client resuming from 0 over a backlog larger than the catch-up budget
+/// gets one resync, not megabytes of events; a stream that is open while large
+/// messages arrive gets every one of them, once, in order (the hub reads in bounded
+/// batches).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catch_up_over_a_large_backlog_resyncs() {
+    let (app, _bus) = start_sqlite(|_| {}).await;
+    let h = app.hackfest("big-live").await;
+    let mut watching = Sse::open(&app, "big-live", None).await;
+    let cursors = large_messages(&app, &h, 12, 200_000).await;
+    for want in &cursors {
+        let (kind, id, data) = watching.next().await;
+        assert_eq!((kind.as_str(), id), ("change", *want));
+        assert_eq!(
+            data["body"]["wiki"]["body"].as_str().unwrap().len(),
+            200_000
+        );
+    }
+    drop(watching);
+
+    let mut resumed = Sse::open(&app, "big-live", Some(0)).await;
+    let (kind, id, _) = resumed.next().await;
+    assert_eq!(kind, "resync");
+    assert_eq!(id, *cursors.last().unwrap());
+    // And then live changes, as usual.
+    let g = app.goal(&h, "After the resync").await;
+    let (kind, _, data) = resumed.next().await;
+    assert_eq!(kind, "change");
+    assert_eq!(data["object_id"], g.id.to_string());
+    // A small backlog is still replayed.
+    let mut small = Sse::open(&app, "big-live", Some(cursors[11])).await;
+    let (kind, _, data) = small.next().await;
+    assert_eq!(kind, "change");
+    assert_eq!(data["object_id"], g.id.to_string());
+}
+
+/// Issue 9: at most 8 live-update streams per client address; the next gets 429 with
+/// a readable message; closing one frees its place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_streams_are_capped_per_address() {
+    let (app, _bus) = start_sqlite(|_| {}).await;
+    app.hackfest("capped").await;
+    let url = format!("{}/api/hackfests/capped/events", app.address);
+    let open = |last: Option<&str>| {
+        let mut req = app.client.get(&url).header("Last-Event-ID", "0");
+        if let Some(ip) = last {
+            req = req.header("X-Forwarded-For", ip);
+        }
+        req.send()
+    };
+    let all = futures_util::future::join_all((0..16).map(|_| open(None))).await;
+    let (mut ok, mut refused) = (Vec::new(), Vec::new());
+    for r in all {
+        let r = r.unwrap();
+        match r.status().as_u16() {
+            200 => ok.push(r),
+            429 => refused.push(r),
+            s => panic!("unexpected status {s}"),
+        }
+    }
+    assert_eq!((ok.len(), refused.len()), (8, 8));
+    let r = refused.pop().unwrap();
+    assert!(r.headers().contains_key("retry-after"));
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"], "too_many_streams");
+    let message = e["message"].as_str().unwrap();
+    assert!(message.contains("at most 8"), "{message}");
+    // A forwarded-for header from an untrusted peer changes nothing.
+    assert_eq!(open(Some("198.51.100.7")).await.unwrap().status(), 429);
+    // Closing a stream frees its place.
+    drop(ok.pop());
+    // (The server notices the closed connection within a keep-alive interval.)
+    let mut again = None;
+    for _ in 0..300 {
+        let r = open(None).await.unwrap();
+        if r.status() == 200 {
+            again = Some(r);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(again.is_some(), "a closed stream frees its place");
+    assert_eq!(open(None).await.unwrap().status(), 429);
+}
+
 /// Two instances on one PostgreSQL database: a change through A reaches a stream on B.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_updates_cross_instances() {
@@ -928,6 +1095,8 @@ async fn bench_bus_latency() {
     let (app, _bus) = start_sqlite(|c| {
         c.amqp_url = Some(broker_url());
         c.topic_prefix = p;
+        // Every subscriber connects from 127.0.0.1.
+        c.live_per_client = u32::try_from(subscribers).unwrap_or(u32::MAX);
     })
     .await;
     let h = app.hackfest("bench-bus").await;
