@@ -148,16 +148,20 @@ mod store {
         Ok(changes)
     }
 
-    /// Newest first.
+    /// The history of one object of hackfest `hackfest_id`, newest first (empty for an
+    /// object of another hackfest).
     pub async fn for_entity(
         db: &Db,
+        hackfest_id: Uuid,
         entity: &str,
         entity_id: Uuid,
     ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
         let rows: Vec<HistoryRow> = on_db!(db, p => sqlx::query_as(
             "SELECT id, entity, entity_id, action, actor, changes, created_at FROM history \
-             WHERE entity = $1 AND entity_id = $2 ORDER BY created_at DESC, id DESC",
+             WHERE hackfest_id = $1 AND entity = $2 AND entity_id = $3 \
+             ORDER BY created_at DESC, id DESC",
         )
+        .bind(hackfest_id)
         .bind(entity)
         .bind(entity_id)
         .fetch_all(p)

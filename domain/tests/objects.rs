@@ -99,7 +99,7 @@ async fn sessions(db: Db) {
         .await
         .unwrap();
     assert_eq!(s2.version, 2);
-    let hist = history::for_entity(&db, "session", s.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "session", s.id).await.unwrap();
     assert_eq!(hist.len(), 2);
     let fields: Vec<_> = hist[0].changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, vec!["ends_at", "notes"]);
@@ -113,7 +113,7 @@ async fn sessions(db: Db) {
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(
-        history::for_entity(&db, "session", s.id)
+        history::for_entity(&db, h.id, "session", s.id)
             .await
             .unwrap()
             .len(),
@@ -313,7 +313,7 @@ async fn decisions(db: Db) {
         .contains("cannot become agreed")
     );
 
-    let hist = history::for_entity(&db, "decision", d.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "decision", d.id).await.unwrap();
     assert_eq!(
         hist.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         vec!["update", "update", "create"]
@@ -385,7 +385,7 @@ async fn actions(db: Db) {
         .await
         .unwrap();
     assert_eq!(a2.status, ActionStatus::Done);
-    let hist = history::for_entity(&db, "action_item", a.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "action_item", a.id).await.unwrap();
     assert_eq!(hist[0].changes[0].field, "status");
     assert_eq!(
         (
@@ -479,7 +479,7 @@ async fn goal_notes_and_outcome(db: Db) {
     )
     .await
     .unwrap();
-    let notes = goal::service::notes(&db, g.id).await.unwrap();
+    let notes = goal::service::notes(&db, h.id, g.id).await.unwrap();
     assert_eq!(
         notes.iter().map(|n| n.author.as_str()).collect::<Vec<_>>(),
         vec!["alice", "kevin"]
@@ -510,7 +510,7 @@ async fn goal_notes_and_outcome(db: Db) {
         done.outcome_html
             .contains("<strong>managed from Ansible</strong>")
     );
-    let hist = history::for_entity(&db, "goal", g.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "goal", g.id).await.unwrap();
     assert_eq!(hist[0].action, "update");
     assert_eq!(hist.iter().filter(|e| e.action == "note").count(), 2);
 }

@@ -128,7 +128,7 @@ async fn create_and_edit(db: Db) {
     assert_eq!(same.version, 2);
     assert_eq!(service::revisions(&db, &h, &same).await.unwrap().len(), 2);
 
-    let hist = history::for_entity(&db, "page", p.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "page", p.id).await.unwrap();
     assert_eq!(hist.len(), 2);
     assert_eq!(hist[0].action, "update");
     let fields: Vec<_> = hist[0].changes.iter().map(|c| c.field.as_str()).collect();
@@ -159,7 +159,7 @@ async fn stale_save_conflicts(db: Db) {
     assert_eq!(now, first, "nothing written");
     assert_eq!(service::revisions(&db, &h, &now).await.unwrap().len(), 2);
     assert_eq!(
-        history::for_entity(&db, "page", p.id).await.unwrap().len(),
+        history::for_entity(&db, h.id, "page", p.id).await.unwrap().len(),
         2
     );
     // A revert from a stale version conflicts too.
@@ -248,7 +248,7 @@ async fn diff_and_revert(db: Db) {
             .len(),
         0
     );
-    let hist = history::for_entity(&db, "page", p.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "page", p.id).await.unwrap();
     assert_eq!(hist[0].action, "revert");
     assert!(matches!(
         service::revert(&db, &h, p.id, 7, 4, "dave").await,
@@ -352,7 +352,7 @@ async fn questions(db: Db) {
     let all = service::questions(&db, &h, &p).await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0], reopened);
-    let hist = history::for_entity(&db, "question", q.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "question", q.id).await.unwrap();
     let actions: Vec<_> = hist.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["reopen", "link", "answer", "create"]);
 
@@ -392,7 +392,7 @@ async fn questions(db: Db) {
     ));
     assert_eq!(service::questions(&db, &h, &p).await.unwrap().len(), 1);
     assert_eq!(
-        history::for_entity(&db, "question", q.id)
+        history::for_entity(&db, h.id, "question", q.id)
             .await
             .unwrap()
             .len(),

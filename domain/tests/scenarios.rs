@@ -72,7 +72,7 @@ async fn create_and_list(db: Db) {
         "big goals first"
     );
     assert_eq!(big.version, 1);
-    let hist = history::for_entity(&db, "goal", big.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "goal", big.id).await.unwrap();
     assert_eq!(hist.len(), 1);
     assert_eq!(hist[0].action, "create");
     assert_eq!(hist[0].actor, "alice");
@@ -111,7 +111,7 @@ async fn update_and_history(db: Db) {
     assert_eq!(g2.version, 2);
     assert_eq!(g2.status, GoalStatus::Active);
     assert_eq!(g2.progress, 40);
-    let hist = history::for_entity(&db, "goal", g.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "goal", g.id).await.unwrap();
     assert_eq!(hist[0].actor, "bob");
     let fields: Vec<_> = hist[0]
         .changes
@@ -347,3 +347,162 @@ async fn sqlite_file_under_fifty_concurrent_writers() {
     db.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+async fn sub_goal(db: &Db, h: &Hackfest, parent: &Goal, title: &str) -> Result<Goal, DomainError> {
+    let f = GoalForm {
+        parent_id: parent.id.to_string(),
+        ..goal_form(title)
+    };
+    goal::service::create(db, h.id, &f, "alice").await
+}
+
+/// Moves `g` under `parent` (or to the top level).
+async fn move_goal(
+    db: &Db,
+    h: &Hackfest,
+    g: &Goal,
+    parent: Option<&Goal>,
+) -> Result<Goal, DomainError> {
+    let current = goal::service::get(db, h.id, g.id).await?;
+    let f = GoalForm {
+        parent_id: parent.map(|p| p.id.to_string()).unwrap_or_default(),
+        ..current.to_form()
+    };
+    goal::service::update(db, h.id, g.id, current.version, &f, "alice").await
+}
+
+/// `n` goals, each the sub-goal of the one before, written straight into the
+/// database past the service's checks (as an old database may hold them).
+async fn raw_chain(db: &Db, h: &Hackfest, n: usize) -> Vec<uuid::Uuid> {
+    let new = goal_form("Deep").parse().unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let mut ids: Vec<uuid::Uuid> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let id = uuid::Uuid::now_v7();
+        let g = goal::NewGoal {
+            parent_id: ids.last().copied(),
+            ..new.clone()
+        };
+        goal::repo::insert(&mut tx, id, h.id, &g, chrono::Utc::now())
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+/// A goal tree is at most `goal::MAX_DEPTH` levels deep, on create as on update
+/// (where the moved goal's own sub-goals count too); the error names the limit.
+async fn depth_limit(db: Db) {
+    let h = hackfest(&db, "deep").await;
+    let mut chain = vec![goal(&db, &h, "Level 1").await];
+    for level in 2..=goal::MAX_DEPTH {
+        let g = sub_goal(&db, &h, chain.last().unwrap(), &format!("Level {level}"))
+            .await
+            .unwrap_or_else(|e| panic!("level {level} is within the limit: {e:?}"));
+        chain.push(g);
+    }
+    let e = sub_goal(&db, &h, chain.last().unwrap(), "One too deep")
+        .await
+        .unwrap_err();
+    let m = field_error(e, "parent_id");
+    assert!(m.contains(&goal::MAX_DEPTH.to_string()), "{m}");
+
+    // A goal with one sub-goal: two levels to place.
+    let top = goal(&db, &h, "Top").await;
+    let below = sub_goal(&db, &h, &top, "Below").await.unwrap();
+    let deepest_fit = &chain[goal::MAX_DEPTH - 3];
+    let e = move_goal(&db, &h, &top, Some(&chain[goal::MAX_DEPTH - 2]))
+        .await
+        .unwrap_err();
+    let m = field_error(e, "parent_id");
+    assert!(m.contains(&goal::MAX_DEPTH.to_string()), "{m}");
+    assert_eq!(
+        goal::service::get(&db, h.id, top.id)
+            .await
+            .unwrap()
+            .parent_id,
+        None,
+        "a refused move writes nothing"
+    );
+    let moved = move_goal(&db, &h, &top, Some(deepest_fit)).await.unwrap();
+    assert_eq!(moved.parent_id, Some(deepest_fit.id));
+    // Editing a goal at the deepest level without moving it is fine.
+    let mut f = below.to_form();
+    f.title = "Below, renamed".into();
+    goal::service::update(&db, h.id, below.id, below.version, &f, "alice")
+        .await
+        .unwrap();
+    assert_eq!(
+        goal::service::list(&db, h.id).await.unwrap().len(),
+        goal::MAX_DEPTH + 2,
+        "nothing refused was written"
+    );
+}
+both!(goal_trees_have_a_depth_limit, super::depth_limit);
+
+/// A database that already holds a 3,000-deep chain: lists, rolls up and refuses
+/// to go deeper, without recursion or one query per level running away.
+async fn legacy_deep_chain(db: Db) {
+    let h = hackfest(&db, "legacy").await;
+    let ids = raw_chain(&db, &h, 3_000).await;
+    let goals = goal::service::list(&db, h.id).await.unwrap();
+    assert_eq!(goals.len(), 3_000);
+    let progress = goal::rolled_up_progress(&goals);
+    assert_eq!(progress.len(), 3_000);
+    let deepest = goal::service::get(&db, h.id, *ids.last().unwrap())
+        .await
+        .unwrap();
+    let e = sub_goal(&db, &h, &deepest, "Deeper").await.unwrap_err();
+    assert!(field_error(e, "parent_id").contains(&goal::MAX_DEPTH.to_string()));
+    // The top goal under a goal of its own chain: a cycle, found however deep.
+    let top = goal::service::get(&db, h.id, ids[0]).await.unwrap();
+    let e = move_goal(&db, &h, &top, Some(&deepest)).await.unwrap_err();
+    assert!(field_error(e, "parent_id").contains("cycle"));
+    // Cutting the chain is allowed: a top-level goal has no depth to check.
+    let middle = goal::service::get(&db, h.id, ids[1_500]).await.unwrap();
+    assert_eq!(
+        move_goal(&db, &h, &middle, None).await.unwrap().parent_id,
+        None
+    );
+}
+both!(
+    a_deep_chain_in_the_database_still_works,
+    super::legacy_deep_chain
+);
+
+/// A under B and B under A at the same moment: exactly one wins, never a cycle.
+async fn concurrent_reparenting(db: Db) {
+    let h = hackfest(&db, "reparent").await;
+    for round in 0..20 {
+        let a = goal(&db, &h, &format!("A{round}")).await;
+        let b = goal(&db, &h, &format!("B{round}")).await;
+        let ta = tokio::spawn({
+            let (db, h, a, b) = (db.clone(), h.clone(), a.clone(), b.clone());
+            async move { move_goal(&db, &h, &a, Some(&b)).await }
+        });
+        let tb = tokio::spawn({
+            let (db, h, a, b) = (db.clone(), h.clone(), a.clone(), b.clone());
+            async move { move_goal(&db, &h, &b, Some(&a)).await }
+        });
+        let results = [ta.await.unwrap(), tb.await.unwrap()];
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(won, 1, "round {round}: exactly one move wins: {results:?}");
+        for r in results {
+            if let Err(e) = r {
+                assert!(field_error(e, "parent_id").contains("cycle"));
+            }
+        }
+        let a = goal::service::get(&db, h.id, a.id).await.unwrap();
+        let b = goal::service::get(&db, h.id, b.id).await.unwrap();
+        assert!(
+            !(a.parent_id == Some(b.id) && b.parent_id == Some(a.id)),
+            "round {round}: a cycle was stored"
+        );
+    }
+}
+both!(
+    concurrent_reparenting_makes_no_cycle,
+    super::concurrent_reparenting
+);

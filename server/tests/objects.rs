@@ -273,7 +273,7 @@ async fn two_saves_from_one_version_one_wins_one_conflicts() {
         .await
         .unwrap();
     assert_eq!(stored.version, 2);
-    let hist = domain::history::for_entity(&app.db, "action_item", a.id)
+    let hist = domain::history::for_entity(&app.db, h.id, "action_item", a.id)
         .await
         .unwrap();
     assert_eq!(hist.len(), 2, "one create, one update");
@@ -284,4 +284,49 @@ async fn html_title(app: &TestApp, path: &str) -> String {
     let start = html.find("<title>").expect("a <title>") + "<title>".len();
     let end = html[start..].find("</title>").expect("a </title>") + start;
     html[start..end].to_owned()
+}
+
+/// SECURITY 37: the history of hackfest A's goal, asked for through hackfest B's
+/// slug, is empty; the goal itself is 404 there.
+#[tokio::test]
+async fn history_is_scoped_to_its_hackfest() {
+    let (app, a) = member("hist-a").await;
+    let b = app.hackfest("hist-b").await;
+    let g = app.goal(&a, "Secret plan").await;
+    let mut f = g.to_form();
+    f.title = "Secret plan, renamed".into();
+    domain::goal::service::update(&app.db, a.id, g.id, g.version, &f, "alice")
+        .await
+        .unwrap();
+    let workspace = |slug: &str| {
+        vec![
+            ("slug", slug.to_owned()),
+            ("entity", "goal".to_owned()),
+            ("id", g.id.to_string()),
+        ]
+    };
+    let r = app
+        .server_fn("hackfests/workspace", &workspace(&a.slug))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["history"].as_array().unwrap().len(), 2, "{body}");
+
+    let r = app
+        .server_fn("hackfests/workspace", &workspace(&b.slug))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["history"], serde_json::json!([]), "{body}");
+    assert!(!body.to_string().contains("Secret plan"), "{body}");
+
+    let r = app
+        .server_fn(
+            "goals/page",
+            &[("slug", b.slug.clone()), ("id", g.id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app.get(&format!("/h/{}/goals/{}/edit", b.slug, g.id)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

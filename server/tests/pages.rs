@@ -439,3 +439,89 @@ async fn questions_revert_and_links_through_the_api() {
         .unwrap();
     assert!(html.contains("Where are the logs?") && html.contains("<code>oc logs</code>"));
 }
+
+/// A database that already holds a 3,000-deep goal chain (written past the service's
+/// depth check, as an old database may hold one): the overview and the goal pages
+/// still answer 200, and the server stays up.
+#[tokio::test]
+async fn a_deep_goal_chain_in_the_database_still_serves_every_page() {
+    let app = spawn_app().await;
+    let h = app.hackfest("deep").await;
+    let new = domain::goal::GoalForm {
+        title: "Deep".into(),
+        kind: "big".into(),
+        status: "active".into(),
+        progress: "40".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let mut ids: Vec<uuid::Uuid> = Vec::new();
+    let mut tx = app.db.begin().await.unwrap();
+    for _ in 0..3_000 {
+        let id = uuid::Uuid::now_v7();
+        let g = domain::goal::NewGoal {
+            parent_id: ids.last().copied(),
+            ..new.clone()
+        };
+        domain::goal::repo::insert(&mut tx, id, h.id, &g, chrono::Utc::now())
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    tx.commit().await.unwrap();
+
+    for path in [
+        "/h/deep".to_owned(),
+        format!("/h/deep/goals/{}/edit", ids[0]),
+        format!("/h/deep/goals/{}/edit", ids[1_500]),
+        format!("/h/deep/goals/{}/edit", ids[2_999]),
+        "/h/deep/goals/new".to_owned(),
+    ] {
+        let r = app.get(&path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Deep"), "{path}");
+    }
+    let r = app
+        .server_fn("hackfests/overview", &[("slug", "deep".to_owned())])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+}
+
+/// Through the API a goal chain stops at the depth limit: 422 naming `parent_id`.
+#[tokio::test]
+async fn goal_chain_stops_at_the_depth_limit() {
+    let (app, h) = member("chain").await;
+    let mut parent = String::new();
+    for level in 1..=domain::goal::MAX_DEPTH + 1 {
+        let mut fields = common::goal_fields(&domain::goal::GoalForm {
+            title: format!("Level {level}"),
+            kind: "small".into(),
+            status: "active".into(),
+            parent_id: parent.clone(),
+            ..Default::default()
+        });
+        fields.push(("slug", h.slug.clone()));
+        let r = app.server_fn("goals/create", &fields).await;
+        if level <= domain::goal::MAX_DEPTH {
+            assert_eq!(r.status(), StatusCode::OK, "level {level}");
+            let g: domain::goal::Goal = r.json().await.unwrap();
+            parent = g.id.to_string();
+        } else {
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let body: Value = r.json().await.unwrap();
+            let m = body["Validation"]["parent_id"].as_str().unwrap_or_default();
+            assert!(m.contains(&domain::goal::MAX_DEPTH.to_string()), "{body}");
+        }
+    }
+    assert_eq!(
+        domain::goal::service::list(&app.db, h.id)
+            .await
+            .unwrap()
+            .len(),
+        domain::goal::MAX_DEPTH
+    );
+    assert_eq!(app.get("/h/chain").await.status(), StatusCode::OK);
+}

@@ -29,10 +29,10 @@ pub async fn get_goal_page(slug: String, id: Option<Uuid>) -> Result<GoalPage, A
     let (goal, history, notes) = match id {
         Some(id) => {
             let goal = domain::goal::service::get(&st.db, hackfest.id, id).await?;
-            let history = domain::history::for_entity(&st.db, "goal", id)
+            let history = domain::history::for_entity(&st.db, hackfest.id, "goal", id)
                 .await
                 .map_err(domain::DomainError::from)?;
-            let notes = domain::goal::service::notes(&st.db, id).await?;
+            let notes = domain::goal::service::notes(&st.db, hackfest.id, id).await?;
             (Some(goal), history, notes)
         }
         None => (None, Vec::new(), Vec::new()),

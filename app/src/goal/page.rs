@@ -175,7 +175,9 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
     };
 
     // Parent choices: never the goal itself or one of its descendants.
-    let excluded = id.map(|id| descendants(&goals, id)).unwrap_or_default();
+    let excluded: std::collections::HashSet<Uuid> = id
+        .map(|id| descendants(&goals, id).into_iter().collect())
+        .unwrap_or_default();
     let parents: Vec<(String, String)> = goals
         .iter()
         .filter(|g| !excluded.contains(&g.id))
@@ -325,18 +327,24 @@ fn ConflictView(
     view! { <ConflictTable what="goal" rows on_keep on_take /> }
 }
 
-/// The goal and everything below it.
+/// The goal and everything below it, each once (a queue, not recursion: an old
+/// database may hold a deep chain, or even a cycle).
 fn descendants(goals: &[Goal], root: Uuid) -> Vec<Uuid> {
+    let mut children: std::collections::HashMap<Uuid, Vec<Uuid>> = Default::default();
+    for g in goals {
+        if let Some(p) = g.parent_id {
+            children.entry(p).or_default().push(g.id);
+        }
+    }
+    let mut seen = std::collections::HashSet::from([root]);
     let mut out = vec![root];
     let mut i = 0;
     while i < out.len() {
-        let id = out[i];
-        out.extend(
-            goals
-                .iter()
-                .filter(|g| g.parent_id == Some(id))
-                .map(|g| g.id),
-        );
+        for &c in children.get(&out[i]).into_iter().flatten() {
+            if seen.insert(c) {
+                out.push(c);
+            }
+        }
         i += 1;
     }
     out

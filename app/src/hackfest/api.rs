@@ -98,7 +98,7 @@ pub async fn get_workspace(
     let h = hackfest::service::by_slug(&st.db, &slug).await?;
     let history = match id {
         Some(id) if ["session", "decision", "action_item", "goal"].contains(&entity.as_str()) => {
-            history::for_entity(&st.db, &entity, id)
+            history::for_entity(&st.db, h.id, &entity, id)
                 .await
                 .map_err(domain::DomainError::from)?
         }

@@ -79,12 +79,57 @@ pub async fn get_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<Goal>, sqlx::Erro
     row.map(Goal::try_from).transpose()
 }
 
-/// The parent of a goal and that goal's hackfest, if the goal exists.
-pub async fn parent_of(tx: &mut Tx, id: Uuid) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_as("SELECT hackfest_id, parent_id FROM goals WHERE id = $1")
-        .bind(id)
-        .fetch_optional(c)
-        .await)
+/// Goal `id` and its ancestors, nearest first, at most `limit` of them, in one query:
+/// (id, hackfest_id, parent_id) each. Empty if the goal does not exist.
+pub async fn ancestors(
+    tx: &mut Tx,
+    id: Uuid,
+    limit: i64,
+) -> Result<Vec<(Uuid, Uuid, Option<Uuid>)>, sqlx::Error> {
+    on_tx!(tx, c => sqlx::query_as(
+        "WITH RECURSIVE up (id, hackfest_id, parent_id, depth) AS ( \
+           SELECT id, hackfest_id, parent_id, 1 FROM goals WHERE id = $1 \
+           UNION ALL \
+           SELECT g.id, g.hackfest_id, g.parent_id, up.depth + 1 \
+           FROM goals g JOIN up ON g.id = up.parent_id WHERE up.depth < $2 \
+         ) SELECT id, hackfest_id, parent_id FROM up ORDER BY depth",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_all(c)
+    .await)
+}
+
+/// How many levels of sub-goals hang below goal `id` (0 for none), counted up to
+/// `limit`, in one query.
+pub async fn height(tx: &mut Tx, id: Uuid, limit: i64) -> Result<i64, sqlx::Error> {
+    let h: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+        "WITH RECURSIVE down (id, depth) AS ( \
+           SELECT id, 0 FROM goals WHERE id = $1 \
+           UNION ALL \
+           SELECT g.id, down.depth + 1 FROM goals g JOIN down ON g.parent_id = down.id \
+           WHERE down.depth < $2 \
+         ) SELECT CAST(MAX(depth) AS BIGINT) FROM down",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_one(c)
+    .await)?;
+    Ok(h.unwrap_or(0))
+}
+
+/// Makes changes to a hackfest's goal tree take turns until commit (PostgreSQL; SQLite
+/// writers already do, from BEGIN IMMEDIATE): two concurrent moves cannot each pass
+/// the cycle and depth checks against a tree the other is changing. `NO KEY UPDATE`
+/// does not block inserts that merely reference the hackfest.
+pub async fn lock_tree(tx: &mut Tx, hackfest_id: Uuid) -> Result<(), sqlx::Error> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT id FROM hackfests WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(hackfest_id)
+            .fetch_optional(&mut **t)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn insert(
@@ -146,11 +191,16 @@ pub async fn update(
 }
 
 /// Oldest first: the timeline reads top to bottom.
-pub async fn notes(db: &Db, goal_id: Uuid) -> Result<Vec<super::GoalNote>, sqlx::Error> {
+pub async fn notes(
+    db: &Db,
+    hackfest_id: Uuid,
+    goal_id: Uuid,
+) -> Result<Vec<super::GoalNote>, sqlx::Error> {
     on_db!(db, p => sqlx::query_as(
-        "SELECT id, goal_id, author, body, created_at FROM goal_notes WHERE goal_id = $1 \
-         ORDER BY created_at, id",
+        "SELECT id, goal_id, author, body, created_at FROM goal_notes \
+         WHERE hackfest_id = $1 AND goal_id = $2 ORDER BY created_at, id",
     )
+    .bind(hackfest_id)
     .bind(goal_id)
     .fetch_all(p)
     .await)

@@ -1,14 +1,15 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Goal, GoalForm, NewGoal, changed_fields, repo};
+use super::{Goal, GoalForm, MAX_DEPTH, NewGoal, changed_fields, repo};
 use crate::db::{Db, Tx};
 use crate::history::{self, Change};
 use crate::outbox::{self, Message};
 use crate::{DomainError, FieldErrors};
 
-/// Deeper than any real plan; stops a walk through corrupted data.
-const MAX_DEPTH: usize = 64;
+/// How far the ancestor walk goes: past any tree the service lets in (MAX_DEPTH), far
+/// enough to name a cycle in an old deep chain, and a bound on corrupted data.
+const WALK_LIMIT: i64 = 10_000;
 
 #[tracing::instrument(skip(db), err(level = "debug"))]
 pub async fn list(db: &Db, hackfest_id: Uuid) -> Result<Vec<Goal>, DomainError> {
@@ -25,7 +26,9 @@ pub async fn get(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<Goal, DomainErr
 }
 
 /// The parent must exist in the same hackfest and must not be the goal itself or one
-/// of its descendants (that would make a cycle).
+/// of its descendants (that would make a cycle); the goal, with the sub-goals it
+/// brings along, must stay within [`MAX_DEPTH`] levels. Takes the tree lock first, so
+/// the checks hold until commit. One query walks the ancestors, one the sub-goals.
 async fn check_parent(
     tx: &mut Tx,
     hackfest_id: Uuid,
@@ -33,26 +36,49 @@ async fn check_parent(
     parent: Option<Uuid>,
 ) -> Result<(), DomainError> {
     let Some(parent) = parent else { return Ok(()) };
-    let bad = |m: &str| Err(FieldErrors::single("parent_id", m).into());
+    let bad = |m: String| Err(FieldErrors::single("parent_id", m).into());
     if Some(parent) == goal_id {
-        return bad("A goal cannot be its own parent.");
+        return bad("A goal cannot be its own parent.".into());
     }
-    match repo::parent_of(tx, parent).await? {
-        Some((hf, _)) if hf == hackfest_id => {}
-        _ => return bad("The parent goal does not exist in this hackfest."),
+    repo::lock_tree(tx, hackfest_id).await?;
+    let chain = repo::ancestors(tx, parent, WALK_LIMIT).await?;
+    match chain.first() {
+        Some((_, hf, _)) if *hf == hackfest_id => {}
+        _ => return bad("The parent goal does not exist in this hackfest.".into()),
     }
-    let Some(goal_id) = goal_id else {
-        return Ok(());
+    if let Some(goal_id) = goal_id
+        && chain.iter().any(|(id, _, _)| *id == goal_id)
+    {
+        return bad("The parent goal is a sub-goal of this goal; that would make a cycle.".into());
+    }
+    // The walk stopped at the top of the tree, or at its limit (deeper than that).
+    let reached_top = chain.last().is_some_and(|(_, _, p)| p.is_none());
+    let parent_depth = if reached_top {
+        chain.len()
+    } else {
+        WALK_LIMIT as usize + 1
     };
-    let mut cursor = Some(parent);
-    for _ in 0..MAX_DEPTH {
-        let Some(id) = cursor else { return Ok(()) };
-        if id == goal_id {
-            return bad("The parent goal is a sub-goal of this goal; that would make a cycle.");
-        }
-        cursor = repo::parent_of(tx, id).await?.and_then(|(_, p)| p);
+    let below = match goal_id {
+        Some(id) => repo::height(tx, id, MAX_DEPTH as i64).await? as usize,
+        None => 0,
+    };
+    let deepest = parent_depth + 1 + below;
+    if deepest > MAX_DEPTH {
+        let what = if below > 0 {
+            "this goal's sub-goals would reach"
+        } else {
+            "this goal would be at"
+        };
+        let level = if reached_top {
+            format!("level {deepest}")
+        } else {
+            "a deeper level".into()
+        };
+        return bad(format!(
+            "A goal tree has at most {MAX_DEPTH} levels; under this parent {what} {level}."
+        ));
     }
-    bad("The goal tree is too deep.")
+    Ok(())
 }
 
 #[tracing::instrument(skip(db, form), err(level = "debug"))]
@@ -122,7 +148,9 @@ pub async fn update(
     if current.version != expected_version {
         return Err(DomainError::conflict(&current));
     }
-    check_parent(&mut tx, hackfest_id, Some(id), new.parent_id).await?;
+    if new.parent_id != current.parent_id {
+        check_parent(&mut tx, hackfest_id, Some(id), new.parent_id).await?;
+    }
     let changes = changed_fields(&NewGoal::from(&current), &new);
     if changes.is_empty() {
         return Ok(current);
@@ -147,10 +175,15 @@ pub async fn update(
     Ok(goal)
 }
 
-/// The goal's progress timeline, oldest first.
+/// The progress timeline of a goal of this hackfest, oldest first (empty for a goal
+/// of another hackfest).
 #[tracing::instrument(skip(db), err(level = "debug"))]
-pub async fn notes(db: &Db, goal_id: Uuid) -> Result<Vec<super::GoalNote>, DomainError> {
-    Ok(repo::notes(db, goal_id)
+pub async fn notes(
+    db: &Db,
+    hackfest_id: Uuid,
+    goal_id: Uuid,
+) -> Result<Vec<super::GoalNote>, DomainError> {
+    Ok(repo::notes(db, hackfest_id, goal_id)
         .await?
         .into_iter()
         .map(|mut n| {

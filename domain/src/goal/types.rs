@@ -331,57 +331,73 @@ mod tests {
     }
 }
 
+/// The most levels a goal tree may have: a top-level goal and seven levels of
+/// sub-goals. A real plan rarely needs more than three or four; the limit keeps the
+/// tree readable and every walk over it short.
+pub const MAX_DEPTH: usize = 8;
+
 /// Progress that rolls up the goal tree: a goal with sub-goals shows the mean of its
 /// sub-goals' rolled-up progress (dropped ones left out, done ones counting 100%);
 /// a goal without (live) sub-goals shows its own progress (100% once done).
-/// Cycles, which the service never lets in, would stop at the visited goal.
+/// Cycles, which the service never lets in, stop at the goal seen again.
+/// Iterative (an explicit stack), so a chain of any depth cannot overflow the stack.
 pub fn rolled_up_progress(goals: &[Goal]) -> std::collections::HashMap<Uuid, u8> {
     use std::collections::{HashMap, HashSet};
+    let own = |g: &Goal| {
+        if g.status == GoalStatus::Done {
+            100
+        } else {
+            g.progress.min(100)
+        }
+    };
     let mut children: HashMap<Uuid, Vec<&Goal>> = HashMap::new();
     for g in goals {
         if let Some(p) = g.parent_id {
             children.entry(p).or_default().push(g);
         }
     }
-    fn visit(
-        g: &Goal,
-        children: &HashMap<Uuid, Vec<&Goal>>,
-        out: &mut HashMap<Uuid, u8>,
-        path: &mut HashSet<Uuid>,
-    ) -> u8 {
-        if let Some(v) = out.get(&g.id) {
-            return *v;
+    let live = |g: &Goal| -> Vec<&Goal> {
+        children.get(&g.id).map_or_else(Vec::new, |cs| {
+            cs.iter()
+                .copied()
+                .filter(|c| c.status != GoalStatus::Dropped)
+                .collect()
+        })
+    };
+    let mut out: HashMap<Uuid, u8> = HashMap::new();
+    // Goals whose sub-goals are being rolled up: one met again closes a cycle.
+    let mut open: HashSet<Uuid> = HashSet::new();
+    for start in goals {
+        // (goal, whether its sub-goals are already on the stack)
+        let mut stack = vec![(start, false)];
+        while let Some((g, expanded)) = stack.pop() {
+            if out.contains_key(&g.id) {
+                continue;
+            }
+            if !expanded {
+                if !open.insert(g.id) {
+                    continue;
+                }
+                stack.push((g, true));
+                for c in live(g) {
+                    if !out.contains_key(&c.id) && !open.contains(&c.id) {
+                        stack.push((c, false));
+                    }
+                }
+                continue;
+            }
+            open.remove(&g.id);
+            let values: Vec<u32> = live(g)
+                .into_iter()
+                .map(|c| u32::from(out.get(&c.id).copied().unwrap_or_else(|| own(c))))
+                .collect();
+            let value = if values.is_empty() {
+                own(g)
+            } else {
+                (values.iter().sum::<u32>() as f64 / values.len() as f64).round() as u8
+            };
+            out.insert(g.id, value);
         }
-        let own = if g.status == GoalStatus::Done {
-            100
-        } else {
-            g.progress.min(100)
-        };
-        if !path.insert(g.id) {
-            return own;
-        }
-        let live: Vec<u8> = children
-            .get(&g.id)
-            .map(|cs| {
-                cs.iter()
-                    .filter(|c| c.status != GoalStatus::Dropped)
-                    .map(|c| visit(c, children, out, path))
-                    .collect()
-            })
-            .unwrap_or_default();
-        path.remove(&g.id);
-        let value = if live.is_empty() {
-            own
-        } else {
-            (live.iter().map(|&v| u32::from(v)).sum::<u32>() as f64 / live.len() as f64).round()
-                as u8
-        };
-        out.insert(g.id, value);
-        value
-    }
-    let mut out = HashMap::new();
-    for g in goals {
-        visit(g, &children, &mut out, &mut HashSet::new());
     }
     out
 }
@@ -434,6 +450,26 @@ mod rollup_tests {
         );
         assert_eq!(r[&dropped.id], 0);
         assert_eq!(r[&a1.id], 20);
+    }
+
+    /// Iterative, not recursive: a 10,000-deep chain (only an old or hand-edited
+    /// database can hold one) rolls up on a thread with a 256 KiB stack.
+    #[test]
+    fn a_deep_chain_rolls_up_on_a_small_stack() {
+        let worker = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let mut goals = vec![goal(10, GoalStatus::Active, None)];
+                for _ in 1..10_000 {
+                    let parent = goals.last().unwrap().id;
+                    goals.push(goal(50, GoalStatus::Active, Some(parent)));
+                }
+                let r = rolled_up_progress(&goals);
+                (r.len(), r[&goals[0].id], r[&goals[9_999].id])
+            })
+            .unwrap();
+        let (n, top, leaf) = worker.join().expect("no stack overflow");
+        assert_eq!((n, top, leaf), (10_000, 50, 50));
     }
 
     #[test]
