@@ -405,6 +405,51 @@ async fn feed_sending_and_retention(db: Db) {
     assert!(only_b.iter().all(|r| r.hackfest_id == b.id));
     assert_eq!(outbox::latest(&db).await.unwrap(), rows[n - 1].seq);
 
+    // Bounded by bytes too (sizes are read first): a small budget walks every message
+    // once, in order, at least one per read.
+    let sizes = outbox::sizes_after(&db, 0, None, true, 1000).await.unwrap();
+    let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+    assert_eq!(sizes.iter().map(|s| s.0).collect::<Vec<_>>(), seqs);
+    assert!(sizes.iter().all(|s| s.1 > 100), "{sizes:?}");
+    let budget = sizes[0].1 + sizes[1].1;
+    let (mut cursor, mut walked, mut reads) = (0, Vec::new(), 0);
+    loop {
+        let batch = outbox::after_within(&db, cursor, None, true, 1000, budget)
+            .await
+            .unwrap();
+        let Some(last) = batch.rows.last() else {
+            assert!(!batch.more);
+            break;
+        };
+        cursor = last.seq;
+        let bytes: i64 = sizes
+            .iter()
+            .filter(|s| batch.rows.iter().any(|r| r.seq == s.0))
+            .map(|s| s.1)
+            .sum();
+        assert!(
+            batch.rows.len() == 1 || bytes <= budget,
+            "{bytes} > {budget}"
+        );
+        walked.extend(batch.rows.iter().map(|r| r.seq));
+        reads += 1;
+    }
+    assert_eq!(walked, seqs, "nothing skipped or repeated");
+    assert!(reads >= n / 3, "{reads} reads");
+    let one = outbox::after_within(&db, 0, None, true, 1000, 1)
+        .await
+        .unwrap();
+    assert_eq!((one.rows.len(), one.more), (1, true), "at least one");
+    let three = outbox::after_within(&db, 0, None, true, 3, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!((three.rows.len(), three.more), (3, true));
+    let b_only = outbox::after_within(&db, 0, Some(b.id), true, 1000, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!((b_only.rows.len(), b_only.more), (EVERY_CHANGE, false));
+    assert!(b_only.rows.iter().all(|r| r.hackfest_id == b.id));
+
     // Sent after the confirm; pending lists the rest in commit order.
     let seqs: Vec<i64> = rows[..5].iter().map(|r| r.seq).collect();
     outbox::mark_sent(&db, &seqs, Utc::now()).await.unwrap();
