@@ -97,6 +97,13 @@ pub fn shown(input: &str) -> String {
     out
 }
 
+/// Whether `key` (a slug or name from a URL or an argument) can match a stored one:
+/// short and free of control characters. Lookups answer "not found" otherwise,
+/// without asking the database (PostgreSQL refuses NUL in text with an error).
+pub fn lookup_key(key: &str) -> bool {
+    key.len() <= 400 && !key.chars().any(char::is_control)
+}
+
 /// Refuses control characters (NUL, ESC, DEL, C1 controls…) other than those listed
 /// in `allowed`: they break terminals, logs and feeds, and nobody types them.
 pub fn no_controls(t: &str, what: &str, allowed: &[char]) -> Result<(), String> {

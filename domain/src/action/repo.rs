@@ -18,6 +18,9 @@ pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<ActionI
 
 /// Every item this person owns, in any hackfest (owners are usernames; case ignored).
 pub async fn list_for_owner(db: &Db, owner: &str) -> Result<Vec<ActionItem>, sqlx::Error> {
+    if !crate::text::lookup_key(owner) {
+        return Ok(Vec::new());
+    }
     let sql = format!(
         "SELECT {COLUMNS} FROM action_items WHERE LOWER(owner) = LOWER($1) \
          ORDER BY CASE WHEN due_date IS NULL THEN 1 ELSE 0 END, due_date, created_at"

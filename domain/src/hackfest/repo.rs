@@ -14,8 +14,18 @@ pub async fn list(db: &Db) -> Result<Vec<Hackfest>, sqlx::Error> {
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Hackfest>, sqlx::Error> {
+    // PostgreSQL refuses NUL in text parameters (an error, not "no row").
+    if !crate::text::lookup_key(slug) {
+        return Ok(None);
+    }
     let sql = format!("SELECT {COLUMNS} FROM hackfests WHERE slug = $1");
     on_db!(db, p => sqlx::query_as(&sql).bind(slug).fetch_optional(p).await)
+}
+
+/// The hackfest as this transaction sees it (just written, before commit).
+pub async fn get_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<Hackfest>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM hackfests WHERE id = $1");
+    on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {

@@ -28,6 +28,9 @@ pub async fn list_for_hackfest(
 }
 
 pub async fn by_slug(db: &Db, hackfest_id: Uuid, slug: &str) -> Result<Option<Page>, sqlx::Error> {
+    if !crate::text::lookup_key(slug) {
+        return Ok(None);
+    }
     let sql = format!("SELECT {COLUMNS} FROM pages WHERE hackfest_id = $1 AND slug = $2");
     on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).bind(slug).fetch_optional(p).await)
 }

@@ -3,8 +3,8 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::{Identity, Role, User};
-use crate::db::Db;
-use crate::on_db;
+use crate::db::{Db, Tx};
+use crate::{on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -83,6 +83,57 @@ pub async fn membership(
     }))
 }
 
+fn parse_role(r: &str) -> Role {
+    if r == "organizer" {
+        Role::Organizer
+    } else {
+        Role::Attendee
+    }
+}
+
+/// The stored membership role, as this transaction sees it.
+pub async fn membership_in(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Role>, sqlx::Error> {
+    let role: Option<String> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT role FROM hackfest_members WHERE hackfest_id = $1 AND user_id = $2",
+    )
+    .bind(hackfest_id)
+    .bind(user_id)
+    .fetch_optional(c)
+    .await)?;
+    Ok(role.as_deref().map(parse_role))
+}
+
+/// Adds or upgrades a membership in a transaction (never downgrades an organizer).
+pub async fn set_membership_in(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let role = if role >= Role::Organizer {
+        "organizer"
+    } else {
+        "attendee"
+    };
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO hackfest_members (hackfest_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (hackfest_id, user_id) DO UPDATE SET role = CASE \
+           WHEN hackfest_members.role = 'organizer' THEN 'organizer' ELSE excluded.role END",
+    )
+    .bind(hackfest_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(now)
+    .execute(c)
+    .await
+    .map(|_| ()))
+}
+
 /// Adds or upgrades a membership (never downgrades an organizer to attendee).
 pub async fn set_membership(
     db: &Db,
@@ -111,6 +162,9 @@ pub async fn set_membership(
 
 /// Everyone who signed in with this username (one per identity provider, normally one).
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Vec<User>, sqlx::Error> {
+    if !crate::text::lookup_key(username) {
+        return Ok(Vec::new());
+    }
     let rows: Vec<UserRow> = on_db!(db, p => sqlx::query_as(
         "SELECT id, username, display_name, email, groups FROM users WHERE username = $1",
     )

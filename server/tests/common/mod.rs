@@ -94,6 +94,11 @@ async fn start(config: Config, dir: Option<TempDir>) -> TestApp {
 }
 
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
+    spawn_app_on_with(backend, |_| {}).await
+}
+
+/// The app on a fresh database of `backend`, with settings changed by `edit`.
+pub async fn spawn_app_on_with(backend: Backend, edit: impl FnOnce(&mut Config)) -> TestApp {
     let (url, dir) = match backend {
         Backend::Sqlite => {
             let dir = TempDir::new();
@@ -106,9 +111,9 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
             (url, None)
         }
     };
-    let app = Application::build(Config::for_tests(url), false)
-        .await
-        .expect("build app");
+    let mut config = Config::for_tests(url);
+    edit(&mut config);
+    let app = Application::build(config, false).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());

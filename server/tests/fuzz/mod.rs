@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::common::{TestApp, spawn_app_with};
+use crate::common::{Backend, TestApp, spawn_app_on_with, spawn_app_with};
 
 /// SplitMix64: small, fast, and the same sequence for the same seed everywhere.
 struct Rng(u64);
@@ -450,17 +450,26 @@ fn route(rng: &mut Rng, ids: &Ids) -> String {
 }
 
 #[tokio::test]
-async fn fuzz_every_server_function_and_route() {
+async fn fuzz_every_server_function_and_route_on_sqlite() {
+    fuzz(Backend::Sqlite, 1_200).await;
+}
+
+#[tokio::test]
+async fn fuzz_every_server_function_and_route_on_postgres() {
+    fuzz(Backend::Postgres, 600).await;
+}
+
+async fn fuzz(backend: Backend, default_cases: usize) {
     let cases: usize = std::env::var("HACKFEST_FUZZ_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(1_200);
+        .unwrap_or(default_cases);
     let seed: u64 = std::env::var("HACKFEST_FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x4841_434B_4645_5354);
     eprintln!("fuzz: {cases} cases, seed {seed} (HACKFEST_FUZZ_SEED={seed} repeats this run)");
-    let app = spawn_app_with(|c| {
+    let app = spawn_app_on_with(backend, |c| {
         c.changes_per_minute = 1_000_000;
         c.sign_in_per_minute = 1_000_000;
     })
