@@ -102,31 +102,14 @@ impl Cidr {
 /// is, IPv6 as its /64 network with the rest zeroed, since one host or household
 /// usually holds a whole /64. Callers: the rate limits here and the live-update
 /// connection cap; pass the request's peer address and its headers.
-pub fn client_ip(peer: IpAddr, headers: impl ForwardedFor, trusted: &[Cidr]) -> IpAddr {
-    key(forwarded_client(peer, &headers.forwarded_lines(), trusted))
-}
-
-/// What [`client_ip`] reads `X-Forwarded-For` from: pass `&HeaderMap` (every line).
-pub trait ForwardedFor {
-    /// The header's lines, in order; a line that is not text is one unreadable entry.
-    fn forwarded_lines(&self) -> Vec<&str>;
-}
-
-impl ForwardedFor for &HeaderMap {
-    fn forwarded_lines(&self) -> Vec<&str> {
-        self.get_all("x-forwarded-for")
-            .iter()
-            .map(|v| v.to_str().unwrap_or("\u{0}"))
-            .collect()
-    }
-}
-
-/// Transitional: one line the caller picked (it may miss the proxy's line). Pass the
-/// request's `&HeaderMap` instead.
-impl ForwardedFor for Option<&str> {
-    fn forwarded_lines(&self) -> Vec<&str> {
-        self.iter().copied().collect()
-    }
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> IpAddr {
+    // All lines, in order; a line that is not text is one unreadable entry.
+    let lines: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().unwrap_or("\u{0}"))
+        .collect();
+    key(forwarded_client(peer, &lines, trusted))
 }
 
 fn forwarded_client(peer: IpAddr, lines: &[&str], trusted: &[Cidr]) -> IpAddr {
