@@ -174,6 +174,46 @@ pub struct Hub {
 
 /// Events buffered per subscriber before it counts as fallen behind (then: resync).
 pub const HUB_BUFFER: usize = 1024;
+/// A live event whose body is larger than this carries `{"truncated": true, "url": …}`
+/// instead (the feed has the whole body): the hub's buffer stays within
+/// `HUB_BUFFER` × this, whatever the messages.
+pub const LIVE_BODY_MAX: usize = 64 * 1024;
+
+/// Counts what is written.
+struct Count(usize);
+
+impl std::io::Write for Count {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0 += b.len();
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The feed event a live stream sends for `r`: a body over [`LIVE_BODY_MAX`] bytes
+/// is left out (live pages only look at the topic and reload).
+fn live_event(r: &outbox::OutboxRow, public_url: &str) -> outbox::FeedEvent {
+    let mut size = Count(0);
+    let _ = serde_json::to_writer(&mut size, &r.body.0);
+    if size.0 <= LIVE_BODY_MAX {
+        return r.to_feed(public_url);
+    }
+    outbox::FeedEvent {
+        cursor: r.seq,
+        message_id: r.message_id,
+        topic: r.topic.clone(),
+        hackfest_id: r.hackfest_id,
+        object_id: r.object_id,
+        body: json!({
+            "truncated": true,
+            "url": format!("{}{}", public_url.trim_end_matches('/'), r.path),
+        }),
+        created_at: r.created_at,
+    }
+}
 /// How often the hub looks for rows committed by other instances.
 pub const HUB_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 /// A resuming client missing more than this many events gets a resync instead.
@@ -297,7 +337,7 @@ impl Hub {
                         // No receivers is fine: nobody is watching.
                         let _ = self
                             .tx
-                            .send(std::sync::Arc::new(r.to_feed(&self.public_url)));
+                            .send(std::sync::Arc::new(live_event(r, &self.public_url)));
                         cursor = r.seq;
                     }
                     self.cursor
@@ -443,7 +483,7 @@ pub async fn live(
                 Ok(rows) => {
                     for r in rows {
                         last = r.seq;
-                        queue.push_back(sse_event(&r.to_feed(&hub.public_url)));
+                        queue.push_back(sse_event(&live_event(&r, &hub.public_url)));
                     }
                 }
                 Err(e) => return internal(e),
