@@ -170,7 +170,8 @@ async fn bad_input_is_422_naming_fields() {
         1
     );
 
-    // A malformed id or version is the client's mistake: 400, never 500.
+    // A malformed id or version is the client's mistake: a field error naming the
+    // field (issue 9.11), never a 500 or serde's bare message.
     let r = app
         .server_fn(
             "pages/revert",
@@ -182,7 +183,10 @@ async fn bad_input_is_422_naming_fields() {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    let fields = body["Validation"].as_object().expect("a field error");
+    assert!(fields.contains_key("id") || fields.contains_key("version"), "{body}");
 }
 
 #[tokio::test]
