@@ -55,6 +55,9 @@ pub const TOPICS: &[&str] = &[
     "hackfest.question.answer",
     "hackfest.question.reopen",
     "hackfest.question.link",
+    "hackfest.hackfest.new",
+    "hackfest.member.join",
+    "hackfest.member.organizer",
 ];
 
 /// One message as the event feed and live updates serve it.

@@ -99,7 +99,9 @@ async fn sessions(db: Db) {
         .await
         .unwrap();
     assert_eq!(s2.version, 2);
-    let hist = history::for_entity(&db, h.id, "session", s.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "session", s.id)
+        .await
+        .unwrap();
     assert_eq!(hist.len(), 2);
     let fields: Vec<_> = hist[0].changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(fields, vec!["ends_at", "notes"]);
@@ -214,8 +216,8 @@ async fn session_bad_input(db: Db) {
     assert_eq!(count(&db, "hack_sessions").await, 0);
     assert_eq!(
         count(&db, "history").await,
-        1,
-        "only the foreign goal's creation"
+        4,
+        "only the creations of the three hackfests and the foreign goal"
     );
 }
 both!(
@@ -313,7 +315,9 @@ async fn decisions(db: Db) {
         .contains("cannot become agreed")
     );
 
-    let hist = history::for_entity(&db, h.id, "decision", d.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "decision", d.id)
+        .await
+        .unwrap();
     assert_eq!(
         hist.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         vec!["update", "update", "create"]
@@ -385,7 +389,9 @@ async fn actions(db: Db) {
         .await
         .unwrap();
     assert_eq!(a2.status, ActionStatus::Done);
-    let hist = history::for_entity(&db, h.id, "action_item", a.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "action_item", a.id)
+        .await
+        .unwrap();
     assert_eq!(hist[0].changes[0].field, "status");
     assert_eq!(
         (

@@ -222,10 +222,30 @@ async fn every_change(db: &Db, h: &Hackfest) {
     page::service::link_decision(db, h, q.id, q.version, &d.id.to_string(), "alice")
         .await
         .unwrap();
+
+    let kevin = domain::user::repo::upsert(
+        db,
+        &domain::user::Identity {
+            issuer: "https://id.example".into(),
+            subject: "kevin".into(),
+            username: "kevin".into(),
+            display_name: "Kevin".into(),
+            email: String::new(),
+            groups: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    hackfest::service::join(db, h, kevin.id, "kevin")
+        .await
+        .unwrap();
+    hackfest::service::grant_organizer(db, h, kevin.id, "kevin", "alice")
+        .await
+        .unwrap();
 }
 
-/// How many messages [`every_change`] sends.
-const EVERY_CHANGE: usize = 17;
+/// How many messages [`hackfest`] and [`every_change`] send for one hackfest.
+const EVERY_CHANGE: usize = 20;
 
 async fn every_change_sends_a_valid_message(db: Db) {
     let h = hackfest(&db, "outbox").await;
@@ -235,6 +255,7 @@ async fn every_change_sends_a_valid_message(db: Db) {
     assert_eq!(
         topics,
         [
+            "hackfest.hackfest.new",
             "hackfest.goal.new",
             "hackfest.goal.update",
             "hackfest.goal.note",
@@ -252,6 +273,8 @@ async fn every_change_sends_a_valid_message(db: Db) {
             "hackfest.question.answer",
             "hackfest.question.reopen",
             "hackfest.question.link",
+            "hackfest.member.join",
+            "hackfest.member.organizer",
         ]
     );
     let mut ids = BTreeSet::new();
@@ -285,36 +308,36 @@ async fn every_change_sends_a_valid_message(db: Db) {
         );
     }
     // The changed fields, with their old values.
-    let goal_update = &rows[1].body.0;
+    let goal_update = &rows[2].body.0;
     assert_eq!(goal_update["agent"], "bob");
     assert_eq!(
         goal_update["changes"],
         serde_json::json!([{ "field": "progress", "old": "0", "new": "40" }])
     );
     assert_eq!(goal_update["goal"]["progress"], 40);
-    assert_eq!(rows[1].users.0, ["bob", "kevin"], "agent and owner");
+    assert_eq!(rows[2].users.0, ["bob", "kevin"], "agent and owner");
     assert_eq!(
-        rows[2].body.0["note"]["body"],
+        rows[3].body.0["note"]["body"],
         "Half of the apps **moved**."
     );
     assert_eq!(
-        rows[3].users.0,
+        rows[4].users.0,
         ["alice", "kevin"],
         "a team name is no username"
     );
-    assert_eq!(rows[7].body.0["decision"]["status"], "agreed");
+    assert_eq!(rows[8].body.0["decision"]["status"], "agreed");
     assert!(
-        rows[8]
+        rows[9]
             .path
-            .ends_with(&format!("/actions/{}", rows[8].object_id))
+            .ends_with(&format!("/actions/{}", rows[9].object_id))
     );
     // A page edit names its revision; a revert is a new revision.
-    let revert = &rows[12].body.0;
+    let revert = &rows[13].body.0;
     assert_eq!(revert["revision"]["number"], 3);
     assert_eq!(revert["revision"]["comment"], "Revert to revision 1");
     // The body stays in the revision: the message names its size and start.
-    assert_eq!(rows[10].schema_name, "hackfest.wiki.new.v2");
-    assert_eq!(rows[12].schema_name, "hackfest.wiki.edit.v2");
+    assert_eq!(rows[11].schema_name, "hackfest.wiki.new.v2");
+    assert_eq!(rows[13].schema_name, "hackfest.wiki.edit.v2");
     assert!(revert["wiki"].get("body").is_none(), "{revert:#}");
     assert_eq!(
         revert["wiki"]["body_bytes"],
@@ -329,17 +352,20 @@ async fn every_change_sends_a_valid_message(db: Db) {
             "new": "revision 3 (23 bytes)",
         }])
     );
-    assert!(rows[12].path.ends_with("/pages/openshift"));
+    assert!(rows[13].path.ends_with("/pages/openshift"));
     // A question names its page; the asker hears about the answer.
-    let answered = &rows[14];
+    let answered = &rows[15];
     assert_eq!(answered.body.0["question"]["state"], "answered");
     assert_eq!(answered.body.0["page"]["slug"], "openshift");
     assert_eq!(answered.users.0, ["kevin", "bob"], "agent and asker");
     assert!(answered.path.contains("/pages/openshift#q-"));
     assert_eq!(
-        rows[16].body.0["question"]["decision_id"],
-        rows[5].object_id.to_string()
+        rows[17].body.0["question"]["decision_id"],
+        rows[6].object_id.to_string()
     );
+    // Joining and granting organizer name the person.
+    assert_eq!(rows[19].body.0["member"]["role"], "organizer");
+    assert_eq!(rows[19].users.0, ["alice", "kevin"], "agent and the person");
     assert_eq!(outbox::backlog(&db).await.unwrap(), EVERY_CHANGE as i64);
 }
 both!(
@@ -350,7 +376,7 @@ both!(
 async fn a_rolled_back_change_sends_nothing(db: Db) {
     let h = hackfest(&db, "rollback").await;
     let g = small_goal(&db, &h, "A goal").await;
-    assert_eq!(all(&db).await.len(), 1);
+    assert_eq!(all(&db).await.len(), 2, "the hackfest's and the goal's");
 
     // A stale edit (someone saved first) is refused: no message.
     let mut f = g.to_form();
@@ -365,7 +391,7 @@ async fn a_rolled_back_change_sends_nothing(db: Db) {
     goal::service::update(&db, h.id, g.id, g.version, &bad, "bob")
         .await
         .unwrap_err();
-    assert_eq!(all(&db).await.len(), 1);
+    assert_eq!(all(&db).await.len(), 2, "the hackfest's and the goal's");
 
     // A transaction that wrote its message and then rolled back leaves no row.
     let mut tx = db.begin().await.unwrap();
@@ -376,8 +402,8 @@ async fn a_rolled_back_change_sends_nothing(db: Db) {
     .await
     .unwrap();
     drop(tx);
-    assert_eq!(all(&db).await.len(), 1);
-    assert_eq!(outbox::backlog(&db).await.unwrap(), 1);
+    assert_eq!(all(&db).await.len(), 2, "the hackfest's and the goal's");
+    assert_eq!(outbox::backlog(&db).await.unwrap(), 2);
 }
 both!(
     a_rolled_back_change_sends_nothing,

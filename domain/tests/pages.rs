@@ -159,7 +159,10 @@ async fn stale_save_conflicts(db: Db) {
     assert_eq!(now, first, "nothing written");
     assert_eq!(service::revisions(&db, &h, &now).await.unwrap().len(), 2);
     assert_eq!(
-        history::for_entity(&db, h.id, "page", p.id).await.unwrap().len(),
+        history::for_entity(&db, h.id, "page", p.id)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     // A revert from a stale version conflicts too.
@@ -352,7 +355,9 @@ async fn questions(db: Db) {
     let all = service::questions(&db, &h, &p).await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0], reopened);
-    let hist = history::for_entity(&db, h.id, "question", q.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "question", q.id)
+        .await
+        .unwrap();
     let actions: Vec<_> = hist.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["reopen", "link", "answer", "create"]);
 

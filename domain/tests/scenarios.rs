@@ -72,7 +72,9 @@ async fn create_and_list(db: Db) {
         "big goals first"
     );
     assert_eq!(big.version, 1);
-    let hist = history::for_entity(&db, h.id, "goal", big.id).await.unwrap();
+    let hist = history::for_entity(&db, h.id, "goal", big.id)
+        .await
+        .unwrap();
     assert_eq!(hist.len(), 1);
     assert_eq!(hist[0].action, "create");
     assert_eq!(hist[0].actor, "alice");
@@ -505,4 +507,167 @@ async fn concurrent_reparenting(db: Db) {
 both!(
     concurrent_reparenting_makes_no_cycle,
     super::concurrent_reparenting
+);
+
+async fn person(db: &Db, username: &str) -> domain::user::User {
+    domain::user::repo::upsert(
+        db,
+        &domain::user::Identity {
+            issuer: "https://id.example".into(),
+            subject: format!("sub-{username}"),
+            username: username.into(),
+            display_name: username.into(),
+            email: String::new(),
+            groups: vec![],
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn hackfest_form(slug: &str) -> HackfestForm {
+    HackfestForm {
+        slug: slug.into(),
+        title: "Made by a person".into(),
+        start_date: "2026-11-23".into(),
+        end_date: "2026-11-27".into(),
+        time_zone: "Europe/Prague".into(),
+        location: String::new(),
+        description: String::new(),
+    }
+}
+
+async fn topics(db: &Db, h: &Hackfest) -> Vec<String> {
+    domain::outbox::after(db, 0, Some(h.id), false, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.topic)
+        .collect()
+}
+
+/// A hackfest and its creator's membership are written together, with a history row
+/// and `hackfest.hackfest.new`; if the membership cannot be written, neither is the
+/// hackfest (nor its message).
+async fn create_all_or_nothing(db: Db) {
+    let olivia = person(&db, "olivia").await;
+    let h = hackfest::service::create_by(&db, &hackfest_form("made"), "olivia", Some(olivia.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        domain::user::repo::membership(&db, h.id, olivia.id)
+            .await
+            .unwrap(),
+        Some(domain::user::Role::Organizer)
+    );
+    let hist = history::for_entity(&db, h.id, "hackfest", h.id)
+        .await
+        .unwrap();
+    assert_eq!(hist.len(), 1);
+    assert_eq!(
+        (hist[0].action.as_str(), hist[0].actor.as_str()),
+        ("create", "olivia")
+    );
+    assert!(
+        hist[0]
+            .changes
+            .iter()
+            .any(|c| c.field == "organizer" && c.new == "olivia")
+    );
+    assert_eq!(topics(&db, &h).await, ["hackfest.hackfest.new"]);
+    let row = &domain::outbox::after(&db, 0, Some(h.id), false, 1)
+        .await
+        .unwrap()[0];
+    assert_eq!(row.body.0["hackfest"]["slug"], "made");
+    assert_eq!(row.body.0["agent"], "olivia");
+
+    // The membership fails (no such person): the hackfest is not left behind.
+    let ghost = uuid::Uuid::now_v7();
+    hackfest::service::create_by(&db, &hackfest_form("orphan"), "ghost", Some(ghost))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        hackfest::service::by_slug(&db, "orphan").await,
+        Err(DomainError::NotFound(_))
+    ));
+    assert_eq!(hackfest::service::list(&db).await.unwrap().len(), 1);
+    assert_eq!(
+        domain::outbox::after(&db, 0, None, false, 100)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "no message for the hackfest that was not made"
+    );
+}
+both!(
+    hackfest_and_its_organizer_in_one_transaction,
+    super::create_all_or_nothing
+);
+
+/// Joining and granting organizer write history and a bus message; a repeated join or
+/// grant (a retry) changes nothing and sends nothing.
+async fn join_and_grant(db: Db) {
+    use domain::user::Role;
+    let h = hackfest(&db, "members").await;
+    let kevin = person(&db, "kevin").await;
+    for _ in 0..2 {
+        let role = hackfest::service::join(&db, &h, kevin.id, "kevin")
+            .await
+            .unwrap();
+        assert_eq!(role, Role::Attendee);
+    }
+    assert_eq!(
+        topics(&db, &h).await,
+        ["hackfest.hackfest.new", "hackfest.member.join"]
+    );
+    let hist = history::for_entity(&db, h.id, "member", kevin.id)
+        .await
+        .unwrap();
+    assert_eq!(hist.len(), 1, "one join, however often asked");
+    assert_eq!(hist[0].changes[0].new, "attendee");
+
+    for _ in 0..2 {
+        let role = hackfest::service::grant_organizer(&db, &h, kevin.id, "kevin", "olivia")
+            .await
+            .unwrap();
+        assert_eq!(role, Role::Organizer);
+    }
+    // An organizer who joins stays an organizer.
+    let role = hackfest::service::join(&db, &h, kevin.id, "kevin")
+        .await
+        .unwrap();
+    assert_eq!(role, Role::Organizer);
+    assert_eq!(
+        domain::user::repo::membership(&db, h.id, kevin.id)
+            .await
+            .unwrap(),
+        Some(Role::Organizer)
+    );
+    let hist = history::for_entity(&db, h.id, "member", kevin.id)
+        .await
+        .unwrap();
+    assert_eq!(hist.len(), 2);
+    assert_eq!(
+        (
+            hist[0].actor.as_str(),
+            hist[0].changes[0].old.as_str(),
+            hist[0].changes[0].new.as_str()
+        ),
+        ("olivia", "attendee", "organizer")
+    );
+    let rows = domain::outbox::after(&db, 0, Some(h.id), false, 100)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    let granted = &rows[2];
+    assert_eq!(granted.topic, "hackfest.member.organizer");
+    assert_eq!(granted.object_id, kevin.id);
+    assert_eq!(granted.body.0["member"]["username"], "kevin");
+    assert_eq!(granted.body.0["member"]["role"], "organizer");
+    assert_eq!(granted.users.0, ["olivia", "kevin"], "agent and the person");
+}
+both!(
+    join_and_grant_write_history_and_messages,
+    super::join_and_grant
 );

@@ -123,7 +123,11 @@ async fn a_broker_restart_loses_nothing_and_keeps_order() {
     let h = app.hackfest("broker-restart").await;
     let mut goals = vec![app.goal(&h, "A").await, app.goal(&h, "B").await];
     wait_until("both are sent", || async { backlog().await == 0 }).await;
-    assert_eq!(drain(&ch, &queue).await.len(), 2);
+    assert_eq!(
+        drain(&ch, &queue).await.len(),
+        3,
+        "the hackfest's message and both goals'"
+    );
     drop(conn);
 
     let started_again = StartAgain;

@@ -34,13 +34,10 @@ pub async fn join_hackfest(slug: String) -> Result<Role, AppError> {
     let st = crate::state::app_state()?;
     let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
     let user = viewer.user.as_ref().ok_or(AppError::Unauthorized)?;
-    domain::user::repo::set_membership(&st.db, hackfest.id, user.id, Role::Attendee)
-        .await
-        .map_err(domain::DomainError::from)?;
-    let membership = domain::user::repo::membership(&st.db, hackfest.id, user.id)
-        .await
-        .map_err(domain::DomainError::from)?;
-    Ok(viewer.role(membership))
+    // The stored role as the join's own transaction left it: no read after commit.
+    let stored =
+        domain::hackfest::service::join(&st.db, &hackfest, user.id, &user.username).await?;
+    Ok(viewer.role(Some(stored)))
 }
 
 /// The viewer's role in a hackfest (server only).
@@ -116,9 +113,9 @@ pub async fn grant_organizer(slug: String, username: String) -> Result<(), AppEr
         [] => return Err(field("No one with this username has signed in yet.")),
         _ => return Err(field("Several people use this username; ask an admin.")),
     };
-    domain::user::repo::set_membership(&st.db, hackfest.id, user.id, Role::Organizer)
-        .await
-        .map_err(domain::DomainError::from)?;
+    let actor = viewer.username().unwrap_or_default();
+    domain::hackfest::service::grant_organizer(&st.db, &hackfest, user.id, &user.username, actor)
+        .await?;
     Ok(())
 }
 

@@ -25,13 +25,12 @@ pub async fn create_hackfest(form: domain::hackfest::HackfestForm) -> Result<Hac
         return Err(crate::auth::deny(&viewer));
     }
     let st = crate::state::app_state()?;
-    let hackfest = domain::hackfest::service::create(&st.db, &form).await?;
-    if let Some(user) = &viewer.user {
-        domain::user::repo::set_membership(&st.db, hackfest.id, user.id, Role::Organizer)
-            .await
-            .map_err(domain::DomainError::from)?;
-    }
-    Ok(hackfest)
+    // The creator becomes its first organizer in the same transaction.
+    let (actor, organizer) = match &viewer.user {
+        Some(u) => (u.username.as_str(), Some(u.id)),
+        None => (domain::hackfest::service::SYSTEM, None),
+    };
+    Ok(domain::hackfest::service::create_by(&st.db, &form, actor, organizer).await?)
 }
 
 /// Everything about one hackfest that the session, decision and action item pages

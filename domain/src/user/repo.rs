@@ -134,32 +134,6 @@ pub async fn set_membership_in(
     .map(|_| ()))
 }
 
-/// Adds or upgrades a membership (never downgrades an organizer to attendee).
-pub async fn set_membership(
-    db: &Db,
-    hackfest_id: Uuid,
-    user_id: Uuid,
-    role: Role,
-) -> Result<(), sqlx::Error> {
-    let role = if role >= Role::Organizer {
-        "organizer"
-    } else {
-        "attendee"
-    };
-    on_db!(db, p => sqlx::query(
-        "INSERT INTO hackfest_members (hackfest_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (hackfest_id, user_id) DO UPDATE SET role = CASE \
-           WHEN hackfest_members.role = 'organizer' THEN 'organizer' ELSE excluded.role END",
-    )
-    .bind(hackfest_id)
-    .bind(user_id)
-    .bind(role)
-    .bind(Utc::now())
-    .execute(p)
-    .await
-    .map(|_| ()))
-}
-
 /// Everyone who signed in with this username (one per identity provider, normally one).
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Vec<User>, sqlx::Error> {
     if !crate::text::lookup_key(username) {
