@@ -4,7 +4,7 @@ use chrono::{Datelike, Duration, Utc};
 
 use crate::DomainError;
 use crate::action::{self, ActionForm};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::decision::{self, DecisionForm};
 use crate::goal::{self, Goal, GoalForm};
 use crate::hackfest::{self, Hackfest, HackfestForm};
@@ -68,12 +68,21 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, DomainError> {
     Ok(true)
 }
 
-/// Loads the demo hackfest: Monday to Friday of the current week.
+/// Loads the demo hackfest: Monday to Friday of the current week. All in one
+/// transaction: a failure half-way leaves no half demo behind (which
+/// [`load_if_empty`] would then never complete).
 pub async fn load(db: &Db) -> Result<(), DomainError> {
+    let mut tx = db.begin().await?;
+    load_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn load_in(tx: &mut Tx) -> Result<(), DomainError> {
     let today = Utc::now().date_naive();
     let monday = today - Duration::days(today.weekday().num_days_from_monday().into());
-    let h = hackfest::service::create(
-        db,
+    let h = hackfest::service::create_in(
+        tx,
         &HackfestForm {
             slug: DEMO_SLUG.into(),
             title: "CI & Infrastructure Hackfest".into(),
@@ -86,12 +95,14 @@ pub async fn load(db: &Db) -> Result<(), DomainError> {
                           ones, and a published record of what was decided."
                     .into(),
         },
+        ACTOR,
+        None,
     )
     .await?;
     let mut goals = Vec::new();
     for (title, description, status, progress) in BIG_GOALS {
-        let g = goal::service::create(
-            db,
+        let g = goal::service::create_in(
+            tx,
             h.id,
             &GoalForm {
                 title: (*title).into(),
@@ -107,8 +118,8 @@ pub async fn load(db: &Db) -> Result<(), DomainError> {
         goals.push(g);
     }
     for (title, description) in SMALL_GOALS {
-        let g = goal::service::create(
-            db,
+        let g = goal::service::create_in(
+            tx,
             h.id,
             &GoalForm {
                 title: (*title).into(),
@@ -122,12 +133,12 @@ pub async fn load(db: &Db) -> Result<(), DomainError> {
         .await?;
         goals.push(g);
     }
-    load_week(db, &h, &goals).await?;
-    crate::page::service::seed_demo(db, h.id).await
+    load_week(tx, &h, &goals).await?;
+    crate::page::service::seed_demo_in(tx, &h).await
 }
 
 /// Sessions, decisions and action items of the demo week.
-async fn load_week(db: &Db, h: &Hackfest, goals: &[Goal]) -> Result<(), DomainError> {
+async fn load_week(tx: &mut Tx, h: &Hackfest, goals: &[Goal]) -> Result<(), DomainError> {
     let goal = |needle: &str| {
         goals
             .iter()
@@ -190,8 +201,8 @@ async fn load_week(db: &Db, h: &Hackfest, goals: &[Goal]) -> Result<(), DomainEr
     ];
     let mut made = Vec::new();
     for (title, kind, starts, ends, people, goal_ids, agenda, notes) in sessions {
-        let s = session::service::create(
-            db,
+        let s = session::service::create_in(
+            tx,
             h,
             &SessionForm {
                 title: title.into(),
@@ -209,8 +220,8 @@ async fn load_week(db: &Db, h: &Hackfest, goals: &[Goal]) -> Result<(), DomainEr
         .await?;
         made.push(s);
     }
-    let bdr = decision::service::create(
-        db,
+    let bdr = decision::service::create_in(
+        tx,
         h.id,
         &DecisionForm {
             title: "Deploy BDR, then decide app by app".into(),
@@ -225,8 +236,8 @@ async fn load_week(db: &Db, h: &Hackfest, goals: &[Goal]) -> Result<(), DomainEr
         ACTOR,
     )
     .await?;
-    let oidc = decision::service::create(
-        db,
+    let oidc = decision::service::create_in(
+        tx,
         h.id,
         &DecisionForm {
             title: "Move apps to OpenID Connect".into(),
@@ -289,8 +300,8 @@ async fn load_week(db: &Db, h: &Hackfest, goals: &[Goal]) -> Result<(), DomainEr
         ),
     ];
     for (title, owner, due, status, goal_id, session_id, decision_id) in actions {
-        action::service::create(
-            db,
+        action::service::create_in(
+            tx,
             h.id,
             &ActionForm {
                 title: title.into(),

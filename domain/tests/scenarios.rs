@@ -671,3 +671,38 @@ both!(
     join_and_grant_write_history_and_messages,
     super::join_and_grant
 );
+
+/// The demo loads in one transaction: a failure at its last step (here the questions
+/// table is gone) leaves no half demo behind, and nothing in the outbox.
+async fn demo_all_or_nothing(db: Db) {
+    db.execute_raw("DROP TABLE page_questions").await.unwrap();
+    domain::demo::load_if_empty(&db).await.unwrap_err();
+    assert!(hackfest::service::list(&db).await.unwrap().is_empty());
+    for table in [
+        "goals",
+        "hack_sessions",
+        "decisions",
+        "action_items",
+        "pages",
+        "history",
+    ] {
+        let n: i64 = match &db {
+            Db::Sqlite(p) => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(p)
+                .await
+                .unwrap(),
+            Db::Postgres(p) => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(p)
+                .await
+                .unwrap(),
+        };
+        assert_eq!(n, 0, "{table} is empty");
+    }
+    assert!(
+        domain::outbox::after(&db, 0, None, false, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+both!(demo_loads_all_or_nothing, super::demo_all_or_nothing);

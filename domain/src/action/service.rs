@@ -52,14 +52,26 @@ pub async fn create(
     form: &ActionForm,
     actor: &str,
 ) -> Result<ActionItem, DomainError> {
+    let mut tx = db.begin().await?;
+    let made = create_in(&mut tx, hackfest_id, form, actor).await?;
+    tx.commit().await?;
+    Ok(made)
+}
+
+/// [`create`] inside the caller's transaction (the demo loads in one).
+pub async fn create_in(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    form: &ActionForm,
+    actor: &str,
+) -> Result<ActionItem, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let mut tx = db.begin().await?;
-    check_links(&mut tx, hackfest_id, &new).await?;
-    repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
+    check_links(tx, hackfest_id, &new).await?;
+    repo::insert(tx, id, hackfest_id, &new, now).await?;
     let changes = history::record(
-        &mut tx,
+        tx,
         Change::created(
             hackfest_id,
             "action_item",
@@ -70,11 +82,10 @@ pub async fn create(
         ),
     )
     .await?;
-    let a = repo::get_in_tx(&mut tx, id)
+    let a = repo::get_in_tx(tx, id)
         .await?
         .ok_or(DomainError::NotFound("action item"))?;
-    outbox::enqueue(&mut tx, message(&a, "new", actor, changes, now)).await?;
-    tx.commit().await?;
+    outbox::enqueue(tx, message(&a, "new", actor, changes, now)).await?;
     Ok(a)
 }
 

@@ -67,22 +67,33 @@ pub async fn create(
     form: &DecisionForm,
     actor: &str,
 ) -> Result<Decision, DomainError> {
+    let mut tx = db.begin().await?;
+    let made = create_in(&mut tx, hackfest_id, form, actor).await?;
+    tx.commit().await?;
+    Ok(made)
+}
+
+/// [`create`] inside the caller's transaction (the demo loads in one).
+pub async fn create_in(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    form: &DecisionForm,
+    actor: &str,
+) -> Result<Decision, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let mut tx = db.begin().await?;
-    check_links(&mut tx, hackfest_id, None, &new).await?;
-    repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
+    check_links(tx, hackfest_id, None, &new).await?;
+    repo::insert(tx, id, hackfest_id, &new, now).await?;
     let changes = history::record(
-        &mut tx,
+        tx,
         Change::created(hackfest_id, "decision", id, actor, new.field_values(), now),
     )
     .await?;
-    let d = repo::get_in_tx(&mut tx, id)
+    let d = repo::get_in_tx(tx, id)
         .await?
         .ok_or(DomainError::NotFound("decision"))?;
-    outbox::enqueue(&mut tx, message(&d, "new", actor, changes, now)).await?;
-    tx.commit().await?;
+    outbox::enqueue(tx, message(&d, "new", actor, changes, now)).await?;
     Ok(decorate(d))
 }
 

@@ -88,14 +88,26 @@ pub async fn create(
     form: &GoalForm,
     actor: &str,
 ) -> Result<Goal, DomainError> {
+    let mut tx = db.begin().await?;
+    let made = create_in(&mut tx, hackfest_id, form, actor).await?;
+    tx.commit().await?;
+    Ok(made)
+}
+
+/// [`create`] inside the caller's transaction (the demo loads in one).
+pub async fn create_in(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    form: &GoalForm,
+    actor: &str,
+) -> Result<Goal, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let mut tx = db.begin().await?;
-    check_parent(&mut tx, hackfest_id, None, new.parent_id).await?;
-    repo::insert(&mut tx, id, hackfest_id, &new, now).await?;
+    check_parent(tx, hackfest_id, None, new.parent_id).await?;
+    repo::insert(tx, id, hackfest_id, &new, now).await?;
     let changes = history::record(
-        &mut tx,
+        tx,
         Change::created(
             hackfest_id,
             "goal",
@@ -106,11 +118,10 @@ pub async fn create(
         ),
     )
     .await?;
-    let goal = repo::get_in_tx(&mut tx, id)
+    let goal = repo::get_in_tx(tx, id)
         .await?
         .ok_or(DomainError::NotFound("goal"))?;
-    outbox::enqueue(&mut tx, goal_message(&goal, "new", actor, changes, now)).await?;
-    tx.commit().await?;
+    outbox::enqueue(tx, goal_message(&goal, "new", actor, changes, now)).await?;
     Ok(goal)
 }
 

@@ -74,6 +74,17 @@ async fn rendered(db: &Db, h: &Hackfest, p: Page) -> Result<Page, DomainError> {
     Ok(decorate(p, h, &pages))
 }
 
+/// The reply to a committed save: rendered with the hackfest's pages if they can be
+/// read, else with its `[[links]]` unresolved. Never an error: the save is committed,
+/// and an error would make the client retry it into a duplicate.
+async fn rendered_after_commit(db: &Db, h: &Hackfest, p: Page) -> Page {
+    let pages = repo::list_for_hackfest(db, h.id)
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "page saved; its links are shown unresolved"))
+        .unwrap_or_default();
+    decorate(p, h, &pages)
+}
+
 /// Characters of the body a `hackfest.wiki.*` message carries.
 pub const EXCERPT_CHARS: usize = 200;
 
@@ -202,19 +213,31 @@ pub async fn create(
     form: &PageForm,
     actor: &str,
 ) -> Result<Page, DomainError> {
+    let mut tx = db.begin().await?;
+    let made = create_in(&mut tx, h, form, actor).await?;
+    tx.commit().await?;
+    Ok(rendered_after_commit(db, h, made).await)
+}
+
+/// [`create`] inside the caller's transaction (the demo loads in one).
+pub async fn create_in(
+    tx: &mut Tx,
+    h: &Hackfest,
+    form: &PageForm,
+    actor: &str,
+) -> Result<Page, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let mut tx = db.begin().await?;
-    if repo::slug_taken(&mut tx, h.id, &new.slug, None).await? {
+    if repo::slug_taken(tx, h.id, &new.slug, None).await? {
         return Err(FieldErrors::single("slug", SLUG_TAKEN).into());
     }
-    repo::insert(&mut tx, id, h.id, &new, now)
+    repo::insert(tx, id, h.id, &new, now)
         .await
         .map_err(slug_clash)?;
-    let number = repo::add_revision(&mut tx, id, &new, actor, now).await?;
+    let number = repo::add_revision(tx, id, &new, actor, now).await?;
     let changes = history::record(
-        &mut tx,
+        tx,
         Change {
             hackfest_id: h.id,
             entity: "page",
@@ -226,17 +249,17 @@ pub async fn create(
         },
     )
     .await?;
-    let page = current_in_tx(&mut tx, h, id).await?;
+    let page = current_in_tx(tx, h, id).await?;
     let m = wiki_message(&page, "new", number, &new.comment, actor, changes, now);
-    outbox::enqueue(&mut tx, m).await?;
-    tx.commit().await?;
-    rendered(db, h, page).await
+    outbox::enqueue(tx, m).await?;
+    Ok(page)
 }
 
 /// Writes `new` over `current` (already checked to be at `expected_version`) as the
-/// next revision, with its history row. Nothing changed: nothing written.
+/// next revision, with its history row, in the caller's transaction (who commits).
+/// Nothing changed: nothing written.
 async fn save(
-    mut tx: Tx,
+    tx: &mut Tx,
     h: &Hackfest,
     current: Page,
     expected_version: i64,
@@ -244,7 +267,7 @@ async fn save(
     actor: &str,
     action: &str,
 ) -> Result<Page, DomainError> {
-    if repo::slug_taken(&mut tx, h.id, &new.slug, Some(current.id)).await? {
+    if repo::slug_taken(tx, h.id, &new.slug, Some(current.id)).await? {
         return Err(FieldErrors::single("slug", SLUG_TAKEN).into());
     }
     let changes = history::diff(NewPage::from(&current).field_values(), new.field_values());
@@ -252,17 +275,17 @@ async fn save(
         return Ok(current);
     }
     let now = Utc::now();
-    if !repo::update(&mut tx, current.id, expected_version, new, now)
+    if !repo::update(tx, current.id, expected_version, new, now)
         .await
         .map_err(slug_clash)?
     {
         // Only reachable on PostgreSQL under READ COMMITTED; SQLite holds the write lock.
-        let current = current_in_tx(&mut tx, h, current.id).await?;
+        let current = current_in_tx(tx, h, current.id).await?;
         return Err(DomainError::conflict(&current));
     }
-    let number = repo::add_revision(&mut tx, current.id, new, actor, now).await?;
+    let number = repo::add_revision(tx, current.id, new, actor, now).await?;
     let changes = history::record(
-        &mut tx,
+        tx,
         Change {
             hackfest_id: h.id,
             entity: "page",
@@ -274,10 +297,9 @@ async fn save(
         },
     )
     .await?;
-    let page = current_in_tx(&mut tx, h, current.id).await?;
+    let page = current_in_tx(tx, h, current.id).await?;
     let m = wiki_message(&page, "edit", number, &new.comment, actor, changes, now);
-    outbox::enqueue(&mut tx, m).await?;
-    tx.commit().await?;
+    outbox::enqueue(tx, m).await?;
     Ok(page)
 }
 
@@ -300,8 +322,9 @@ pub async fn update(
         drop(tx);
         return Err(DomainError::conflict(&rendered(db, h, current).await?));
     }
-    let page = save(tx, h, current, expected_version, &new, actor, "update").await?;
-    rendered(db, h, page).await
+    let page = save(&mut tx, h, current, expected_version, &new, actor, "update").await?;
+    tx.commit().await?;
+    Ok(rendered_after_commit(db, h, page).await)
 }
 
 /// A page of this hackfest by id.
@@ -497,8 +520,9 @@ pub async fn revert(
         body: old.body,
         comment: format!("Revert to revision {number}"),
     };
-    let page = save(tx, h, current, expected_version, &new, actor, "revert").await?;
-    rendered(db, h, page).await
+    let page = save(&mut tx, h, current, expected_version, &new, actor, "revert").await?;
+    tx.commit().await?;
+    Ok(rendered_after_commit(db, h, page).await)
 }
 
 // --- questions -------------------------------------------------------------
@@ -519,10 +543,33 @@ async fn rendered_question(db: &Db, h: &Hackfest, q: Question) -> Result<Questio
     Ok(decorate_question(q, h, &pages))
 }
 
+/// The reply to a committed question change; see [`rendered_after_commit`].
+async fn rendered_question_after_commit(db: &Db, h: &Hackfest, q: Question) -> Question {
+    let pages = repo::list_for_hackfest(db, h.id)
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "question saved; links shown unresolved"))
+        .unwrap_or_default();
+    decorate_question(q, h, &pages)
+}
+
 /// Asks a question on a page of this hackfest; it starts open.
 #[tracing::instrument(skip(db, h, form), err(level = "debug"))]
 pub async fn ask(
     db: &Db,
+    h: &Hackfest,
+    page_id: Uuid,
+    form: &QuestionForm,
+    actor: &str,
+) -> Result<Question, DomainError> {
+    let mut tx = db.begin().await?;
+    let q = ask_in(&mut tx, h, page_id, form, actor).await?;
+    tx.commit().await?;
+    Ok(rendered_question_after_commit(db, h, q).await)
+}
+
+/// [`ask`] inside the caller's transaction (the demo loads in one).
+async fn ask_in(
+    tx: &mut Tx,
     h: &Hackfest,
     page_id: Uuid,
     form: &QuestionForm,
@@ -536,11 +583,10 @@ pub async fn ask(
     };
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let mut tx = db.begin().await?;
-    let page = current_in_tx(&mut tx, h, page_id).await?;
-    repo::insert_question(&mut tx, id, h.id, page_id, &new, actor, now).await?;
+    let page = current_in_tx(tx, h, page_id).await?;
+    repo::insert_question(tx, id, h.id, page_id, &new, actor, now).await?;
     let changes = history::record(
-        &mut tx,
+        tx,
         Change {
             hackfest_id: h.id,
             entity: "question",
@@ -552,39 +598,39 @@ pub async fn ask(
         },
     )
     .await?;
-    let q = repo::question_in_tx(&mut tx, id)
+    let q = repo::question_in_tx(tx, id)
         .await?
         .ok_or(DomainError::NotFound("question"))?;
-    outbox::enqueue(
-        &mut tx,
-        question_message(&q, &page, "new", actor, changes, now),
-    )
-    .await?;
-    tx.commit().await?;
-    rendered_question(db, h, q).await
+    outbox::enqueue(tx, question_message(&q, &page, "new", actor, changes, now)).await?;
+    Ok(q)
+}
+
+/// What [`change_question_in`] did.
+enum QuestionChange {
+    Saved(Question),
+    /// Nothing to change: the question as it is.
+    Unchanged(Question),
+    /// Not at the expected version: the current question, nothing written.
+    Stale(Question),
 }
 
 /// Loads the question at `expected_version`, applies `change`, checks the decision
-/// link, and saves it with its history row; a stale version is a `Conflict`.
-async fn change_question(
-    db: &Db,
+/// link, and saves it with its history row in the caller's transaction.
+async fn change_question_in(
+    tx: &mut Tx,
     h: &Hackfest,
     id: Uuid,
     expected_version: i64,
     actor: &str,
     action: &'static str,
     change: impl FnOnce(&mut NewQuestion),
-) -> Result<Question, DomainError> {
-    let mut tx = db.begin().await?;
-    let current = repo::question_in_tx(&mut tx, id)
+) -> Result<QuestionChange, DomainError> {
+    let current = repo::question_in_tx(tx, id)
         .await?
         .filter(|q| q.hackfest_id == h.id)
         .ok_or(DomainError::NotFound("question"))?;
     if current.version != expected_version {
-        drop(tx);
-        return Err(DomainError::conflict(
-            &rendered_question(db, h, current).await?,
-        ));
+        return Ok(QuestionChange::Stale(current));
     }
     let mut new = NewQuestion::from(&current);
     change(&mut new);
@@ -603,21 +649,17 @@ async fn change_question(
         new.field_values(),
     );
     if changes.is_empty() {
-        drop(tx);
-        return rendered_question(db, h, current).await;
+        return Ok(QuestionChange::Unchanged(current));
     }
     let now = Utc::now();
-    if !repo::update_question(&mut tx, id, expected_version, &new, now).await? {
-        let current = repo::question_in_tx(&mut tx, id)
+    if !repo::update_question(tx, id, expected_version, &new, now).await? {
+        let current = repo::question_in_tx(tx, id)
             .await?
             .ok_or(DomainError::NotFound("question"))?;
-        drop(tx);
-        return Err(DomainError::conflict(
-            &rendered_question(db, h, current).await?,
-        ));
+        return Ok(QuestionChange::Stale(current));
     }
     let changes = history::record(
-        &mut tx,
+        tx,
         Change {
             hackfest_id: h.id,
             entity: "question",
@@ -629,17 +671,41 @@ async fn change_question(
         },
     )
     .await?;
-    let q = repo::question_in_tx(&mut tx, id)
+    let q = repo::question_in_tx(tx, id)
         .await?
         .ok_or(DomainError::NotFound("question"))?;
-    let page = current_in_tx(&mut tx, h, q.page_id).await?;
-    outbox::enqueue(
-        &mut tx,
-        question_message(&q, &page, action, actor, changes, now),
-    )
-    .await?;
-    tx.commit().await?;
-    rendered_question(db, h, q).await
+    let page = current_in_tx(tx, h, q.page_id).await?;
+    outbox::enqueue(tx, question_message(&q, &page, action, actor, changes, now)).await?;
+    Ok(QuestionChange::Saved(q))
+}
+
+/// [`change_question_in`] in a transaction of its own; a stale version is a `Conflict`.
+async fn change_question(
+    db: &Db,
+    h: &Hackfest,
+    id: Uuid,
+    expected_version: i64,
+    actor: &str,
+    action: &'static str,
+    change: impl FnOnce(&mut NewQuestion),
+) -> Result<Question, DomainError> {
+    let mut tx = db.begin().await?;
+    let done = change_question_in(&mut tx, h, id, expected_version, actor, action, change).await?;
+    match done {
+        QuestionChange::Saved(q) => {
+            tx.commit().await?;
+            Ok(rendered_question_after_commit(db, h, q).await)
+        }
+        // Release the transaction first: rendering reads through the pool.
+        QuestionChange::Unchanged(q) => {
+            drop(tx);
+            rendered_question(db, h, q).await
+        }
+        QuestionChange::Stale(q) => {
+            drop(tx);
+            Err(DomainError::conflict(&rendered_question(db, h, q).await?))
+        }
+    }
 }
 
 /// Saves the answer; the question becomes answered.
@@ -743,11 +809,19 @@ How accounts flow from FAS into FreeIPA, and how apps sign people in through Ips
 /// Demo content: a Q&A page \"OpenShift\" (two revisions, questions) and an
 /// \"Authentication\" page that links to it. Does nothing if the pages exist.
 pub async fn seed_demo(db: &Db, hackfest_id: Uuid) -> Result<(), DomainError> {
-    const ACTOR: &str = "demo";
     let h = repo::hackfest(db, hackfest_id)
         .await?
         .ok_or(DomainError::NotFound("hackfest"))?;
-    if repo::by_slug(db, h.id, "openshift").await?.is_some() {
+    let mut tx = db.begin().await?;
+    seed_demo_in(&mut tx, &h).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`seed_demo`] inside the caller's transaction (the demo loads in one).
+pub async fn seed_demo_in(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> {
+    const ACTOR: &str = "demo";
+    if repo::slug_taken(tx, h.id, "openshift", None).await? {
         return Ok(());
     }
     let form = |title: &str, body: &str, comment: &str| PageForm {
@@ -756,32 +830,26 @@ pub async fn seed_demo(db: &Db, hackfest_id: Uuid) -> Result<(), DomainError> {
         body: body.into(),
         comment: comment.into(),
     };
-    let openshift = create(
-        db,
-        &h,
+    let openshift = create_in(
+        tx,
+        h,
         &form("OpenShift", OPENSHIFT_V1, "First questions"),
         ACTOR,
     )
     .await?;
-    let openshift = update(
-        db,
-        &h,
-        openshift.id,
-        openshift.version,
-        &form("OpenShift", OPENSHIFT_V2, "Base images, logging, sign-in"),
-        "kevin",
-    )
-    .await?;
-    create(
-        db,
-        &h,
+    let v2 = form("OpenShift", OPENSHIFT_V2, "Base images, logging, sign-in").parse()?;
+    let version = openshift.version;
+    let openshift = save(tx, h, openshift, version, &v2, "kevin", "update").await?;
+    create_in(
+        tx,
+        h,
         &form("Authentication", AUTHENTICATION, "From the whiteboard"),
         ACTOR,
     )
     .await?;
-    let q = ask(
-        db,
-        &h,
+    let q = ask_in(
+        tx,
+        h,
         openshift.id,
         &QuestionForm {
             question: "Can my app keep its PostgreSQL database outside the cluster?".into(),
@@ -789,22 +857,20 @@ pub async fn seed_demo(db: &Db, hackfest_id: Uuid) -> Result<(), DomainError> {
         "adamw",
     )
     .await?;
-    answer(
-        db,
-        &h,
-        q.id,
-        q.version,
-        &AnswerForm {
-            answer: "Yes. Databases stay on the database hosts; the app gets the connection \
-                     string from a secret."
-                .into(),
-        },
-        "kevin",
-    )
+    let answer = AnswerForm {
+        answer: "Yes. Databases stay on the database hosts; the app gets the connection \
+                 string from a secret."
+            .into(),
+    }
+    .parse()?;
+    change_question_in(tx, h, q.id, q.version, "kevin", "answer", |q| {
+        q.answer = answer;
+        q.state = QuestionState::Answered;
+    })
     .await?;
-    ask(
-        db,
-        &h,
+    ask_in(
+        tx,
+        h,
         openshift.id,
         &QuestionForm {
             question: "How do we run cron jobs that used to live on the app's VM?".into(),

@@ -124,22 +124,33 @@ pub async fn create(
     form: &SessionForm,
     actor: &str,
 ) -> Result<HackSession, DomainError> {
+    let mut tx = db.begin().await?;
+    let made = create_in(&mut tx, h, form, actor).await?;
+    tx.commit().await?;
+    Ok(made)
+}
+
+/// [`create`] inside the caller's transaction (the demo loads in one).
+pub async fn create_in(
+    tx: &mut Tx,
+    h: &Hackfest,
+    form: &SessionForm,
+    actor: &str,
+) -> Result<HackSession, DomainError> {
     let new = form.parse()?;
     let id = Uuid::now_v7();
     let now = Utc::now();
-    let mut tx = db.begin().await?;
-    let times = check(&mut tx, h, &new).await?;
-    repo::insert(&mut tx, id, h.id, &row(&new, times), now).await?;
+    let times = check(tx, h, &new).await?;
+    repo::insert(tx, id, h.id, &row(&new, times), now).await?;
     let changes = history::record(
-        &mut tx,
+        tx,
         Change::created(h.id, "session", id, actor, new.field_values(), now),
     )
     .await?;
-    let s = repo::get_in_tx(&mut tx, id)
+    let s = repo::get_in_tx(tx, id)
         .await?
         .ok_or(DomainError::NotFound("session"))?;
-    outbox::enqueue(&mut tx, message(&s, "new", actor, changes, now)).await?;
-    tx.commit().await?;
+    outbox::enqueue(tx, message(&s, "new", actor, changes, now)).await?;
     Ok(decorate(s, zone(h)))
 }
 
