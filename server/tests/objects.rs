@@ -330,3 +330,57 @@ async fn history_is_scoped_to_its_hackfest() {
     let r = app.get(&format!("/h/{}/goals/{}/edit", b.slug, g.id)).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+/// Creating a hackfest through the server function makes the creator its organizer in
+/// the same transaction and announces it; joining twice (a retried request) is one
+/// membership, one history row and one message.
+#[tokio::test]
+async fn creating_and_joining_are_recorded_once() {
+    let app = spawn_app().await;
+    app.sign_in("olivia", "organizer").await;
+    let r = app
+        .server_fn(
+            "hackfests/create",
+            &[
+                ("form[slug]", "made-here".to_owned()),
+                ("form[title]", "Made here".to_owned()),
+                ("form[start_date]", "2026-11-23".to_owned()),
+                ("form[end_date]", "2026-11-27".to_owned()),
+                ("form[time_zone]", "Europe/Prague".to_owned()),
+                ("form[location]", String::new()),
+                ("form[description]", String::new()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let h: domain::hackfest::Hackfest = r.json().await.unwrap();
+    let olivia = &domain::user::repo::find_by_username(&app.db, "olivia")
+        .await
+        .unwrap()[0];
+    assert_eq!(
+        domain::user::repo::membership(&app.db, h.id, olivia.id)
+            .await
+            .unwrap(),
+        Some(domain::user::Role::Organizer)
+    );
+
+    let kevin = app.with_new_client();
+    kevin.sign_in("kevin", "attendee").await;
+    kevin.join("made-here").await;
+    kevin.join("made-here").await;
+    let rows = domain::outbox::after(&app.db, 0, Some(h.id), false, 100)
+        .await
+        .unwrap();
+    let topics: Vec<&str> = rows.iter().map(|r| r.topic.as_str()).collect();
+    assert_eq!(topics, ["hackfest.hackfest.new", "hackfest.member.join"]);
+    assert_eq!(rows[0].body.0["agent"], "olivia");
+    assert_eq!(rows[1].body.0["member"]["username"], "kevin");
+    let kevin_id = domain::user::repo::find_by_username(&app.db, "kevin")
+        .await
+        .unwrap()[0]
+        .id;
+    let hist = domain::history::for_entity(&app.db, h.id, "member", kevin_id)
+        .await
+        .unwrap();
+    assert_eq!(hist.len(), 1);
+}
