@@ -64,8 +64,12 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, DomainError> {
     if hackfest::repo::count(db).await? > 0 {
         return Ok(false);
     }
-    load(db).await?;
-    Ok(true)
+    match load(db).await {
+        Ok(()) => Ok(true),
+        // Another instance, starting at the same moment, loaded it first.
+        Err(_) if hackfest::repo::by_slug(db, DEMO_SLUG).await?.is_some() => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Loads the demo hackfest: Monday to Friday of the current week. All in one

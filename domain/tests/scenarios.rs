@@ -706,3 +706,20 @@ async fn demo_all_or_nothing(db: Db) {
     );
 }
 both!(demo_loads_all_or_nothing, super::demo_all_or_nothing);
+
+/// Two instances starting at once on one empty database: one loads the demo, the
+/// other finds it loaded; neither fails.
+async fn demo_loads_once_when_racing(db: Db) {
+    let (a, b) = tokio::join!(
+        domain::demo::load_if_empty(&db),
+        domain::demo::load_if_empty(&db)
+    );
+    let mut loaded = [a.unwrap(), b.unwrap()];
+    loaded.sort();
+    assert_eq!(loaded, [false, true]);
+    assert_eq!(hackfest::service::list(&db).await.unwrap().len(), 1);
+}
+both!(
+    demo_loads_once_when_two_start,
+    super::demo_loads_once_when_racing
+);
