@@ -186,7 +186,10 @@ async fn bad_input_is_422_naming_fields() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = r.json().await.unwrap();
     let fields = body["Validation"].as_object().expect("a field error");
-    assert!(fields.contains_key("id") || fields.contains_key("version"), "{body}");
+    assert!(
+        fields.contains_key("id") || fields.contains_key("version"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -528,4 +531,31 @@ async fn goal_chain_stops_at_the_depth_limit() {
         domain::goal::MAX_DEPTH
     );
     assert_eq!(app.get("/h/chain").await.status(), StatusCode::OK);
+
+    // The editor offers as "Part of" only the goals a goal with one sub-goal fits under.
+    let goals = domain::goal::service::list(&app.db, h.id).await.unwrap();
+    let at = |level: usize| {
+        goals
+            .iter()
+            .find(|g| g.title == format!("Level {level}"))
+            .unwrap()
+            .id
+    };
+    let top = app.goal(&h, "Top").await;
+    let mut sub = top.to_form();
+    sub.title = "Below".into();
+    sub.parent_id = top.id.to_string();
+    domain::goal::service::create(&app.db, h.id, &sub, "alice")
+        .await
+        .unwrap();
+    let html = app
+        .get(&format!("/h/chain/goals/{}/edit", top.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let offered = |id: uuid::Uuid| html.contains(&format!("<option value=\"{id}\""));
+    let max = domain::goal::MAX_DEPTH;
+    assert!(offered(at(1)) && offered(at(max - 2)), "{html}");
+    assert!(!offered(at(max - 1)) && !offered(at(max)));
 }

@@ -1,5 +1,5 @@
 use domain::FieldErrors;
-use domain::goal::{Goal, GoalForm, GoalKind, GoalStatus, NewGoal};
+use domain::goal::{Goal, GoalForm, GoalKind, GoalStatus, MAX_DEPTH, NewGoal};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -174,13 +174,31 @@ fn GoalEditor(page: GoalPage) -> impl IntoView {
         }
     };
 
-    // Parent choices: never the goal itself or one of its descendants.
-    let excluded: std::collections::HashSet<Uuid> = id
-        .map(|id| descendants(&goals, id).into_iter().collect())
-        .unwrap_or_default();
+    // Parent choices: never the goal itself or one of its descendants, nor a goal so
+    // deep that the goal and its sub-goals would pass MAX_DEPTH (the server checks
+    // too). The current parent always stays a choice.
+    let below: Vec<Uuid> = id.map(|id| descendants(&goals, id)).unwrap_or_default();
+    let level = levels(&goals);
+    let height = id.map_or(0, |id| {
+        let own = level.get(&id).copied().unwrap_or(1);
+        below
+            .iter()
+            .filter_map(|d| level.get(d))
+            .map(|l| l.saturating_sub(own))
+            .max()
+            .unwrap_or(0)
+    });
+    let current_parent = id.and_then(|id| goals.iter().find(|g| g.id == id)?.parent_id);
+    let excluded: std::collections::HashSet<Uuid> = below.into_iter().collect();
     let parents: Vec<(String, String)> = goals
         .iter()
         .filter(|g| !excluded.contains(&g.id))
+        .filter(|g| {
+            Some(g.id) == current_parent
+                || level
+                    .get(&g.id)
+                    .is_some_and(|l| l + 1 + height <= MAX_DEPTH)
+        })
         .map(|g| (g.id.to_string(), g.title.clone()))
         .collect();
     let titles: Vec<(Uuid, String)> = goals.iter().map(|g| (g.id, g.title.clone())).collect();
@@ -325,6 +343,40 @@ fn ConflictView(
         .map(|(f, t, m)| (f.replace("_id", "").replace('_', " "), t, m))
         .collect();
     view! { <ConflictTable what="goal" rows on_keep on_take /> }
+}
+
+/// Each goal's level in the tree (1 = top level), walking up with a memo, never by
+/// recursion; a goal in a cycle (only corrupted data) gets no level.
+fn levels(goals: &[Goal]) -> std::collections::HashMap<Uuid, usize> {
+    let parent: std::collections::HashMap<Uuid, Option<Uuid>> =
+        goals.iter().map(|g| (g.id, g.parent_id)).collect();
+    let mut level: std::collections::HashMap<Uuid, usize> = Default::default();
+    for g in goals {
+        let mut path = vec![g.id];
+        let mut base = 0;
+        while let Some(&top) = path.last() {
+            if let Some(&l) = level.get(&top) {
+                path.pop();
+                base = l;
+                break;
+            }
+            match parent.get(&top).copied().flatten() {
+                // A parent not in the list: this goal shows at the top level.
+                Some(p) if parent.contains_key(&p) => {
+                    if path.contains(&p) {
+                        path.clear();
+                        break;
+                    }
+                    path.push(p);
+                }
+                _ => break,
+            }
+        }
+        for (i, id) in path.iter().rev().enumerate() {
+            level.insert(*id, base + i + 1);
+        }
+    }
+    level
 }
 
 /// The goal and everything below it, each once (a queue, not recursion: an old
