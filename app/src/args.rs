@@ -100,17 +100,7 @@ fn explain(inner: &str) -> String {
         None
     };
     // The message may quote the bad input: never echo control characters.
-    let inner: String = inner
-        .chars()
-        .take(200)
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
+    let inner = domain::text::shown_up_to(inner, 200);
     match plain {
         Some(p) => format!("{p} ({inner})"),
         None => inner,

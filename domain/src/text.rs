@@ -80,9 +80,14 @@ macro_rules! text_enum {
 /// A person's input quoted in a message: at most 40 characters, control characters
 /// written as escapes, so an answer never echoes megabytes or terminal codes.
 pub fn shown(input: &str) -> String {
+    shown_up_to(input, 40)
+}
+
+/// [`shown`] with another length.
+pub fn shown_up_to(input: &str, max: usize) -> String {
     let mut out: String = input
         .chars()
-        .take(40)
+        .take(max)
         .map(|c| {
             if c.is_control() {
                 c.escape_unicode().to_string()
@@ -91,7 +96,7 @@ pub fn shown(input: &str) -> String {
             }
         })
         .collect();
-    if input.chars().nth(40).is_some() {
+    if input.chars().nth(max).is_some() {
         out.push('…');
     }
     out
