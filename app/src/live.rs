@@ -4,13 +4,27 @@
 //! the browser's EventSource reconnects by itself and resumes with `Last-Event-ID`,
 //! and a `resync` event (the client fell behind) also means "load everything again".
 
-/// While the calling component lives, calls `refetch` on every change to the hackfest
-/// `slug()` names. Browser only: effects do not run during server rendering.
+/// The topics of the hackfest's record: what its pages show. Membership messages
+/// (`hackfest.member.*`, `hackfest.hackfest.new`) are not among them: a page showing
+/// "alice is now an organizer." must not lose that line to a refetch caused by the
+/// very change it reports.
+pub const RECORD_TOPICS: &[&str] = &[
+    "hackfest.goal.",
+    "hackfest.session.",
+    "hackfest.decision.",
+    "hackfest.action_item.",
+    "hackfest.wiki.",
+    "hackfest.question.",
+];
+
+/// While the calling component lives, calls `refetch` on every change to the record
+/// of the hackfest `slug()` names ([`RECORD_TOPICS`]). Browser only: effects do not
+/// run during server rendering.
 pub fn refetch_on_change(
     slug: impl Fn() -> String + 'static,
     refetch: impl Fn() + Clone + 'static,
 ) {
-    refetch_on_changes_to(slug, &[], refetch);
+    refetch_on_changes_to(slug, RECORD_TOPICS, refetch);
 }
 
 /// Like [`refetch_on_change`], for changes whose topic starts with one of `topics`
