@@ -61,6 +61,14 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Option<User>, sqlx::Error> {
     Ok(row.map(Into::into))
 }
 
+/// The issuer a user signed in with (`urn:hackfest:dev` for the development sign-in).
+pub async fn issuer(db: &Db, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    on_db!(db, p => sqlx::query_scalar("SELECT issuer FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(p)
+        .await)
+}
+
 /// The stored membership role of a user in a hackfest.
 pub async fn membership(
     db: &Db,

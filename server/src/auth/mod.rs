@@ -117,13 +117,7 @@ impl Auth {
         if let Ok(Some(issuer)) = session.get::<String>(ISSUER).await {
             return Some(issuer == DEV_ISSUER);
         }
-        let stored: Result<Option<String>, sqlx::Error> = domain::on_db!(&self.db, p => {
-            sqlx::query_scalar("SELECT issuer FROM users WHERE id = $1")
-                .bind(uid)
-                .fetch_optional(p)
-                .await
-        });
-        match stored {
+        match domain::user::repo::issuer(&self.db, uid).await {
             Ok(Some(issuer)) => {
                 let _ = session.insert(ISSUER, &issuer).await;
                 Some(issuer == DEV_ISSUER)
