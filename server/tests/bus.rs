@@ -168,17 +168,7 @@ async fn silence(consumer: &mut Consumer, wait: Duration) {
 /// that creating one through the service writes: the broker tests here count the
 /// messages of the goals they change, and nothing else.
 async fn quiet_hackfest(app: &TestApp, slug: &str) -> domain::hackfest::Hackfest {
-    let new = domain::hackfest::HackfestForm {
-        slug: slug.into(),
-        title: format!("Hackfest {slug}"),
-        start_date: "2026-11-23".into(),
-        end_date: "2026-11-27".into(),
-        time_zone: "Europe/Prague".into(),
-        location: "Room Fedora".into(),
-        description: String::new(),
-    }
-    .parse()
-    .unwrap();
+    let new = common::hackfest_form(slug).parse().unwrap();
     let mut tx = app.db.begin().await.unwrap();
     domain::hackfest::repo::insert(&mut tx, uuid::Uuid::now_v7(), &new, chrono::Utc::now())
         .await

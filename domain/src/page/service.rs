@@ -74,15 +74,19 @@ async fn rendered(db: &Db, h: &Hackfest, p: Page) -> Result<Page, DomainError> {
     Ok(decorate(p, h, &pages))
 }
 
-/// The reply to a committed save: rendered with the hackfest's pages if they can be
-/// read, else with its `[[links]]` unresolved. Never an error: the save is committed,
-/// and an error would make the client retry it into a duplicate.
-async fn rendered_after_commit(db: &Db, h: &Hackfest, p: Page) -> Page {
-    let pages = repo::list_for_hackfest(db, h.id)
+/// The hackfest's pages, to render the reply to a committed change with; none (its
+/// `[[links]]` then show unresolved) if they cannot be read. Never an error: the
+/// change is committed, and an error would make the client retry it into a duplicate.
+async fn pages_after_commit(db: &Db, h: &Hackfest) -> Vec<PageSummary> {
+    repo::list_for_hackfest(db, h.id)
         .await
-        .inspect_err(|e| tracing::warn!(error = %e, "page saved; its links are shown unresolved"))
-        .unwrap_or_default();
-    decorate(p, h, &pages)
+        .inspect_err(|e| tracing::warn!(error = %e, "change saved; its links are shown unresolved"))
+        .unwrap_or_default()
+}
+
+/// The reply to a committed page save; see [`pages_after_commit`].
+async fn rendered_after_commit(db: &Db, h: &Hackfest, p: Page) -> Page {
+    decorate(p, h, &pages_after_commit(db, h).await)
 }
 
 /// Characters of the body a `hackfest.wiki.*` message carries.
@@ -543,13 +547,9 @@ async fn rendered_question(db: &Db, h: &Hackfest, q: Question) -> Result<Questio
     Ok(decorate_question(q, h, &pages))
 }
 
-/// The reply to a committed question change; see [`rendered_after_commit`].
+/// The reply to a committed question change; see [`pages_after_commit`].
 async fn rendered_question_after_commit(db: &Db, h: &Hackfest, q: Question) -> Question {
-    let pages = repo::list_for_hackfest(db, h.id)
-        .await
-        .inspect_err(|e| tracing::warn!(error = %e, "question saved; links shown unresolved"))
-        .unwrap_or_default();
-    decorate_question(q, h, &pages)
+    decorate_question(q, h, &pages_after_commit(db, h).await)
 }
 
 /// Asks a question on a page of this hackfest; it starts open.

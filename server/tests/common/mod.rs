@@ -197,20 +197,9 @@ impl TestApp {
     }
 
     pub async fn hackfest(&self, slug: &str) -> Hackfest {
-        hackfest::service::create(
-            &self.db,
-            &HackfestForm {
-                slug: slug.into(),
-                title: format!("Hackfest {slug}"),
-                start_date: "2026-11-23".into(),
-                end_date: "2026-11-27".into(),
-                time_zone: "Europe/Prague".into(),
-                location: "Room Fedora".into(),
-                description: String::new(),
-            },
-        )
-        .await
-        .expect("create hackfest")
+        hackfest::service::create(&self.db, &hackfest_form(slug))
+            .await
+            .expect("create hackfest")
     }
 
     pub async fn goal(&self, h: &Hackfest, title: &str) -> Goal {
@@ -227,6 +216,19 @@ impl TestApp {
         )
         .await
         .expect("create goal")
+    }
+}
+
+/// The form of a test hackfest: one week in Prague.
+pub fn hackfest_form(slug: &str) -> HackfestForm {
+    HackfestForm {
+        slug: slug.into(),
+        title: format!("Hackfest {slug}"),
+        start_date: "2026-11-23".into(),
+        end_date: "2026-11-27".into(),
+        time_zone: "Europe/Prague".into(),
+        location: "Room Fedora".into(),
+        description: String::new(),
     }
 }
 
