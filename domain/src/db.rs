@@ -87,6 +87,152 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// A constraint the schema enforces, as the field error a person sees when a write
+/// breaks it (a race the services' own checks cannot see, or a check they lack).
+/// PostgreSQL names the constraint; SQLite names the columns (unique), the
+/// expression (check) or nothing (foreign keys: these map on PostgreSQL only).
+struct Constraint {
+    /// PostgreSQL's constraint names (the defaults it gives the migrations' constraints).
+    postgres: &'static [&'static str],
+    /// What SQLite's message says after "UNIQUE constraint failed: " or "CHECK
+    /// constraint failed: " (the migrations' text, exactly).
+    sqlite: &'static [&'static str],
+    field: &'static str,
+    message: &'static str,
+}
+
+/// Every constraint a form's input can break. The rest (keys, the outbox, users,
+/// memberships…) stay internal errors: no input of a person can break them.
+const CONSTRAINTS: &[Constraint] = &[
+    Constraint {
+        postgres: &["hackfests_slug_key"],
+        sqlite: &["hackfests.slug"],
+        field: "slug",
+        message: "This slug is already used by another hackfest.",
+    },
+    Constraint {
+        postgres: &["pages_hackfest_id_slug_key"],
+        sqlite: &["pages.hackfest_id, pages.slug"],
+        field: "slug",
+        message: "Another page of this hackfest already has this slug.",
+    },
+    Constraint {
+        postgres: &["hackfests_check"],
+        sqlite: &["end_date >= start_date"],
+        field: "end_date",
+        message: "End date must not be before the start date.",
+    },
+    Constraint {
+        postgres: &["hack_sessions_check"],
+        sqlite: &["ends_at > starts_at"],
+        field: "ends_at",
+        message: "End must be after the start.",
+    },
+    Constraint {
+        postgres: &["goals_kind_check", "hack_sessions_kind_check"],
+        sqlite: &[
+            "kind IN ('big', 'small')",
+            "kind IN ('discussion', 'meeting', 'work', 'social')",
+        ],
+        field: "kind",
+        message: "Choose one of the listed kinds.",
+    },
+    Constraint {
+        postgres: &[
+            "goals_status_check",
+            "decisions_status_check",
+            "action_items_status_check",
+        ],
+        sqlite: &[
+            "status IN ('proposed', 'active', 'done', 'dropped')",
+            "status IN ('proposed', 'agreed', 'rejected', 'superseded')",
+            "status IN ('open', 'in_progress', 'blocked', 'done', 'dropped')",
+        ],
+        field: "status",
+        message: "Choose one of the listed statuses.",
+    },
+    Constraint {
+        postgres: &["goals_progress_check"],
+        sqlite: &["progress BETWEEN 0 AND 100"],
+        field: "progress",
+        message: "Progress must be between 0 and 100.",
+    },
+    Constraint {
+        postgres: &["decisions_check"],
+        sqlite: &["status <> 'superseded' OR superseded_by IS NOT NULL"],
+        field: "superseded_by",
+        message: "A superseded decision needs the decision that replaces it.",
+    },
+    Constraint {
+        postgres: &["decisions_check1"],
+        sqlite: &["superseded_by IS NULL OR superseded_by <> id"],
+        field: "superseded_by",
+        message: "A decision cannot supersede itself.",
+    },
+    Constraint {
+        postgres: &["goals_parent_id_fkey"],
+        sqlite: &[],
+        field: "parent_id",
+        message: "This goal no longer exists.",
+    },
+    Constraint {
+        postgres: &["action_items_goal_id_fkey"],
+        sqlite: &[],
+        field: "goal_id",
+        message: "This goal no longer exists.",
+    },
+    Constraint {
+        postgres: &["action_items_session_id_fkey", "decisions_session_id_fkey"],
+        sqlite: &[],
+        field: "session_id",
+        message: "This session no longer exists.",
+    },
+    Constraint {
+        postgres: &[
+            "action_items_decision_id_fkey",
+            "page_questions_decision_id_fkey",
+        ],
+        sqlite: &[],
+        field: "decision_id",
+        message: "This decision no longer exists.",
+    },
+    Constraint {
+        postgres: &["decisions_superseded_by_fkey"],
+        sqlite: &[],
+        field: "superseded_by",
+        message: "This decision no longer exists.",
+    },
+];
+
+/// The field error for a write that broke one of [`CONSTRAINTS`], on either database;
+/// `None` for any other error (it stays internal). The one place constraint
+/// violations become field errors: `DomainError::from(sqlx::Error)` asks it.
+pub fn constraint_field_error(e: &sqlx::Error) -> Option<crate::FieldErrors> {
+    use sqlx::error::ErrorKind;
+    let sqlx::Error::Database(d) = e else {
+        return None;
+    };
+    let kind = d.kind();
+    if !matches!(
+        kind,
+        ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation | ErrorKind::CheckViolation
+    ) {
+        return None;
+    }
+    let found = if let Some(name) = d.constraint() {
+        // PostgreSQL.
+        CONSTRAINTS.iter().find(|c| c.postgres.contains(&name))
+    } else {
+        // SQLite: "UNIQUE constraint failed: t.a, t.b" / "CHECK constraint failed: expr".
+        let what = d
+            .message()
+            .split_once("constraint failed: ")
+            .map(|(_, w)| w.trim());
+        what.and_then(|w| CONSTRAINTS.iter().find(|c| c.sqlite.contains(&w)))
+    }?;
+    Some(crate::FieldErrors::single(found.field, found.message))
+}
+
 impl Db {
     /// Opens (and for SQLite, creates) the database. Does not migrate.
     pub async fn connect(url: &str) -> Result<Db, ConnectError> {
@@ -216,6 +362,186 @@ mod tests {
             v
         };
         assert_eq!(dir("sqlite"), dir("postgres"));
+    }
+
+    /// Each mapped constraint, broken by a raw write (no service's check in the way),
+    /// is its field error on this database; anything else stays a database error.
+    async fn violations_are_field_errors(db: &Db) {
+        const H: &str = "'00000000-0000-7000-8000-000000000001'";
+        const T: &str = "'2026-01-01T10:00:00Z'";
+        let field = |r: Result<(), sqlx::Error>| {
+            let e = r.expect_err("the write must break a constraint");
+            constraint_field_error(&e).map(|f| f.0.into_iter().collect::<Vec<_>>())
+        };
+        let hackfest = |id: &str, slug: &str, start: &str, end: &str| {
+            format!(
+                "INSERT INTO hackfests (id, slug, title, start_date, end_date, time_zone, created_at, updated_at) \
+                 VALUES ('00000000-0000-7000-8000-00000000000{id}', '{slug}', 't', '{start}', '{end}', 'UTC', {T}, {T})"
+            )
+        };
+        db.execute_raw(&hackfest("1", "taken", "2026-01-01", "2026-01-02"))
+            .await
+            .unwrap();
+        let one = |f: &str, m: &str| Some(vec![(f.to_owned(), m.to_owned())]);
+        assert_eq!(
+            field(
+                db.execute_raw(&hackfest("2", "taken", "2026-01-01", "2026-01-02"))
+                    .await
+            ),
+            one("slug", "This slug is already used by another hackfest.")
+        );
+        assert_eq!(
+            field(
+                db.execute_raw(&hackfest("3", "other", "2026-01-02", "2026-01-01"))
+                    .await
+            ),
+            one("end_date", "End date must not be before the start date.")
+        );
+        let goal = |kind: &str, status: &str, progress: i32, parent: &str| {
+            format!(
+                "INSERT INTO goals (id, hackfest_id, title, kind, status, progress, parent_id, created_at, updated_at) \
+                 VALUES ('00000000-0000-7000-8000-0000000000a1', {H}, 'g', '{kind}', '{status}', {progress}, {parent}, {T}, {T})"
+            )
+        };
+        assert_eq!(
+            field(db.execute_raw(&goal("huge", "active", 0, "NULL")).await).unwrap()[0].0,
+            "kind"
+        );
+        assert_eq!(
+            field(db.execute_raw(&goal("big", "late", 0, "NULL")).await).unwrap()[0].0,
+            "status"
+        );
+        assert_eq!(
+            field(db.execute_raw(&goal("big", "active", 101, "NULL")).await).unwrap()[0].0,
+            "progress"
+        );
+        // A missing parent: PostgreSQL names the key; SQLite does not say which (and
+        // its writers are serialised, so the services' own check cannot be raced).
+        let missing = field(
+            db.execute_raw(&goal(
+                "big",
+                "active",
+                0,
+                "'00000000-0000-7000-8000-0000000000ff'",
+            ))
+            .await,
+        );
+        match db {
+            Db::Postgres(_) => assert_eq!(missing.unwrap()[0].0, "parent_id"),
+            Db::Sqlite(_) => assert_eq!(missing, None),
+        }
+        let session = format!(
+            "INSERT INTO hack_sessions (id, hackfest_id, title, kind, starts_at, ends_at, created_at, updated_at) \
+             VALUES ('00000000-0000-7000-8000-0000000000b1', {H}, 's', 'work', {T}, {T}, {T}, {T})"
+        );
+        assert_eq!(
+            field(db.execute_raw(&session).await),
+            one("ends_at", "End must be after the start.")
+        );
+        let decision = format!(
+            "INSERT INTO decisions (id, hackfest_id, title, status, created_at, updated_at) \
+             VALUES ('00000000-0000-7000-8000-0000000000c1', {H}, 'd', 'superseded', {T}, {T})"
+        );
+        assert_eq!(
+            field(db.execute_raw(&decision).await).unwrap()[0].0,
+            "superseded_by"
+        );
+        let page = |id: &str| {
+            format!(
+                "INSERT INTO pages (id, hackfest_id, slug, title, created_at, updated_at) \
+                 VALUES ('00000000-0000-7000-8000-0000000000d{id}', {H}, 'home', 'p', {T}, {T})"
+            )
+        };
+        db.execute_raw(&page("1")).await.unwrap();
+        assert_eq!(
+            field(db.execute_raw(&page("2")).await),
+            one(
+                "slug",
+                "Another page of this hackfest already has this slug."
+            )
+        );
+        // Not a person's input: a duplicate key stays internal.
+        assert_eq!(
+            field(
+                db.execute_raw(&hackfest("1", "third", "2026-01-01", "2026-01-02"))
+                    .await
+            ),
+            None
+        );
+        assert_eq!(constraint_field_error(&sqlx::Error::RowNotFound), None);
+    }
+
+    #[tokio::test]
+    async fn constraint_violations_are_field_errors_sqlite() {
+        violations_are_field_errors(&scratch::sqlite().await).await;
+    }
+
+    #[tokio::test]
+    async fn constraint_violations_are_field_errors_postgres() {
+        let (db, url) = scratch::postgres().await;
+        violations_are_field_errors(&db).await;
+        scratch::drop_postgres(db, &url).await;
+    }
+
+    /// Every constraint of the PostgreSQL schema is mapped to a field or known to be
+    /// out of a person's reach; every mapped name and SQLite text is in the schema.
+    #[tokio::test]
+    async fn every_constraint_is_mapped_or_internal() {
+        const INTERNAL: &[&str] = &[
+            "goals_hackfest_id_fkey",
+            "history_hackfest_id_fkey",
+            "users_issuer_subject_key",
+            "hackfest_members_hackfest_id_fkey",
+            "hackfest_members_user_id_fkey",
+            "hackfest_members_role_check",
+            "goal_notes_goal_id_fkey",
+            "goal_notes_hackfest_id_fkey",
+            "hack_sessions_hackfest_id_fkey",
+            "decisions_hackfest_id_fkey",
+            "action_items_hackfest_id_fkey",
+            "pages_hackfest_id_fkey",
+            "page_revisions_number_check",
+            "page_revisions_page_id_fkey",
+            "page_revisions_page_id_number_key",
+            "page_questions_hackfest_id_fkey",
+            "page_questions_page_id_fkey",
+            "page_questions_state_check",
+            "outbox_message_id_key",
+        ];
+        let (db, url) = scratch::postgres().await;
+        let Db::Postgres(pool) = &db else {
+            unreachable!()
+        };
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT conname::text FROM pg_constraint \
+             WHERE contype IN ('u', 'c', 'f') AND connamespace = 'public'::regnamespace",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        scratch::drop_postgres(db, &url).await;
+        let mapped: Vec<&str> = CONSTRAINTS
+            .iter()
+            .flat_map(|c| c.postgres)
+            .copied()
+            .collect();
+        for n in &names {
+            assert!(
+                mapped.contains(&n.as_str()) || INTERNAL.contains(&n.as_str()),
+                "{n}: map it to a field in db::CONSTRAINTS, or list it as internal here"
+            );
+        }
+        for m in mapped.iter().chain(INTERNAL) {
+            assert!(names.iter().any(|n| n == m), "{m} is not in the schema");
+        }
+        let sqlite: String = SQLITE_MIGRATOR.iter().map(|m| m.sql.to_string()).collect();
+        // Check expressions as SQLite quotes them (unique keys: the test above).
+        for text in CONSTRAINTS.iter().flat_map(|c| c.sqlite) {
+            assert!(
+                text.contains('.') || sqlite.contains(&format!("CHECK ({text})")),
+                "{text} is not in the SQLite schema"
+            );
+        }
     }
 }
 

@@ -70,9 +70,23 @@ pub enum DomainError {
     /// Someone saved first. Carries the current state (JSON of the object's DTO).
     #[error("conflict: the object was changed by someone else")]
     Conflict(Box<serde_json::Value>),
+    /// Anything else the database said: an internal error (logged, never shown).
     #[cfg(feature = "server")]
     #[error("database error")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
+}
+
+/// A write that broke a constraint a person's input can break (a slug taken by a
+/// racing save, an end before its start…) is that field's error, on either database
+/// ([`crate::db::constraint_field_error`]); any other database error stays internal.
+#[cfg(feature = "server")]
+impl From<sqlx::Error> for DomainError {
+    fn from(e: sqlx::Error) -> Self {
+        match crate::db::constraint_field_error(&e) {
+            Some(fields) => DomainError::Validation(fields),
+            None => DomainError::Database(e),
+        }
+    }
 }
 
 impl From<FieldErrors> for DomainError {
