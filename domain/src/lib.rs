@@ -7,6 +7,7 @@ pub mod decision;
 pub mod error;
 pub mod goal;
 pub mod hackfest;
+pub mod ids;
 pub mod page;
 pub mod session;
 pub mod text;
@@ -20,5 +21,7 @@ pub mod history;
 #[cfg(feature = "server")]
 pub mod markdown;
 pub mod outbox;
+#[cfg(feature = "server")]
+pub mod write;
 
 pub use error::{DomainError, FieldErrors};

@@ -7,6 +7,7 @@ use domain::db::Db;
 use domain::goal::{self, Goal, GoalForm, GoalStatus};
 use domain::hackfest::{self, Hackfest, HackfestForm};
 use domain::history;
+use domain::ids::{GoalId, HackfestId};
 
 async fn hackfest(db: &Db, slug: &str) -> Hackfest {
     hackfest::service::create(
@@ -385,9 +386,15 @@ async fn raw_chain(db: &Db, h: &Hackfest, n: usize) -> Vec<uuid::Uuid> {
             parent_id: ids.last().copied(),
             ..new.clone()
         };
-        goal::repo::insert(&mut tx, id, h.id, &g, chrono::Utc::now())
-            .await
-            .unwrap();
+        goal::repo::insert(
+            &mut tx,
+            GoalId(id),
+            HackfestId(h.id),
+            &g,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         ids.push(id);
     }
     tx.commit().await.unwrap();

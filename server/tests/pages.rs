@@ -471,9 +471,15 @@ async fn a_deep_goal_chain_in_the_database_still_serves_every_page() {
             parent_id: ids.last().copied(),
             ..new.clone()
         };
-        domain::goal::repo::insert(&mut tx, id, h.id, &g, chrono::Utc::now())
-            .await
-            .unwrap();
+        domain::goal::repo::insert(
+            &mut tx,
+            domain::ids::GoalId(id),
+            domain::ids::HackfestId(h.id),
+            &g,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         ids.push(id);
     }
     tx.commit().await.unwrap();

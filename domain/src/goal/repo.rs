@@ -3,6 +3,7 @@ use uuid::Uuid;
 
 use super::{Goal, GoalKind, GoalStatus, NewGoal};
 use crate::db::{Db, Tx};
+use crate::ids::{GoalId, HackfestId};
 use crate::{on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
@@ -132,17 +133,19 @@ pub async fn lock_tree(tx: &mut Tx, hackfest_id: Uuid) -> Result<(), sqlx::Error
     Ok(())
 }
 
+/// Writes a new goal at version 1 and returns it as stored.
 pub async fn insert(
     tx: &mut Tx,
-    id: Uuid,
-    hackfest_id: Uuid,
+    id: GoalId,
+    hackfest_id: HackfestId,
     g: &NewGoal,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<Goal, sqlx::Error> {
     let sql = format!(
-        "INSERT INTO goals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)"
+        "INSERT INTO goals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) \
+         RETURNING {COLUMNS}"
     );
-    on_tx!(tx, c => sqlx::query(&sql)
+    let row: GoalRow = on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
         .bind(hackfest_id)
         .bind(&g.title)
@@ -154,40 +157,40 @@ pub async fn insert(
         .bind(&g.owner)
         .bind(&g.outcome)
         .bind(now)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
+        .fetch_one(c)
+        .await)?;
+    row.try_into()
 }
 
-/// Writes only if the stored version is still `expected_version`. Returns whether it did.
+/// Writes only if the stored version is still `expected_version`: the goal as stored
+/// then, or `None` if someone saved in between.
 pub async fn update(
     tx: &mut Tx,
-    id: Uuid,
+    id: GoalId,
     expected_version: i64,
     g: &NewGoal,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let done = on_tx!(tx, c => sqlx::query(
+) -> Result<Option<Goal>, sqlx::Error> {
+    let sql = format!(
         "UPDATE goals SET title = $3, description = $4, kind = $5, parent_id = $6, status = $7, \
          progress = $8, owner = $9, outcome = $10, version = version + 1, updated_at = $11 \
-         WHERE id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(expected_version)
-    .bind(&g.title)
-    .bind(&g.description)
-    .bind(g.kind.as_str())
-    .bind(g.parent_id)
-    .bind(g.status.as_str())
-    .bind(i32::from(g.progress.value()))
-    .bind(&g.owner)
-    .bind(&g.outcome)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
+         WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
+    );
+    let row: Option<GoalRow> = on_tx!(tx, c => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(expected_version)
+        .bind(&g.title)
+        .bind(&g.description)
+        .bind(g.kind.as_str())
+        .bind(g.parent_id)
+        .bind(g.status.as_str())
+        .bind(i32::from(g.progress.value()))
+        .bind(&g.owner)
+        .bind(&g.outcome)
+        .bind(now)
+        .fetch_optional(c)
+        .await)?;
+    row.map(Goal::try_from).transpose()
 }
 
 /// Oldest first: the timeline reads top to bottom.

@@ -1,10 +1,12 @@
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Goal, GoalForm, MAX_DEPTH, NewGoal, changed_fields, repo};
+use super::{Goal, GoalForm, MAX_DEPTH, NewGoal, repo};
 use crate::db::{Db, Tx};
-use crate::history::{self, Change};
+use crate::history::{self, Change, Fields};
+use crate::ids::{GoalId, HackfestId};
 use crate::outbox::{self, Message};
+use crate::write::{self, Edit, Update, Versioned};
 use crate::{DomainError, FieldErrors};
 
 /// How far the ancestor walk goes: past any tree the service lets in (MAX_DEPTH), far
@@ -102,27 +104,64 @@ pub async fn create_in(
     actor: &str,
 ) -> Result<Goal, DomainError> {
     let new = form.parse()?;
-    let id = Uuid::now_v7();
-    let now = Utc::now();
     check_parent(tx, hackfest_id, None, new.parent_id).await?;
-    repo::insert(tx, id, hackfest_id, &new, now).await?;
-    let changes = history::record(
-        tx,
-        Change::created(
-            hackfest_id,
-            "goal",
-            id,
-            actor,
-            new.field_values().into(),
-            now,
-        ),
-    )
-    .await?;
-    let goal = repo::get_in_tx(tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("goal"))?;
-    outbox::enqueue(tx, goal_message(&goal, "new", actor, changes, now)).await?;
-    Ok(goal)
+    write::create_in(tx, HackfestId(hackfest_id), &new, actor).await
+}
+
+impl Versioned for Goal {
+    type Id = GoalId;
+    type Input = NewGoal;
+    type More = ();
+    const ENTITY: &'static str = "goal";
+    const WHAT: &'static str = "goal";
+
+    fn id(&self) -> GoalId {
+        GoalId(self.id)
+    }
+    fn hackfest_id(&self) -> HackfestId {
+        HackfestId(self.hackfest_id)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn new_fields(new: &NewGoal) -> Fields {
+        new.field_values().into()
+    }
+    fn old_fields(&self, _: &NewGoal) -> Fields {
+        NewGoal::from(self).field_values().into()
+    }
+    async fn read(tx: &mut Tx, id: GoalId) -> Result<Option<Goal>, sqlx::Error> {
+        repo::get_in_tx(tx, id.0).await
+    }
+    async fn insert(
+        tx: &mut Tx,
+        id: GoalId,
+        hackfest: HackfestId,
+        new: &NewGoal,
+        _: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Goal, sqlx::Error> {
+        repo::insert(tx, id, hackfest, new, at).await
+    }
+    async fn update(
+        tx: &mut Tx,
+        id: GoalId,
+        expected_version: i64,
+        new: &NewGoal,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Goal>, sqlx::Error> {
+        repo::update(tx, id, expected_version, new, at).await
+    }
+    fn message<'a>(
+        &self,
+        _: &NewGoal,
+        _: &(),
+        event: &'static str,
+        actor: &'a str,
+        at: DateTime<Utc>,
+    ) -> Message<'a> {
+        goal_message(self, event, actor, vec![], at)
+    }
 }
 
 fn goal_message<'a>(
@@ -150,40 +189,18 @@ pub async fn update(
     actor: &str,
 ) -> Result<Goal, DomainError> {
     let new = form.parse()?;
-    let now = Utc::now();
-    let mut tx = db.begin().await?;
-    let current = repo::get_in_tx(&mut tx, id)
-        .await?
-        .filter(|g| g.hackfest_id == hackfest_id)
-        .ok_or(DomainError::NotFound("goal"))?;
-    if current.version != expected_version {
-        return Err(DomainError::conflict(&current));
-    }
-    if new.parent_id != current.parent_id {
-        check_parent(&mut tx, hackfest_id, Some(id), new.parent_id).await?;
-    }
-    let changes = changed_fields(&NewGoal::from(&current), &new);
-    if changes.is_empty() {
-        return Ok(current);
-    }
-    if !repo::update(&mut tx, id, expected_version, &new, now).await? {
-        // Only reachable on PostgreSQL under READ COMMITTED; SQLite holds the write lock.
-        let current = repo::get_in_tx(&mut tx, id)
-            .await?
-            .ok_or(DomainError::NotFound("goal"))?;
-        return Err(DomainError::conflict(&current));
-    }
-    let changes = history::record(
-        &mut tx,
-        Change::updated(hackfest_id, "goal", id, actor, changes, now),
+    let mut w = Update::open(
+        db,
+        HackfestId(hackfest_id),
+        GoalId(id),
+        expected_version,
+        async |g: Goal| g,
     )
     .await?;
-    let goal = repo::get_in_tx(&mut tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("goal"))?;
-    outbox::enqueue(&mut tx, goal_message(&goal, "update", actor, changes, now)).await?;
-    tx.commit().await?;
-    Ok(goal)
+    if new.parent_id != w.current.parent_id {
+        check_parent(&mut w.tx, hackfest_id, Some(id), new.parent_id).await?;
+    }
+    w.save(&new, Edit::update(actor)).await
 }
 
 /// The progress timeline of a goal of this hackfest, oldest first (empty for a goal

@@ -1,0 +1,296 @@
+//! The one versioned write path. Every kind of object (goal, session, decision,
+//! action item, wiki page, question) is created and updated the same way, in one
+//! transaction:
+//!
+//! begin → read the stored row (same hackfest, else "not found") → version check
+//! (`Conflict` carrying the current object) → the kind's own rules → diff →
+//! `INSERT`/`UPDATE … RETURNING` (no second read) → the kind's other rows (a page's
+//! revision) → history row → outbox message → commit (which wakes the live updates
+//! and the publisher).
+//!
+//! A kind implements [`Versioned`]: its names, its SQL (in its `repo`), how its fields
+//! read as text, and its bus message. Its service keeps only its rules: parsing, links
+//! that must stay in the hackfest, a goal tree's depth, a decision's status moves.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::DomainError;
+use crate::db::{Db, Tx};
+use crate::history::{self, Change, Fields};
+use crate::ids::HackfestId;
+use crate::outbox::{self, Message};
+
+/// (field, old, new) of each field that changed.
+pub type Changes = Vec<(&'static str, String, String)>;
+
+/// An object written through the shared path.
+pub trait Versioned: Serialize + Sized + Send + Sync {
+    /// Its typed id.
+    type Id: Copy + Default + Send + Sync + std::fmt::Debug + Into<uuid::Uuid>;
+    /// What a create or an update writes: the parsed input, with whatever the kind's
+    /// rules derived from it (a session's UTC times, the page a question is on).
+    type Input: Sync;
+    /// What [`Versioned::write_more`] wrote besides the row (a page's revision number).
+    type More: Default + Send;
+
+    /// The history rows' `entity` (`goal`, `action_item`, `page` …).
+    const ENTITY: &'static str;
+    /// How "not found" names it (`goal`, `action item` …).
+    const WHAT: &'static str;
+
+    fn id(&self) -> Self::Id;
+    fn hackfest_id(&self) -> HackfestId;
+    fn version(&self) -> i64;
+
+    /// The fields `input` would store, as text in form order (history, conflict views).
+    fn new_fields(input: &Self::Input) -> Fields;
+    /// The stored fields, as [`Versioned::new_fields`] shows them (same names, same order).
+    fn old_fields(&self, input: &Self::Input) -> Fields;
+
+    /// The stored row, in the transaction.
+    fn read(
+        tx: &mut Tx,
+        id: Self::Id,
+    ) -> impl Future<Output = Result<Option<Self>, sqlx::Error>> + Send;
+    /// `INSERT … RETURNING`: version 1, created and updated `at`.
+    fn insert(
+        tx: &mut Tx,
+        id: Self::Id,
+        hackfest: HackfestId,
+        input: &Self::Input,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Self, sqlx::Error>> + Send;
+    /// `UPDATE … WHERE id = $1 AND version = $2 RETURNING …`: `None` when the stored
+    /// version is no longer `expected_version` (someone saved in between).
+    fn update(
+        tx: &mut Tx,
+        id: Self::Id,
+        expected_version: i64,
+        input: &Self::Input,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<Self>, sqlx::Error>> + Send;
+
+    /// The kind's other rows of this save, after its own (a page's revision).
+    fn write_more(
+        &self,
+        _tx: &mut Tx,
+        _input: &Self::Input,
+        _actor: &str,
+        _at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Self::More, sqlx::Error>> + Send {
+        async { Ok(Self::More::default()) }
+    }
+
+    /// The changes as history and the bus keep them (a page names its body by revision).
+    fn recorded(changes: Changes, _more: &Self::More) -> Changes {
+        changes
+    }
+
+    /// `hackfest.<object>.<event>` about the object as saved; the shared path adds the
+    /// field changes.
+    fn message<'a>(
+        &self,
+        input: &Self::Input,
+        more: &Self::More,
+        event: &'static str,
+        actor: &'a str,
+        at: DateTime<Utc>,
+    ) -> Message<'a>;
+}
+
+/// Who saves, and how history and the bus name the save.
+#[derive(Clone, Copy, Debug)]
+pub struct Edit<'a> {
+    pub actor: &'a str,
+    /// The history row's action: `update`, `revert`, `answer` …
+    pub action: &'static str,
+    /// The message topic's last word: `update`, `edit`, `agreed` …
+    pub event: &'static str,
+}
+
+impl<'a> Edit<'a> {
+    /// A plain edit: history `update`, message `<object>.update`.
+    pub fn update(actor: &'a str) -> Self {
+        Edit {
+            actor,
+            action: "update",
+            event: "update",
+        }
+    }
+}
+
+/// What an update in the caller's transaction did.
+#[derive(Debug)]
+pub enum Outcome<K> {
+    /// Written: the object as stored now.
+    Saved(K),
+    /// Nothing differed: nothing written; the object as it is.
+    Unchanged(K),
+    /// Not at the expected version: nothing written; the current object.
+    Stale(K),
+}
+
+/// The object `id` of `hackfest` as stored, in the transaction; one of another
+/// hackfest is "not found".
+pub async fn current<K: Versioned>(
+    tx: &mut Tx,
+    hackfest: HackfestId,
+    id: K::Id,
+) -> Result<K, DomainError> {
+    K::read(tx, id)
+        .await?
+        .filter(|k| k.hackfest_id() == hackfest)
+        .ok_or(DomainError::NotFound(K::WHAT))
+}
+
+/// Creates the object in the caller's transaction (who commits): `INSERT … RETURNING`,
+/// the kind's other rows, a history row of every field set, `hackfest.<object>.new`.
+/// The kind has checked its rules in `tx` first.
+pub async fn create_in<K: Versioned>(
+    tx: &mut Tx,
+    hackfest: HackfestId,
+    input: &K::Input,
+    actor: &str,
+) -> Result<K, DomainError> {
+    let id = K::Id::default();
+    let at = Utc::now();
+    let made = K::insert(tx, id, hackfest, input, actor, at).await?;
+    let created = history::created(K::new_fields(input));
+    let edit = Edit {
+        actor,
+        action: "create",
+        event: "new",
+    };
+    record(tx, &made, input, created, edit, at).await?;
+    Ok(made)
+}
+
+/// Saves `input` over `current` in the caller's transaction (who commits) if it is
+/// still at `expected_version`: `UPDATE … RETURNING`, the kind's other rows, a history
+/// row of the fields that changed, `hackfest.<object>.<event>`. Nothing changed:
+/// nothing written.
+pub async fn update_in<K: Versioned>(
+    tx: &mut Tx,
+    current: K,
+    expected_version: i64,
+    input: &K::Input,
+    edit: Edit<'_>,
+) -> Result<Outcome<K>, DomainError> {
+    if current.version() != expected_version {
+        return Ok(Outcome::Stale(current));
+    }
+    let changes = history::diff(current.old_fields(input), K::new_fields(input));
+    if changes.is_empty() {
+        return Ok(Outcome::Unchanged(current));
+    }
+    let at = Utc::now();
+    let Some(saved) = K::update(tx, current.id(), expected_version, input, at).await? else {
+        // Only reachable on PostgreSQL under READ COMMITTED; SQLite holds the write lock.
+        let now = self::current::<K>(tx, current.hackfest_id(), current.id()).await?;
+        return Ok(Outcome::Stale(now));
+    };
+    record(tx, &saved, input, changes, edit, at).await?;
+    Ok(Outcome::Saved(saved))
+}
+
+/// What every save writes after the row: the kind's other rows, the history row,
+/// the outbox message.
+async fn record<K: Versioned>(
+    tx: &mut Tx,
+    k: &K,
+    input: &K::Input,
+    changes: Changes,
+    edit: Edit<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    let more = k.write_more(tx, input, edit.actor, at).await?;
+    let changes = history::record(
+        tx,
+        Change {
+            hackfest_id: k.hackfest_id().0,
+            entity: K::ENTITY,
+            entity_id: k.id().into(),
+            action: edit.action,
+            actor: edit.actor,
+            changes: K::recorded(changes, &more),
+            at,
+        },
+    )
+    .await?;
+    let m = k
+        .message(input, &more, edit.event, edit.actor, at)
+        .changes(changes);
+    outbox::enqueue(tx, m).await?;
+    Ok(())
+}
+
+/// An update in a transaction of its own: opened at the expected version, then the
+/// kind checks its rules in [`Update::tx`] against [`Update::current`], then
+/// [`Update::save`]. `show` makes what the caller gets back (the reply, or the
+/// conflict's current object) from the stored object: decorated, rendered. It runs
+/// after the transaction ends, so it may read through the pool.
+pub struct Update<K, S> {
+    pub tx: Tx,
+    pub current: K,
+    expected_version: i64,
+    show: S,
+}
+
+impl<K, S> Update<K, S>
+where
+    K: Versioned,
+    S: AsyncFnOnce(K) -> K,
+{
+    /// Begins, reads object `id` of `hackfest`, and checks its version: an object of
+    /// another hackfest is "not found", another version a `Conflict` with the current
+    /// object (shown).
+    pub async fn open(
+        db: &Db,
+        hackfest: HackfestId,
+        id: K::Id,
+        expected_version: i64,
+        show: S,
+    ) -> Result<Self, DomainError> {
+        let mut tx = db.begin().await?;
+        let current = current::<K>(&mut tx, hackfest, id).await?;
+        if current.version() != expected_version {
+            drop(tx);
+            return Err(DomainError::conflict(&show(current).await));
+        }
+        Ok(Update {
+            tx,
+            current,
+            expected_version,
+            show,
+        })
+    }
+
+    /// [`update_in`], then commits: the saved object (shown), or the current one when
+    /// nothing changed, or a `Conflict` when someone saved in between.
+    pub async fn save(self, input: &K::Input, edit: Edit<'_>) -> Result<K, DomainError> {
+        let Update {
+            mut tx,
+            current,
+            expected_version,
+            show,
+        } = self;
+        match update_in(&mut tx, current, expected_version, input, edit).await? {
+            Outcome::Saved(k) => {
+                tx.commit().await?;
+                Ok(show(k).await)
+            }
+            Outcome::Unchanged(k) => {
+                drop(tx);
+                Ok(show(k).await)
+            }
+            Outcome::Stale(k) => {
+                drop(tx);
+                Err(DomainError::conflict(&show(k).await))
+            }
+        }
+    }
+}
