@@ -4,9 +4,10 @@ use uuid::Uuid;
 
 use super::HackSession;
 use crate::db::{Db, Tx};
+use crate::ids::{HackfestId, SessionId};
 use crate::{on_db, on_tx};
 
-const COLUMNS: &str = "id, hackfest_id, title, kind, starts_at, ends_at, room, participants, \
+pub(crate) const COLUMNS: &str = "id, hackfest_id, title, kind, starts_at, ends_at, room, participants, \
                        goal_ids, agenda, notes, version, created_at, updated_at";
 
 /// Sessions stored in UTC, with the values to write.
@@ -43,18 +44,19 @@ pub async fn get_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<HackSession>, sql
     on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)
 }
 
+/// Writes a new session at version 1 and returns it as stored.
 pub async fn insert(
     tx: &mut Tx,
-    id: Uuid,
-    hackfest_id: Uuid,
+    id: SessionId,
+    hackfest_id: HackfestId,
     r: &Row<'_>,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<HackSession, sqlx::Error> {
     let sql = format!(
         "INSERT INTO hack_sessions ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING {COLUMNS}"
     );
-    on_tx!(tx, c => sqlx::query(&sql)
+    on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
         .bind(hackfest_id)
         .bind(r.title)
@@ -67,38 +69,37 @@ pub async fn insert(
         .bind(r.agenda)
         .bind(r.notes)
         .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ()))
+        .fetch_one(c)
+        .await)
 }
 
-/// Writes only if the stored version is still `expected_version`. Returns whether it did.
+/// Writes only if the stored version is still `expected_version`: the session as
+/// stored then, or `None` if someone saved in between.
 pub async fn update(
     tx: &mut Tx,
-    id: Uuid,
+    id: SessionId,
     expected_version: i64,
     r: &Row<'_>,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let n = on_tx!(tx, c => sqlx::query(
+) -> Result<Option<HackSession>, sqlx::Error> {
+    let sql = format!(
         "UPDATE hack_sessions SET title = $3, kind = $4, starts_at = $5, ends_at = $6, room = $7, \
          participants = $8, goal_ids = $9, agenda = $10, notes = $11, version = version + 1, \
-         updated_at = $12 WHERE id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(expected_version)
-    .bind(r.title)
-    .bind(r.kind)
-    .bind(r.starts_at)
-    .bind(r.ends_at)
-    .bind(r.room)
-    .bind(Json(r.participants))
-    .bind(Json(r.goal_ids))
-    .bind(r.agenda)
-    .bind(r.notes)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+         updated_at = $12 WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
+    );
+    on_tx!(tx, c => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(expected_version)
+        .bind(r.title)
+        .bind(r.kind)
+        .bind(r.starts_at)
+        .bind(r.ends_at)
+        .bind(r.room)
+        .bind(Json(r.participants))
+        .bind(Json(r.goal_ids))
+        .bind(r.agenda)
+        .bind(r.notes)
+        .bind(now)
+        .fetch_optional(c)
+        .await)
 }

@@ -5,8 +5,10 @@ use uuid::Uuid;
 use super::{HackSession, NewSession, SessionForm, repo};
 use crate::db::{Db, Tx};
 use crate::hackfest::Hackfest;
-use crate::history::{self, Change};
-use crate::outbox::{self, Message};
+use crate::history::Fields;
+use crate::ids::{HackfestId, SessionId};
+use crate::outbox::Message;
+use crate::write::{self, Edit, Update, Versioned};
 use crate::{DomainError, FieldErrors, markdown};
 
 fn zone(h: &Hackfest) -> Tz {
@@ -89,17 +91,37 @@ async fn check(
     }
 }
 
-fn row<'a>(s: &'a NewSession, times: (DateTime<Utc>, DateTime<Utc>)) -> repo::Row<'a> {
+/// A parsed session with its wall-clock times turned into instants (by [`check`]):
+/// what a create or an update writes.
+pub struct Scheduled {
+    new: NewSession,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    tz: Tz,
+}
+
+/// Checks `new` against the hackfest and the database: the session to write.
+async fn schedule(tx: &mut Tx, h: &Hackfest, new: NewSession) -> Result<Scheduled, DomainError> {
+    let (starts_at, ends_at) = check(tx, h, &new).await?;
+    Ok(Scheduled {
+        new,
+        starts_at,
+        ends_at,
+        tz: zone(h),
+    })
+}
+
+fn row(s: &Scheduled) -> repo::Row<'_> {
     repo::Row {
-        title: &s.title,
-        kind: s.kind,
-        starts_at: times.0,
-        ends_at: times.1,
-        room: &s.room,
-        participants: &s.participants,
-        goal_ids: &s.goal_ids,
-        agenda: &s.agenda,
-        notes: &s.notes,
+        title: &s.new.title,
+        kind: s.new.kind,
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        room: &s.new.room,
+        participants: &s.new.participants,
+        goal_ids: &s.new.goal_ids,
+        agenda: &s.new.agenda,
+        notes: &s.new.notes,
     }
 }
 
@@ -137,34 +159,73 @@ pub async fn create_in(
     form: &SessionForm,
     actor: &str,
 ) -> Result<HackSession, DomainError> {
-    let new = form.parse()?;
-    let id = Uuid::now_v7();
-    let now = Utc::now();
-    let times = check(tx, h, &new).await?;
-    repo::insert(tx, id, h.id, &row(&new, times), now).await?;
-    let changes = history::record(
-        tx,
-        Change::created(h.id, "session", id, actor, new.field_values(), now),
-    )
-    .await?;
-    let s = repo::get_in_tx(tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("session"))?;
-    outbox::enqueue(tx, message(&s, "new", actor, changes, now)).await?;
-    Ok(decorate(s, zone(h)))
+    let new = schedule(tx, h, form.parse()?).await?;
+    let s = write::create_in(tx, HackfestId(h.id), &new, actor).await?;
+    Ok(decorate(s, new.tz))
 }
 
-fn message<'a>(
-    s: &HackSession,
-    event: &'static str,
-    actor: &'a str,
-    changes: Vec<history::FieldChange>,
-    at: DateTime<Utc>,
-) -> Message<'a> {
-    Message::new(s.hackfest_id, "session", s.id, event, actor, s, at)
-        .changes(changes)
-        .users(s.participants.iter().map(String::as_str))
-        .page(format!("/sessions/{}", s.id))
+impl Versioned for HackSession {
+    type Id = SessionId;
+    type Input = Scheduled;
+    type More = ();
+    const ENTITY: &'static str = "session";
+    const WHAT: &'static str = "session";
+
+    fn id(&self) -> SessionId {
+        SessionId(self.id)
+    }
+    fn hackfest_id(&self) -> HackfestId {
+        HackfestId(self.hackfest_id)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn new_fields(s: &Scheduled) -> Fields {
+        s.new.field_values()
+    }
+    /// On the hackfest's wall clock, as the form has them.
+    fn old_fields(&self, s: &Scheduled) -> Fields {
+        NewSession {
+            starts_at: self.starts_at.with_timezone(&s.tz).naive_local(),
+            ends_at: self.ends_at.with_timezone(&s.tz).naive_local(),
+            ..as_new(self)
+        }
+        .field_values()
+    }
+    async fn read(tx: &mut Tx, id: SessionId) -> Result<Option<HackSession>, sqlx::Error> {
+        repo::get_in_tx(tx, id.0).await
+    }
+    async fn insert(
+        tx: &mut Tx,
+        id: SessionId,
+        hackfest: HackfestId,
+        s: &Scheduled,
+        _: &str,
+        at: DateTime<Utc>,
+    ) -> Result<HackSession, sqlx::Error> {
+        repo::insert(tx, id, hackfest, &row(s), at).await
+    }
+    async fn update(
+        tx: &mut Tx,
+        id: SessionId,
+        expected_version: i64,
+        s: &Scheduled,
+        at: DateTime<Utc>,
+    ) -> Result<Option<HackSession>, sqlx::Error> {
+        repo::update(tx, id, expected_version, &row(s), at).await
+    }
+    fn message<'a>(
+        &self,
+        _: &Scheduled,
+        _: &(),
+        event: &'static str,
+        actor: &'a str,
+        at: DateTime<Utc>,
+    ) -> Message<'a> {
+        Message::new(self.hackfest_id, "session", self.id, event, actor, self, at)
+            .users(self.participants.iter().map(String::as_str))
+            .page(format!("/sessions/{}", self.id))
+    }
 }
 
 /// Saves `form` over the session if it is still at `expected_version`; otherwise
@@ -179,37 +240,15 @@ pub async fn update(
     actor: &str,
 ) -> Result<HackSession, DomainError> {
     let new = form.parse()?;
-    let now = Utc::now();
     let tz = zone(h);
-    let mut tx = db.begin().await?;
-    let current = repo::get_in_tx(&mut tx, id)
-        .await?
-        .filter(|s| s.hackfest_id == h.id)
-        .map(|s| decorate(s, tz))
-        .ok_or(DomainError::NotFound("session"))?;
-    if current.version != expected_version {
-        return Err(DomainError::conflict(&current));
-    }
-    let times = check(&mut tx, h, &new).await?;
-    let changes = history::diff(as_new(&current).field_values(), new.field_values());
-    if changes.is_empty() {
-        return Ok(current);
-    }
-    if !repo::update(&mut tx, id, expected_version, &row(&new, times), now).await? {
-        let current = repo::get_in_tx(&mut tx, id)
-            .await?
-            .ok_or(DomainError::NotFound("session"))?;
-        return Err(DomainError::conflict(&decorate(current, tz)));
-    }
-    let changes = history::record(
-        &mut tx,
-        Change::updated(h.id, "session", id, actor, changes, now),
+    let mut w = Update::open(
+        db,
+        HackfestId(h.id),
+        SessionId(id),
+        expected_version,
+        async move |s: HackSession| decorate(s, tz),
     )
     .await?;
-    let s = repo::get_in_tx(&mut tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("session"))?;
-    outbox::enqueue(&mut tx, message(&s, "update", actor, changes, now)).await?;
-    tx.commit().await?;
-    Ok(decorate(s, tz))
+    let new = schedule(&mut w.tx, h, new).await?;
+    w.save(&new, Edit::update(actor)).await
 }
