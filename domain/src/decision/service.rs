@@ -1,10 +1,12 @@
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Decision, DecisionForm, DecisionStatus, NewDecision, repo};
 use crate::db::{Db, Tx};
-use crate::history::{self, Change};
-use crate::outbox::{self, Message};
+use crate::history::Fields;
+use crate::ids::{DecisionId, HackfestId};
+use crate::outbox::Message;
+use crate::write::{self, Edit, Update, Versioned};
 use crate::{DomainError, FieldErrors, markdown};
 
 pub fn decorate(mut d: Decision) -> Decision {
@@ -81,32 +83,75 @@ pub async fn create_in(
     actor: &str,
 ) -> Result<Decision, DomainError> {
     let new = form.parse()?;
-    let id = Uuid::now_v7();
-    let now = Utc::now();
     check_links(tx, hackfest_id, None, &new).await?;
-    repo::insert(tx, id, hackfest_id, &new, now).await?;
-    let changes = history::record(
-        tx,
-        Change::created(hackfest_id, "decision", id, actor, new.field_values(), now),
-    )
-    .await?;
-    let d = repo::get_in_tx(tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("decision"))?;
-    outbox::enqueue(tx, message(&d, "new", actor, changes, now)).await?;
-    Ok(decorate(d))
+    Ok(decorate(
+        write::create_in(tx, HackfestId(hackfest_id), &new, actor).await?,
+    ))
 }
 
-fn message<'a>(
-    d: &Decision,
-    event: &'static str,
-    actor: &'a str,
-    changes: Vec<history::FieldChange>,
-    at: chrono::DateTime<Utc>,
-) -> Message<'a> {
-    Message::new(d.hackfest_id, "decision", d.id, event, actor, d, at)
-        .changes(changes)
-        .page(format!("/decisions/{}", d.id))
+impl Versioned for Decision {
+    type Id = DecisionId;
+    type Input = NewDecision;
+    type More = ();
+    const ENTITY: &'static str = "decision";
+    const WHAT: &'static str = "decision";
+
+    fn id(&self) -> DecisionId {
+        DecisionId(self.id)
+    }
+    fn hackfest_id(&self) -> HackfestId {
+        HackfestId(self.hackfest_id)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn new_fields(new: &NewDecision) -> Fields {
+        new.field_values()
+    }
+    fn old_fields(&self, _: &NewDecision) -> Fields {
+        NewDecision::from(self).field_values()
+    }
+    async fn read(tx: &mut Tx, id: DecisionId) -> Result<Option<Decision>, sqlx::Error> {
+        repo::get_in_tx(tx, id.0).await
+    }
+    async fn insert(
+        tx: &mut Tx,
+        id: DecisionId,
+        hackfest: HackfestId,
+        new: &NewDecision,
+        _: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Decision, sqlx::Error> {
+        repo::insert(tx, id, hackfest, new, at).await
+    }
+    async fn update(
+        tx: &mut Tx,
+        id: DecisionId,
+        expected_version: i64,
+        new: &NewDecision,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Decision>, sqlx::Error> {
+        repo::update(tx, id, expected_version, new, at).await
+    }
+    fn message<'a>(
+        &self,
+        _: &NewDecision,
+        _: &(),
+        event: &'static str,
+        actor: &'a str,
+        at: DateTime<Utc>,
+    ) -> Message<'a> {
+        Message::new(
+            self.hackfest_id,
+            "decision",
+            self.id,
+            event,
+            actor,
+            self,
+            at,
+        )
+        .page(format!("/decisions/{}", self.id))
+    }
 }
 
 /// Saves over `expected_version` if the status change is allowed
@@ -121,64 +166,38 @@ pub async fn update(
     actor: &str,
 ) -> Result<Decision, DomainError> {
     let new = form.parse()?;
-    let now = Utc::now();
-    let mut tx = db.begin().await?;
-    let current = repo::get_in_tx(&mut tx, id)
-        .await?
-        .filter(|d| d.hackfest_id == hackfest_id)
-        .map(decorate)
-        .ok_or(DomainError::NotFound("decision"))?;
-    if current.version != expected_version {
-        return Err(DomainError::conflict(&current));
-    }
-    if !current.status.can_become(new.status) {
-        let allowed: Vec<&str> = current
-            .status
-            .choices()
-            .iter()
-            .map(|s| s.as_str())
-            .collect();
+    let mut w = Update::open(
+        db,
+        HackfestId(hackfest_id),
+        DecisionId(id),
+        expected_version,
+        async |d: Decision| decorate(d),
+    )
+    .await?;
+    let was = w.current.status;
+    if !was.can_become(new.status) {
+        let allowed: Vec<&str> = was.choices().iter().map(|s| s.as_str()).collect();
         return Err(FieldErrors::single(
             "status",
             format!(
-                "A decision that is {} cannot become {}; it can be: {}.",
-                current.status,
+                "A decision that is {was} cannot become {}; it can be: {}.",
                 new.status,
                 allowed.join(", ")
             ),
         )
         .into());
     }
-    check_links(&mut tx, hackfest_id, Some(id), &new).await?;
-    let changes = history::diff(
-        NewDecision::from(&current).field_values(),
-        new.field_values(),
-    );
-    if changes.is_empty() {
-        return Ok(current);
-    }
-    if !repo::update(&mut tx, id, expected_version, &new, now).await? {
-        let current = repo::get_in_tx(&mut tx, id)
-            .await?
-            .ok_or(DomainError::NotFound("decision"))?;
-        return Err(DomainError::conflict(&decorate(current)));
-    }
-    let changes = history::record(
-        &mut tx,
-        Change::updated(hackfest_id, "decision", id, actor, changes, now),
-    )
-    .await?;
-    let d = repo::get_in_tx(&mut tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("decision"))?;
+    check_links(&mut w.tx, hackfest_id, Some(id), &new).await?;
     // A status change is its own event (`hackfest.decision.agreed`); other edits are updates.
-    let event = match (current.status == d.status, d.status) {
+    let event = match (was == new.status, new.status) {
         (false, DecisionStatus::Agreed) => "agreed",
         (false, DecisionStatus::Rejected) => "rejected",
         (false, DecisionStatus::Superseded) => "superseded",
         _ => "update",
     };
-    outbox::enqueue(&mut tx, message(&d, event, actor, changes, now)).await?;
-    tx.commit().await?;
-    Ok(decorate(d))
+    let edit = Edit {
+        event,
+        ..Edit::update(actor)
+    };
+    w.save(&new, edit).await
 }
