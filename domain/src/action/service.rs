@@ -1,10 +1,12 @@
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{ActionForm, ActionItem, NewAction, repo};
 use crate::db::{Db, Tx};
-use crate::history::{self, Change};
-use crate::outbox::{self, Message};
+use crate::history::Fields;
+use crate::ids::{ActionItemId, HackfestId};
+use crate::outbox::Message;
+use crate::write::{self, Edit, Update, Versioned};
 use crate::{DomainError, FieldErrors};
 
 #[tracing::instrument(skip(db), err(level = "debug"))]
@@ -66,40 +68,74 @@ pub async fn create_in(
     actor: &str,
 ) -> Result<ActionItem, DomainError> {
     let new = form.parse()?;
-    let id = Uuid::now_v7();
-    let now = Utc::now();
     check_links(tx, hackfest_id, &new).await?;
-    repo::insert(tx, id, hackfest_id, &new, now).await?;
-    let changes = history::record(
-        tx,
-        Change::created(
-            hackfest_id,
-            "action_item",
-            id,
-            actor,
-            new.field_values(),
-            now,
-        ),
-    )
-    .await?;
-    let a = repo::get_in_tx(tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("action item"))?;
-    outbox::enqueue(tx, message(&a, "new", actor, changes, now)).await?;
-    Ok(a)
+    write::create_in(tx, HackfestId(hackfest_id), &new, actor).await
 }
 
-fn message<'a>(
-    a: &ActionItem,
-    event: &'static str,
-    actor: &'a str,
-    changes: Vec<history::FieldChange>,
-    at: chrono::DateTime<Utc>,
-) -> Message<'a> {
-    Message::new(a.hackfest_id, "action_item", a.id, event, actor, a, at)
-        .changes(changes)
-        .users([a.owner.as_str()])
-        .page(format!("/actions/{}", a.id))
+impl Versioned for ActionItem {
+    type Id = ActionItemId;
+    type Input = NewAction;
+    type More = ();
+    const ENTITY: &'static str = "action_item";
+    const WHAT: &'static str = "action item";
+
+    fn id(&self) -> ActionItemId {
+        ActionItemId(self.id)
+    }
+    fn hackfest_id(&self) -> HackfestId {
+        HackfestId(self.hackfest_id)
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn new_fields(new: &NewAction) -> Fields {
+        new.field_values()
+    }
+    fn old_fields(&self, _: &NewAction) -> Fields {
+        NewAction::from(self).field_values()
+    }
+    async fn read(tx: &mut Tx, id: ActionItemId) -> Result<Option<ActionItem>, sqlx::Error> {
+        repo::get_in_tx(tx, id.0).await
+    }
+    async fn insert(
+        tx: &mut Tx,
+        id: ActionItemId,
+        hackfest: HackfestId,
+        new: &NewAction,
+        _: &str,
+        at: DateTime<Utc>,
+    ) -> Result<ActionItem, sqlx::Error> {
+        repo::insert(tx, id, hackfest, new, at).await
+    }
+    async fn update(
+        tx: &mut Tx,
+        id: ActionItemId,
+        expected_version: i64,
+        new: &NewAction,
+        at: DateTime<Utc>,
+    ) -> Result<Option<ActionItem>, sqlx::Error> {
+        repo::update(tx, id, expected_version, new, at).await
+    }
+    fn message<'a>(
+        &self,
+        _: &NewAction,
+        _: &(),
+        event: &'static str,
+        actor: &'a str,
+        at: DateTime<Utc>,
+    ) -> Message<'a> {
+        Message::new(
+            self.hackfest_id,
+            "action_item",
+            self.id,
+            event,
+            actor,
+            self,
+            at,
+        )
+        .users([self.owner.as_str()])
+        .page(format!("/actions/{}", self.id))
+    }
 }
 
 #[tracing::instrument(skip(db, form), err(level = "debug"))]
@@ -112,35 +148,14 @@ pub async fn update(
     actor: &str,
 ) -> Result<ActionItem, DomainError> {
     let new = form.parse()?;
-    let now = Utc::now();
-    let mut tx = db.begin().await?;
-    let current = repo::get_in_tx(&mut tx, id)
-        .await?
-        .filter(|a| a.hackfest_id == hackfest_id)
-        .ok_or(DomainError::NotFound("action item"))?;
-    if current.version != expected_version {
-        return Err(DomainError::conflict(&current));
-    }
-    check_links(&mut tx, hackfest_id, &new).await?;
-    let changes = history::diff(NewAction::from(&current).field_values(), new.field_values());
-    if changes.is_empty() {
-        return Ok(current);
-    }
-    if !repo::update(&mut tx, id, expected_version, &new, now).await? {
-        let current = repo::get_in_tx(&mut tx, id)
-            .await?
-            .ok_or(DomainError::NotFound("action item"))?;
-        return Err(DomainError::conflict(&current));
-    }
-    let changes = history::record(
-        &mut tx,
-        Change::updated(hackfest_id, "action_item", id, actor, changes, now),
+    let mut w = Update::open(
+        db,
+        HackfestId(hackfest_id),
+        ActionItemId(id),
+        expected_version,
+        async |a: ActionItem| a,
     )
     .await?;
-    let a = repo::get_in_tx(&mut tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("action item"))?;
-    outbox::enqueue(&mut tx, message(&a, "update", actor, changes, now)).await?;
-    tx.commit().await?;
-    Ok(a)
+    check_links(&mut w.tx, hackfest_id, &new).await?;
+    w.save(&new, Edit::update(actor)).await
 }
