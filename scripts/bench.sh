@@ -1,104 +1,195 @@
 #!/usr/bin/env bash
-# Load benchmark: the overview of a hackfest with 1,000 goals (wrk; req/s and p99),
-# and the size of the WASM bundle raw and brotli-compressed.
-# BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL instead of a fresh SQLite file.
+# Load benchmark of a hackfest with 1,000 goals and 200 each of sessions, decisions and action
+# items, seeded through the server functions, on SQLite and on PostgreSQL (a fresh database
+# each, dropped afterwards):
+#   - the overview: HTML bytes, one reader p50/p99, req/s and p99 at 32 connections (wrk);
+#   - an action item's page (/h/{slug}/actions/{id}): bytes, req/s and p99 at 32 connections;
+#   - changes per second: 16 editors, each saving a different action item (wrk + editors.lua);
+#   - what 100 open browser tabs fetch after ONE change (Chromium, scripts/bench/tabs.mjs);
+#   - server memory with 10,000 idle live-update streams;
+# and, once: the WASM bundle raw and brotli, change -> broker and change -> live subscribers.
+# Ends with one Markdown table of every figure for both databases, with the targets.
+#
+# BIN / LEPTOS_SITE_ROOT: the server binary and site to measure (default: this checkout's
+# release build). BENCH_DATABASES="sqlite postgres" (either or both); BENCH_POSTGRES_URL: the
+# admin URL a fresh database is created from; BENCH_DATABASE_URL=…: one given database instead.
+# BENCH_OUT=file.md also writes the table there. BENCH_TABS=0 / BENCH_BUS=0 skip those steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 # 10,000 idle live connections need as many descriptors (client and server).
 ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-BIN=${CARGO_TARGET_DIR:-target}/release/hackfest
+BIN=${BIN:-${CARGO_TARGET_DIR:-target}/release/hackfest}
+SITE=${LEPTOS_SITE_ROOT:-target/site}
 GOALS=${BENCH_GOALS:-1000}
-DURATION=${BENCH_DURATION:-15s}
+SESSIONS=${BENCH_SESSIONS:-200}
+DECISIONS=${BENCH_DECISIONS:-200}
+ACTIONS=${BENCH_ACTIONS:-200}
+DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+EDITORS=${BENCH_EDITORS:-16}
+TABS=${BENCH_TABS:-100}
+IDLE=${BENCH_IDLE_CONNECTIONS:-10000}
+PG_ADMIN=${BENCH_POSTGRES_URL:-}
+if [ -n "${BENCH_DATABASE_URL:-}" ]; then DATABASES=$(echo "$BENCH_DATABASE_URL" | cut -d: -f1); else DATABASES=${BENCH_DATABASES:-sqlite postgres}; fi
+[ -x "$BIN" ] || { echo "no server binary at $BIN: run 'cargo leptos build --release' (make bench does)" >&2; exit 1; }
+# The editors take action items the open tabs do not show (the tabs' pages show the first 30).
+EDITOR_OFFSET=40
+[ "$ACTIONS" -ge $((EDITOR_OFFSET + 2 * EDITORS)) ] || { echo "BENCH_ACTIONS must be at least $((EDITOR_OFFSET + 2 * EDITORS))" >&2; exit 1; }
 
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-db=${BENCH_DATABASE_URL:-sqlite:$work/bench.db}
-# The idle-connection step opens 10,000 live streams from one address: lift the per-address cap.
-RUST_LOG=warn HACKFEST_DEV_SIGN_IN=true HACKFEST_CHANGES_PER_MINUTE=1000000 HACKFEST_LIVE_PER_CLIENT=1000000 HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="$db" \
-  LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+server="" pg_db=""
+stop_server() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  server=""
+}
+drop_pg() {
+  if [ -n "$pg_db" ]; then psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true; fi
+  pg_db=""
+}
+trap 'stop_server; drop_pg; rm -rf "$work"' EXIT
 
-slug="bench-$(date +%s)"
-echo "==> Seeding hackfest $slug with $GOALS goals through the server functions"
-python3 - "$port" "$slug" "$GOALS" <<'PY'
-import http.client, sys, urllib.parse, json
-port, slug, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-c = http.client.HTTPConnection("127.0.0.1", port)
-form = {"content-type": "application/x-www-form-urlencoded"}
-# The development sign-in (turned on above; the bench server listens on loopback).
-c.request("POST", "/auth/dev/sign-in", urllib.parse.urlencode({"username": "bench", "role": "admin"}), form)
-r = c.getresponse(); r.read()
-cookie = r.getheader("set-cookie", "").split(";")[0]
-if r.status != 303 or not cookie: sys.exit(f"sign-in failed: {r.status}")
-def post(path, fields):
-    c.request("POST", path, urllib.parse.urlencode(fields), {**form, "cookie": cookie})
-    r = c.getresponse(); body = r.read()
-    if r.status != 200: sys.exit(f"{path}: {r.status} {body[:200]!r}")
-    return json.loads(body)
-post("/api/hackfests/create", {"form[slug]": slug, "form[title]": "Benchmark Hackfest", "form[start_date]": "2026-11-23",
-     "form[end_date]": "2026-11-27", "form[time_zone]": "UTC", "form[location]": "Lab", "form[description]": ""})
-parents = []
-for i in range(n):
-    kind = "big" if i % 50 == 0 else "small"
-    fields = {"slug": slug, "form[title]": f"Goal {i}: make something faster", "form[description]": "A goal to measure.",
-              "form[kind]": kind, "form[status]": "active", "form[progress]": str(i % 101), "form[owner]": f"user{i % 17}",
-              "form[parent_id]": parents[-1] if kind == "small" and parents and i % 3 == 0 else ""}
-    g = post("/api/goals/create", fields)
-    if kind == "big": parents.append(g["id"])
-PY
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# wrk with a machine-readable last line: STATS requests= rps= p50_ms= p99_ms= non2xx= …
+wrk_stats() { wrk --timeout 10s -s scripts/bench/stats.lua "$@" | tee /dev/stderr | grep '^STATS'; }
+field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
-url="http://127.0.0.1:$port/h/$slug"
-bytes=$(curl -fsS "$url" | wc -c)
-echo "==> GET /h/$slug: $bytes bytes of HTML; wrk -t2 -c$CONNECTIONS -d$DURATION (warm-up 3 s first)"
-wrk -t2 -c"$CONNECTIONS" -d3s "$url" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$work/wrk.txt"
-rps=$(awk '/Requests\/sec/{print $2}' "$work/wrk.txt")
-p99=$(awk '/ 99%/{print $2}' "$work/wrk.txt")
-echo "==> One reader at a time: wrk -t1 -c1 -d$DURATION"
-wrk -t1 -c1 -d"$DURATION" --latency "$url" | tee "$work/wrk1.txt"
-p50_one=$(awk '/ 50%/{print $2}' "$work/wrk1.txt")
-p99_one=$(awk '/ 99%/{print $2}' "$work/wrk1.txt")
+# One database: start a server on it, seed, measure; the figures go to $work/$name.env.
+bench_db() {
+  local name=$1 db=$2 out="$work/$1.env"
+  local port; port=$(free_port)
+  # The idle-connection step opens 10,000 live streams from one address: lift the per-address cap.
+  RUST_LOG=warn HACKFEST_DEV_SIGN_IN=true HACKFEST_CHANGES_PER_MINUTE=100000000 HACKFEST_LIVE_PER_CLIENT=1000000 \
+    HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="$db" LEPTOS_SITE_ROOT="$SITE" \
+    "$BIN" serve >"$work/server-$name.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    kill -0 "$server" 2>/dev/null || { cat "$work/server-$name.log"; echo "the server did not start" >&2; exit 1; }
+    sleep 0.2
+  done
+  local slug base
+  slug="bench-$(date +%s)"
+  base="http://127.0.0.1:$port"
+  say "[$name] Seeding $slug: $GOALS goals, $SESSIONS sessions, $DECISIONS decisions, $ACTIONS action items (server functions)"
+  mkdir -p "$work/$name"
+  python3 scripts/bench/seed.py "$port" "$slug" "$GOALS" "$SESSIONS" "$DECISIONS" "$ACTIONS" "$work/$name"
+  local cookie action
+  cookie=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cookie"])' "$work/$name/seed.json")
+  # An action item no tab shows and no editor saves: its page stays as seeded.
+  action=$(sed -n "$((EDITOR_OFFSET / 2))p" "$work/$name/actions.tsv" | cut -f1)
+  local overview="$base/h/$slug" detail="$base/h/$slug/actions/$action"
 
-wasm=$(ls -t target/site/pkg/*.wasm | head -n 1)  # the newest build
-raw=$(wc -c <"$wasm")
-br=$(brotli -c -q 11 "$wasm" | wc -c)
+  local ov_bytes ov_br de_bytes de_br
+  ov_bytes=$(curl -fsS "$overview" | wc -c)
+  ov_br=$(curl -fsS -H 'Accept-Encoding: br' "$overview" | wc -c)
+  de_bytes=$(curl -fsS "$detail" | wc -c)
+  de_br=$(curl -fsS -H 'Accept-Encoding: br' "$detail" | wc -c)
+  say "[$name] Overview: $((ov_bytes / 1024)) KB of HTML ($((ov_br / 1024)) KB brotli) — target ≤ 300 KB"
+  say "[$name] Action item page: $((de_bytes / 1024)) KB of HTML ($((de_br / 1024)) KB brotli)"
 
-IDLE=${BENCH_IDLE_CONNECTIONS:-10000}
-echo "==> Memory of the server with $IDLE idle live-update connections"
-rss() { awk '/VmRSS/{print $2}' "/proc/$server/status"; }
-rss_before=$(rss)
-python3 - "$port" "$slug" "$IDLE" "$server" <<'PY' | tee "$work/idle.txt"
-import asyncio, sys
-port, slug, n, pid = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-async def one():
-    r, w = await asyncio.open_connection("127.0.0.1", port)
-    w.write(f"GET /api/hackfests/{slug}/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-    head = await r.readuntil(b"\r\n\r\n")
-    assert b" 200 " in head.split(b"\r\n")[0], head
-    return w
-async def main():
-    conns = []
-    for i in range(0, n, 500):
-        conns += await asyncio.gather(*(one() for _ in range(min(500, n - i))))
-    await asyncio.sleep(2)
-    rss = next(l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS"))
-    print(f"open={len(conns)} rss_kb={rss}")
-    for w in conns: w.close()
-asyncio.run(main())
-PY
-rss_idle=$(awk -F'rss_kb=' '/rss_kb/{print $2}' "$work/idle.txt")
+  say "[$name] Overview, $CONNECTIONS connections: wrk -t2 -c$CONNECTIONS -d$DURATION (after a 3 s warm-up)"
+  wrk -t2 -c"$CONNECTIONS" -d3s "$overview" >/dev/null
+  local ov; ov=$(wrk_stats -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$overview")
+  say "[$name] Overview: $(field rps "$ov") req/s, p99 $(field p99_ms "$ov") ms — target ≥ 400 req/s, p99 ≤ 150 ms"
+  say "[$name] Overview, one reader at a time: wrk -t1 -c1 -d$DURATION"
+  local one; one=$(wrk_stats -t1 -c1 -d"$DURATION" --latency "$overview")
+  say "[$name] One reader: p50 $(field p50_ms "$one") ms, p99 $(field p99_ms "$one") ms — target p50 ≤ 5 ms"
+  say "[$name] Action item page, $CONNECTIONS connections: wrk -t2 -c$CONNECTIONS -d$DURATION"
+  wrk -t2 -c"$CONNECTIONS" -d3s "$detail" >/dev/null
+  local de; de=$(wrk_stats -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$detail")
+  say "[$name] Action item page: $(field rps "$de") req/s, p99 $(field p99_ms "$de") ms"
 
-echo "==> Bus: change -> broker confirm, change -> 1,000 live subscribers (RabbitMQ)"
-HACKFEST_TEST_AMQP_ADDR=$(scripts/rabbitmq.sh) cargo test -q -p hackfest --test bus bench_bus_latency \
-  -- --ignored --nocapture 2>&1 | grep '^BENCH' | tee "$work/bus.txt"
+  local tabs=""
+  if [ "$TABS" -gt 0 ]; then
+    say "[$name] $TABS open tabs, then one change to one action item"
+    tabs=$(BENCH_TABS=$TABS node scripts/bench/tabs.mjs "$base" "$work/$name/seed.json" | grep '^TABS')
+    echo "$tabs"
+    say "[$name] One change: $(field total_kb "$tabs") KB fetched by $TABS tabs, per tab max $(field max_tab_kb "$tabs") KB, mean $(field mean_tab_kb "$tabs") KB — target ≤ 10 KB per tab"
+  fi
+
+  say "[$name] $EDITORS editors, each saving a different action item: wrk -t$EDITORS -c$EDITORS -d$DURATION (after a 3 s warm-up on other items)"
+  local ed_env=(BENCH_ACTIONS="$work/$name/actions.tsv" BENCH_SLUG="$slug" BENCH_COOKIE="$cookie")
+  env "${ed_env[@]}" BENCH_EDITOR_OFFSET=$EDITOR_OFFSET \
+    wrk -t"$EDITORS" -c"$EDITORS" -d3s --timeout 10s -s scripts/bench/editors.lua "$base/api/actions/update" >/dev/null
+  local ed
+  ed=$(env "${ed_env[@]}" BENCH_EDITOR_OFFSET=$((EDITOR_OFFSET + EDITORS)) \
+    wrk -t"$EDITORS" -c"$EDITORS" -d"$DURATION" --timeout 10s -s scripts/bench/editors.lua "$base/api/actions/update" |
+    tee /dev/stderr | grep '^EDITORS')
+  local failed=$(( $(field failed "$ed") + $(field socket_errors "$ed") + $(field timeouts "$ed") ))
+  say "[$name] Changes: $(field changes_per_s "$ed")/s, p99 $(field p99_ms "$ed") ms, $failed failed — target (SQLite) ≥ 1,500/s, p99 ≤ 30 ms, none failed"
+
+  say "[$name] Memory of the server with $IDLE idle live-update connections"
+  local rss_before idle
+  rss_before=$(awk '/VmRSS/{print $2}' "/proc/$server/status")
+  idle=$(python3 scripts/bench/idle.py "$port" "$slug" "$IDLE" "$server")
+  local rss_idle; rss_idle=$(field rss_kb " $idle")
+  say "[$name] RSS $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $IDLE idle streams"
+  stop_server
+
+  {
+    echo "overview_kb=$((ov_bytes / 1024))"
+    echo "overview_br_kb=$((ov_br / 1024))"
+    echo "one_p50_ms=$(field p50_ms "$one")"
+    echo "one_p99_ms=$(field p99_ms "$one")"
+    echo "overview_rps=$(field rps "$ov")"
+    echo "overview_p99_ms=$(field p99_ms "$ov")"
+    echo "overview_bad=$(( $(field non2xx "$ov") + $(field socket_errors "$ov") + $(field timeouts "$ov") ))"
+    echo "detail_kb=$(awk -v b="$de_bytes" 'BEGIN{printf "%.1f", b/1024}')"
+    echo "detail_br_kb=$(awk -v b="$de_br" 'BEGIN{printf "%.1f", b/1024}')"
+    echo "detail_rps=$(field rps "$de")"
+    echo "detail_p99_ms=$(field p99_ms "$de")"
+    echo "detail_bad=$(( $(field non2xx "$de") + $(field socket_errors "$de") + $(field timeouts "$de") ))"
+    echo "changes_per_s=$(field changes_per_s "$ed")"
+    echo "changes_p50_ms=$(field p50_ms "$ed")"
+    echo "changes_p99_ms=$(field p99_ms "$ed")"
+    echo "changes_ok=$(field ok "$ed")"
+    echo "changes_failed=$failed"
+    if [ -n "$tabs" ]; then
+      for k in tabs live requests total_kb wire_kb max_tab_kb mean_tab_kb; do echo "tabs_$k=$(field "$k" "$tabs")"; done
+    fi
+    echo "rss_before_mb=$((rss_before / 1024))"
+    echo "rss_idle_mb=$((rss_idle / 1024))"
+    echo "idle=$IDLE"
+    echo "idle_kb_each=$(( (rss_idle - rss_before) / IDLE ))"
+  } >"$out"
+}
+
+for name in $DATABASES; do
+  case $name in
+    sqlite) bench_db sqlite "${BENCH_DATABASE_URL:-sqlite:$work/bench.db}" ;;
+    postgres | postgresql)
+      if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+        bench_db postgres "$BENCH_DATABASE_URL"
+      else
+        # scripts/postgres.sh starts the local cluster if needed and prints its admin URL.
+        PG_ADMIN=${PG_ADMIN:-$(scripts/postgres.sh)}
+        pg_db="bench_$(date +%s)_$$"
+        psql "$PG_ADMIN" -qc "CREATE DATABASE $pg_db" >/dev/null
+        bench_db postgres "${PG_ADMIN%/*}/$pg_db"
+        drop_pg
+      fi
+      ;;
+    *) echo "unknown database '$name' (sqlite or postgres)" >&2; exit 1 ;;
+  esac
+done
+
+wasm=$(ls -t "$SITE"/pkg/*.wasm | head -n 1) # the newest build
+{
+  echo "wasm_name=$(basename "$wasm")"
+  echo "wasm_raw_kb=$(( $(wc -c <"$wasm") / 1024 ))"
+  echo "wasm_br_kb=$(( $(brotli -c -q 11 "$wasm" | wc -c) / 1024 ))"
+} >"$work/shared.env"
+if [ "${BENCH_BUS:-1}" != 0 ]; then
+  say "Bus: change -> broker confirm, change -> 1,000 live subscribers (RabbitMQ)"
+  amqp=$(scripts/rabbitmq.sh)
+  (cd "${BENCH_BUS_DIR:-$repo}" && HACKFEST_TEST_AMQP_ADDR=$amqp cargo test -q -p hackfest --test bus bench_bus_latency \
+    -- --ignored --nocapture 2>&1) | grep '^BENCH' | sed 's/^BENCH //' | tee "$work/bus.txt" || true
+  i=0
+  while read -r line; do i=$((i + 1)); echo "bus_$i=$line"; done <"$work/bus.txt" >>"$work/shared.env"
+fi
+
 echo
-echo "== Results ($(nproc) cores, $(echo "$db" | cut -d: -f1))"
-printf 'overview of %s goals (%s KB of HTML): %s req/s, p99 %s with %s connections; one reader: p50 %s, p99 %s\n' \
-  "$GOALS" "$((bytes / 1024))" "$rps" "$p99" "$CONNECTIONS" "$p50_one" "$p99_one"
-printf 'WASM bundle %s: %s KB raw, %s KB brotli\n' "$(basename "$wasm")" "$((raw / 1024))" "$((br / 1024))"
-printf 'server RSS: %s MB before, %s MB with %s idle live connections (%s KB each)\n' \
-  "$((rss_before / 1024))" "$((rss_idle / 1024))" "$IDLE" "$(( (rss_idle - rss_before) / IDLE ))"
-sed 's/^BENCH //' "$work/bus.txt"
+say "Results ($(nproc) cores; $(basename "$BIN") at $BIN, site $SITE)"
+python3 scripts/bench/table.py "$work" $DATABASES | tee "${BENCH_OUT:-/dev/null}"
