@@ -183,13 +183,7 @@ pub async fn name_bad_arguments(req: Request, next: Next) -> Response {
     };
     if let Err((field, message)) = check(&bytes) {
         tracing::debug!(path = %parts.uri.path(), %field, "malformed server-function arguments");
-        let error = AppError::Validation(FieldErrors::single(&field, message));
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            [(header::CONTENT_TYPE, "application/json")],
-            serde_json::to_string(&error).unwrap_or_default(),
-        )
-            .into_response();
+        return AppError::Validation(FieldErrors::single(&field, message)).into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

@@ -8,12 +8,14 @@
 
 use std::collections::HashMap;
 
+use app::error::{AppError, ErrorContext};
 use app::state::AppState;
 use axum::Extension;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use domain::FieldErrors;
 use domain::outbox::{self, FeedPage};
 use domain::user::Viewer;
 use serde_json::json;
@@ -27,22 +29,21 @@ pub const FEED_MAX: i64 = 1000;
 /// bodies exceed this (it always holds at least one event, so the cursor moves on).
 pub const FEED_BYTES: i64 = 1024 * 1024;
 
-fn bad_request(field: &str, message: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({ "error": "validation", "fields": { field: message } })),
-    )
-        .into_response()
+/// A malformed query parameter: 422 naming it, as a server function would answer.
+fn invalid(field: &str, message: &str) -> AppError {
+    AppError::Validation(FieldErrors::single(field, message))
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
-    let id = uuid::Uuid::new_v4();
-    tracing::error!(error = %e, error_id = %id, "event feed failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        Json(json!({ "error": "internal", "id": id })),
-    )
-        .into_response()
+/// The hackfest of this slug, or 404 (`{"NotFound":"Hackfest"}`).
+async fn hackfest(
+    state: &AppState,
+    slug: &str,
+    operation: &str,
+) -> Result<domain::hackfest::Hackfest, AppError> {
+    domain::hackfest::repo::by_slug(&state.db, slug)
+        .await
+        .context(operation)?
+        .ok_or_else(|| AppError::NotFound("Hackfest".into()))
 }
 
 /// `GET /api/events?after=<cursor>&limit=<n>&hackfest=<slug>`: messages in commit
@@ -53,12 +54,18 @@ pub async fn feed(
     Extension(bus): Extension<Bus>,
     Extension(viewer): Extension<Viewer>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, AppError> {
+    const OPERATION: &str = "events/feed";
     let after = match q.get("after").map(|s| s.trim()) {
         None | Some("") => 0,
         Some(s) => match s.parse::<i64>() {
             Ok(n) if n >= 0 => n,
-            _ => return bad_request("after", "must be a cursor: a whole number, 0 or more"),
+            _ => {
+                return Err(invalid(
+                    "after",
+                    "must be a cursor: a whole number, 0 or more",
+                ));
+            }
         },
     };
     let limit = match q.get("limit").map(|s| s.trim()) {
@@ -66,28 +73,18 @@ pub async fn feed(
         Some(s) => match s.parse::<i64>() {
             Ok(n) if (1..=FEED_MAX).contains(&n) => n,
             _ => {
-                return bad_request(
+                return Err(invalid(
                     "limit",
                     &format!("must be a whole number from 1 to {FEED_MAX}"),
-                );
+                ));
             }
         },
     };
     let hackfest_id = match q.get("hackfest").map(|s| s.trim()) {
         None | Some("") => None,
-        Some(slug) => match domain::hackfest::repo::by_slug(&state.db, slug).await {
-            Ok(Some(h)) => Some(h.id),
-            Ok(None) => {
-                return (
-                    StatusCode::NOT_FOUND,
-                    Json(json!({ "error": "not_found", "what": "hackfest" })),
-                )
-                    .into_response();
-            }
-            Err(e) => return internal(e),
-        },
+        Some(slug) => Some(hackfest(&state, slug, OPERATION).await?.id),
     };
-    let rows = match outbox::after_within(
+    let rows = outbox::after_within(
         &state.db,
         after,
         hackfest_id,
@@ -96,14 +93,12 @@ pub async fn feed(
         FEED_BYTES,
     )
     .await
-    {
-        Ok(batch) => batch.rows,
-        Err(e) => return internal(e),
-    };
+    .context(OPERATION)?
+    .rows;
     let public_url = &bus.settings().public_url;
     let events: Vec<_> = rows.iter().map(|r| r.to_feed(public_url)).collect();
     let next = events.last().map(|e| e.cursor).unwrap_or(after);
-    Json(FeedPage { events, next }).into_response()
+    Ok(Json(FeedPage { events, next }).into_response())
 }
 
 /// Prometheus text format.
@@ -388,7 +383,7 @@ pub async fn live(
     axum::extract::Path(slug): axum::extract::Path<String>,
     Query(q): Query<HashMap<String, String>>,
     headers: axum::http::HeaderMap,
-) -> Response {
+) -> Result<Response, AppError> {
     use axum::response::sse::{KeepAlive, Sse};
     use std::collections::VecDeque;
     use tokio::sync::broadcast::error::RecvError;
@@ -399,36 +394,21 @@ pub async fn live(
     let ip = crate::limit::client_ip(peer_ip, &headers, &hub.slots.trusted);
     let Some(slot) = hub.slots.take(ip) else {
         tracing::warn!(%ip, "live updates: too many open streams from one address");
-        let mut res = (
-            StatusCode::TOO_MANY_REQUESTS,
-            Json(json!({
-                "error": "too_many_streams",
-                "message": format!(
-                    "Too many live-update connections from your address (at most {}); \
-                     close another tab of this site and reload.",
-                    hub.slots.per_client
-                ),
-            })),
-        )
-            .into_response();
+        let mut res = AppError::TooManyRequests(format!(
+            "Too many live-update connections from your address (at most {}); \
+             close another tab of this site and reload.",
+            hub.slots.per_client
+        ))
+        .into_response();
         res.headers_mut().insert(
             header::RETRY_AFTER,
             axum::http::HeaderValue::from_static("30"),
         );
-        return res;
+        return Ok(res);
     };
 
-    let hackfest = match domain::hackfest::repo::by_slug(&state.db, &slug).await {
-        Ok(Some(h)) => h,
-        Ok(None) => {
-            return (
-                StatusCode::NOT_FOUND,
-                Json(json!({ "error": "not_found", "what": "hackfest" })),
-            )
-                .into_response();
-        }
-        Err(e) => return internal(e),
-    };
+    const OPERATION: &str = "events/live";
+    let hackfest = hackfest(&state, &slug, OPERATION).await?;
     let resume = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -439,54 +419,44 @@ pub async fn live(
         Some(s) => match s.parse::<i64>() {
             Ok(n) if n >= 0 => Some(n),
             _ => {
-                return bad_request(
+                return Err(invalid(
                     "Last-Event-ID",
                     "must be a cursor: a whole number, 0 or more",
-                );
+                ));
             }
         },
     };
     // Subscribe first, then read the backlog: nothing falls between the two.
     let rx = hub.tx.subscribe();
     let mut queue = VecDeque::new();
-    let mut last = match outbox::latest(&state.db).await {
-        Ok(n) => n,
-        Err(e) => return internal(e),
-    };
+    let mut last = outbox::latest(&state.db).await.context(OPERATION)?;
     // Retention removed messages this client has not seen: it must load everything.
     let pruned = match resume {
-        Some(after) if after > 0 => match outbox::oldest(&state.db).await {
-            Ok(Some(oldest)) => oldest > after + 1,
-            Ok(None) => false,
-            Err(e) => return internal(e),
-        },
+        Some(after) if after > 0 => outbox::oldest(&state.db)
+            .await
+            .context(OPERATION)?
+            .is_some_and(|oldest| oldest > after + 1),
         _ => false,
     };
     if pruned {
         queue.push_back(resync_event(last));
     } else if let Some(after) = resume {
         // Sizes first: a backlog too long or too large is a resync, never loaded.
-        let sizes =
-            match outbox::sizes_after(&state.db, after, Some(hackfest.id), true, RESUME_MAX + 1)
-                .await
-            {
-                Ok(sizes) => sizes,
-                Err(e) => return internal(e),
-            };
+        let sizes = outbox::sizes_after(&state.db, after, Some(hackfest.id), true, RESUME_MAX + 1)
+            .await
+            .context(OPERATION)?;
         if sizes.len() as i64 > RESUME_MAX || outbox::fitting(&sizes, RESUME_BYTES) < sizes.len() {
             last = last.max(sizes.last().map_or(after, |s| s.0));
             queue.push_back(resync_event(last));
         } else {
             last = after;
             let upto = sizes.last().map_or(after, |s| s.0);
-            match outbox::through(&state.db, after, upto, Some(hackfest.id), true).await {
-                Ok(rows) => {
-                    for r in rows {
-                        last = r.seq;
-                        queue.push_back(sse_event(&live_event(&r, &hub.public_url)));
-                    }
-                }
-                Err(e) => return internal(e),
+            let rows = outbox::through(&state.db, after, upto, Some(hackfest.id), true)
+                .await
+                .context(OPERATION)?;
+            for r in rows {
+                last = r.seq;
+                queue.push_back(sse_event(&live_event(&r, &hub.public_url)));
             }
         }
     }
@@ -526,7 +496,7 @@ pub async fn live(
             }
         }
     });
-    Sse::new(stream)
+    Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
-        .into_response()
+        .into_response())
 }

@@ -208,11 +208,13 @@ pub async fn rate_limit(State(limits): State<Arc<Limits>>, req: Request, next: N
         && limiter.check_key(&ip).is_err()
     {
         tracing::warn!(%ip, path = %req.uri().path(), "rate limited");
-        let mut res = (
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many requests from your address; please wait a moment.",
-        )
-            .into_response();
+        let text = "Too many requests from your address; please wait a moment.";
+        // Server functions answer in the app's error vocabulary; sign-in pages in text.
+        let mut res = if req.uri().path().starts_with("/api/") {
+            app::error::AppError::TooManyRequests(text.into()).into_response()
+        } else {
+            (StatusCode::TOO_MANY_REQUESTS, text).into_response()
+        };
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
         return res;

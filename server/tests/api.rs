@@ -1,6 +1,8 @@
 //! HTTP-level tests against the real app on a free port.
 
 mod common;
+// Issue 10.5: one error vocabulary for server functions and plain routes.
+mod errors;
 // Issue 9.11: malformed values to every server function and route.
 mod fuzz;
 

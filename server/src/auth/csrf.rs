@@ -50,6 +50,10 @@ pub async fn csrf_middleware(
 ) -> Response {
     if is_cross_site(req.method(), req.headers(), &origin) {
         tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
+        // Server functions answer in the app's error vocabulary.
+        if req.uri().path().starts_with("/api/") {
+            return app::error::AppError::Forbidden.into_response();
+        }
         return (
             StatusCode::FORBIDDEN,
             "Cross-site requests are not allowed.",

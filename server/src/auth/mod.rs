@@ -131,24 +131,17 @@ impl Auth {
     }
 
     /// Records a completed sign-in: upserts the user, cycles the session id.
-    pub async fn sign_in(&self, session: &Session, who: &Identity) -> Result<(), String> {
-        let user = domain::user::repo::upsert(&self.db, who)
-            .await
-            .map_err(|e| e.to_string())?;
+    pub async fn sign_in(
+        &self,
+        session: &Session,
+        who: &Identity,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let user = domain::user::repo::upsert(&self.db, who).await?;
         // SECURITY 15: a new id at login; the pre-login cookie is now anonymous.
-        session.cycle_id().await.map_err(|e| e.to_string())?;
-        session
-            .insert(UID, user.id)
-            .await
-            .map_err(|e| e.to_string())?;
-        session
-            .insert(LOGIN_AT, Utc::now().timestamp())
-            .await
-            .map_err(|e| e.to_string())?;
-        session
-            .insert(ISSUER, &who.issuer)
-            .await
-            .map_err(|e| e.to_string())?;
+        session.cycle_id().await?;
+        session.insert(UID, user.id).await?;
+        session.insert(LOGIN_AT, Utc::now().timestamp()).await?;
+        session.insert(ISSUER, &who.issuer).await?;
         tracing::info!(user = %user.username, issuer = %who.issuer, "signed in");
         Ok(())
     }

@@ -44,6 +44,17 @@ pub(crate) fn message_page(status: StatusCode, title: &str, text: &str) -> Respo
     (status, Html(body)).into_response()
 }
 
+/// The sign-in page for an internal error: logged once with `operation` and its
+/// cause; the page shows the same text and id a server function's answer carries.
+fn internal_page(operation: &str, cause: &(dyn std::error::Error + 'static)) -> Response {
+    let e = app::error::AppError::internal(operation, cause);
+    message_page(
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        "Sign-in failed",
+        &format!("{e} Please try again."),
+    )
+}
+
 pub async fn login(
     Extension(auth): Extension<Arc<Auth>>,
     session: Session,
@@ -83,12 +94,7 @@ pub async fn login(
             }
             attempts.insert(attempt.state.clone(), attempt);
             if let Err(e) = session.insert(ATTEMPTS, attempts).await {
-                tracing::error!(error = %e, "storing the sign-in attempt failed");
-                return message_page(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Sign-in failed",
-                    "Please try again.",
-                );
+                return internal_page("auth/login: storing the sign-in attempt", &e);
             }
             Redirect::to(&url).into_response()
         }
@@ -135,8 +141,8 @@ pub async fn callback(
             "This sign-in response is unknown, expired or already used. Please sign in again.",
         );
     };
-    if session.insert(ATTEMPTS, attempts).await.is_err() {
-        return bad("Please try again.");
+    if let Err(e) = session.insert(ATTEMPTS, attempts).await {
+        return internal_page("auth/callback: using up the sign-in attempt", &e);
     }
     if Utc::now().timestamp() - attempt.created_at >= ATTEMPT_TTL_SECS {
         return bad("This sign-in took too long. Please sign in again.");
@@ -176,14 +182,7 @@ pub async fn callback(
 async fn finish_sign_in(auth: &Auth, session: &Session, who: &Identity, next: &str) -> Response {
     match auth.sign_in(session, who).await {
         Ok(()) => Redirect::to(next).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "recording the sign-in failed");
-            message_page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sign-in failed",
-                "Please try again.",
-            )
-        }
+        Err(e) => internal_page("auth/sign-in: recording the sign-in", &*e),
     }
 }
 
