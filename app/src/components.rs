@@ -72,6 +72,14 @@ pub fn Field(
     }
 }
 
+/// Starts `sig` from what the person typed into `field`, when this page answers a
+/// form posted without JavaScript (see [`crate::editor::Posted`]).
+fn start_from_posted(field: &str, sig: RwSignal<String>) {
+    if let Some(v) = crate::editor::posted_value(field) {
+        sig.set(v);
+    }
+}
+
 /// A one-line text input bound to a signal; `name` follows the server function's
 /// `form[field]` shape so the form also posts without JavaScript.
 #[component]
@@ -82,6 +90,7 @@ pub fn TextInput(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] placeholder: Option<&'static str>,
 ) -> impl IntoView {
+    start_from_posted(id, sig);
     view! {
         <input
             id=id
@@ -117,16 +126,19 @@ pub fn escape_on_server(s: String) -> String {
 
 /// A multi-line text input bound to a signal. It fills the form field `field`
 /// (`form[<field>]`) and shows that field's error; without `field`, the id names it.
+/// `name` posts it under another name (a server function's plain `body` argument).
 #[component]
 pub fn TextArea(
     #[prop(into)] id: String,
     sig: RwSignal<String>,
     errors: RwSignal<FieldErrors>,
     #[prop(optional)] field: Option<&'static str>,
+    #[prop(optional)] name: Option<&'static str>,
     #[prop(default = 6)] rows: u32,
 ) -> impl IntoView {
     let field = field.map(str::to_owned).unwrap_or_else(|| id.clone());
-    let name = format!("form[{field}]");
+    start_from_posted(&field, sig);
+    let name = name.map_or_else(|| format!("form[{field}]"), str::to_owned);
     view! {
         <textarea
             id=id.clone()
@@ -159,6 +171,7 @@ pub fn Select(
     sig: RwSignal<String>,
     options: Vec<(String, String)>,
 ) -> impl IntoView {
+    start_from_posted(id, sig);
     view! {
         <select
             id=id
@@ -234,13 +247,47 @@ pub fn History(
 
 /// Side by side: what is stored now and what this person submitted, one row per
 /// field (`label`, saved, yours), with the two ways out of a conflict.
+///
+/// Without JavaScript (given `form`, `keep_version` and `take_href`) the two ways
+/// still work: "Save mine over it" submits the form `form` with `over_version` (the
+/// stored version, which the save then replaces), and "Use the saved version" opens
+/// `take_href`, the form as it is stored. With JavaScript `on_keep` and `on_take` run
+/// instead.
 #[component]
 pub fn ConflictTable(
     what: &'static str,
     rows: Vec<(String, String, String)>,
     on_keep: impl Fn(leptos::ev::MouseEvent) + 'static,
     on_take: impl Fn(leptos::ev::MouseEvent) + 'static,
+    /// The id of the `<form>` that "Save mine over it" submits without JavaScript.
+    #[prop(optional)]
+    form: Option<&'static str>,
+    /// The stored version, which "Save mine over it" saves over.
+    #[prop(optional)]
+    keep_version: Option<i64>,
+    /// The page that shows the stored version in the form.
+    #[prop(optional)]
+    take_href: Option<String>,
 ) -> impl IntoView {
+    let keep = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        on_keep(ev);
+    };
+    let take = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        on_take(ev);
+    };
+    let keep_button = match (form, keep_version) {
+        (Some(form), Some(v)) => view! {
+            <button type="submit" form=form name="over_version" value=v.to_string() class="button primary" on:click=keep>"Save mine over it"</button>
+        }
+        .into_any(),
+        _ => view! { <button type="button" class="button primary" on:click=keep>"Save mine over it"</button> }.into_any(),
+    };
+    let take_button = match take_href {
+        Some(href) => view! { <a class="button" href=href on:click=take>"Use the saved version"</a> }.into_any(),
+        None => view! { <button type="button" class="button" on:click=take>"Use the saved version"</button> }.into_any(),
+    };
     view! {
         <div class="conflict" role="alert" aria-labelledby="conflict-head">
             <h2 id="conflict-head">{format!("Someone else saved this {what} while you were editing")}</h2>
@@ -260,10 +307,7 @@ pub fn ConflictTable(
                     }).collect_view()}
                 </tbody>
             </table>
-            <div class="actions">
-                <button type="button" class="button primary" on:click=on_keep>"Save mine over it"</button>
-                <button type="button" class="button" on:click=on_take>"Use the saved version"</button>
-            </div>
+            <div class="actions">{keep_button}{take_button}</div>
         </div>
     }
 }
@@ -379,7 +423,9 @@ pub fn GoalPicker(
     sig: RwSignal<String>,
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
+    start_from_posted(id, sig);
     let has = move |g: uuid::Uuid| sig.with(|s| s.split(',').any(|x| x.trim() == g.to_string()));
+    let name = format!("form[{id}]");
     let toggle = move |g: uuid::Uuid, on: bool| {
         sig.update(|s| {
             let mut ids: Vec<String> = s

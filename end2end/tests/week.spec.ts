@@ -121,3 +121,42 @@ test('session, decision and action pages read without JavaScript', async ({ brow
   await expect(plain.getByRole('heading', { name: 'Recent decisions' })).toBeVisible();
   await noJs.close();
 });
+
+test('without JavaScript an action item form saves, and a field error keeps what was typed', async ({ browser, page }) => {
+  const slug = await createHackfest(page, 'Formal Hackfest');
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noJs.newPage();
+  await devSignIn(plain, 'olivia', 'organizer');
+  await plain.goto(`/h/${slug}/actions/new`);
+  await plain.getByLabel('Owner').fill('bob');
+  await plain.getByLabel('Description').fill('Two racks, **before** Friday');
+  await plain.getByRole('button', { name: 'Add action item' }).click();
+  // The same page (a POST answered in place: nothing typed is in the address), the
+  // message beside its field, the typed values kept.
+  expect(new URL(plain.url()).pathname).toBe(`/h/${slug}/actions/new`);
+  expect(new URL(plain.url()).search).toBe('');
+  await expect(plain.locator('#title-error')).toHaveText('Title is required.');
+  await expect(plain.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true');
+  await expect(plain.getByLabel('Owner')).toHaveValue('bob');
+  await expect(plain.getByLabel('Description')).toHaveValue('Two racks, **before** Friday');
+  await plain.getByLabel('Title').fill('Order the racks');
+  await plain.getByRole('button', { name: 'Add action item' }).click();
+  await expect(plain.getByRole('heading', { level: 1, name: 'Order the racks' })).toBeVisible();
+  expect(new URL(plain.url()).pathname).toMatch(new RegExp(`^/h/${slug}/actions/[0-9a-f-]{36}$`));
+  await expect(plain.locator('article > p.meta')).toContainText('Owner: bob');
+  await noJs.close();
+
+  // The page answering a plain post hydrates into the same state and goes on with JavaScript.
+  await open(page, `/h/${slug}/actions/new`);
+  await page.getByLabel('Owner').fill('carol');
+  const answered = page.waitForEvent('framenavigated');
+  await page.locator('#editor-form').evaluate((f: HTMLFormElement) => f.submit());
+  await answered;
+  await page.locator('body[data-hydrated="true"]').waitFor();
+  await expect(page.locator('#title-error')).toHaveText('Title is required.');
+  await expect(page.getByLabel('Owner')).toHaveValue('carol');
+  await page.getByLabel('Title').fill('Label the cables');
+  await page.getByRole('button', { name: 'Add action item' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Label the cables' })).toBeVisible();
+  await expect(page.locator('article > p.meta')).toContainText('Owner: carol');
+});

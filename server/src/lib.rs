@@ -5,6 +5,7 @@ pub mod bus;
 pub mod config;
 pub mod events;
 pub mod limit;
+pub mod nojs;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -189,9 +189,9 @@ impl Limits {
             return Some(&self.sign_in);
         }
         let mutating = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+        // Pages take no other POST than a form saved without JavaScript (server/src/nojs.rs).
         if mutating
-            && path.starts_with("/api/")
-            && !READ_ENDPOINTS.iter().any(|r| path.ends_with(r))
+            && (!path.starts_with("/api/") || !READ_ENDPOINTS.iter().any(|r| path.ends_with(r)))
         {
             return Some(&self.changes);
         }

@@ -348,12 +348,16 @@ pub fn router(
                 .precompressed_br()
                 .precompressed_gzip(),
         )
+        // Editor pages also take their form by POST, for browsers without JavaScript.
+        .merge(crate::nojs::routes(&routes))
         .leptos_routes_with_context(&state, routes, ctx.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(ctx, shell))
         .with_state(state)
+        // A server function posted by a plain form sends the browser back to the page.
+        .layer(axum::middleware::from_fn(crate::nojs::plain_form_answers))
         // Malformed server-function arguments: 422 naming the field (SECURITY, issue 9.11).
         .layer(axum::middleware::from_fn(app::args::name_bad_arguments))
         .layer(axum::middleware::from_fn(auth::viewer_middleware))

@@ -384,3 +384,6 @@ async fn creating_and_joining_are_recorded_once() {
         .unwrap();
     assert_eq!(hist.len(), 1);
 }
+
+#[path = "objects/nojs.rs"]
+mod nojs;
