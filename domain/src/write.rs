@@ -102,6 +102,54 @@ pub trait Versioned: Serialize + Sized + Send + Sync {
     ) -> Message<'a>;
 }
 
+/// [`Versioned`]'s accessors for a DTO with `id`, `hackfest_id` and `version`
+/// fields; `$id` is its typed id. Used inside the `impl`.
+macro_rules! row_keys {
+    ($id:ident) => {
+        fn id(&self) -> $id {
+            $id(self.id)
+        }
+        fn hackfest_id(&self) -> $crate::ids::HackfestId {
+            $crate::ids::HackfestId(self.hackfest_id)
+        }
+        fn version(&self) -> i64 {
+            self.version
+        }
+    };
+}
+pub(crate) use row_keys;
+
+/// [`Versioned`]'s SQL for a kind whose `repo` (in scope) has `get_in_tx(tx, id)`,
+/// `insert(tx, id, hackfest, input, at)` and `update(tx, id, expected_version, input,
+/// at)` for its `Input`. Used inside the `impl`.
+macro_rules! repo_sql {
+    () => {
+        async fn read(tx: &mut $crate::db::Tx, id: Self::Id) -> Result<Option<Self>, sqlx::Error> {
+            repo::get_in_tx(tx, id.0).await
+        }
+        async fn insert(
+            tx: &mut $crate::db::Tx,
+            id: Self::Id,
+            hackfest: $crate::ids::HackfestId,
+            input: &Self::Input,
+            _: &str,
+            at: chrono::DateTime<chrono::Utc>,
+        ) -> Result<Self, sqlx::Error> {
+            repo::insert(tx, id, hackfest, input, at).await
+        }
+        async fn update(
+            tx: &mut $crate::db::Tx,
+            id: Self::Id,
+            expected_version: i64,
+            input: &Self::Input,
+            at: chrono::DateTime<chrono::Utc>,
+        ) -> Result<Option<Self>, sqlx::Error> {
+            repo::update(tx, id, expected_version, input, at).await
+        }
+    };
+}
+pub(crate) use repo_sql;
+
 /// Who saves, and how history and the bus name the save.
 #[derive(Clone, Copy, Debug)]
 pub struct Edit<'a> {

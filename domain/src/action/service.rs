@@ -79,43 +79,14 @@ impl Versioned for ActionItem {
     const ENTITY: &'static str = "action_item";
     const WHAT: &'static str = "action item";
 
-    fn id(&self) -> ActionItemId {
-        ActionItemId(self.id)
-    }
-    fn hackfest_id(&self) -> HackfestId {
-        HackfestId(self.hackfest_id)
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
+    write::row_keys!(ActionItemId);
     fn new_fields(new: &NewAction) -> Fields {
         new.field_values()
     }
     fn old_fields(&self, _: &NewAction) -> Fields {
         NewAction::from(self).field_values()
     }
-    async fn read(tx: &mut Tx, id: ActionItemId) -> Result<Option<ActionItem>, sqlx::Error> {
-        repo::get_in_tx(tx, id.0).await
-    }
-    async fn insert(
-        tx: &mut Tx,
-        id: ActionItemId,
-        hackfest: HackfestId,
-        new: &NewAction,
-        _: &str,
-        at: DateTime<Utc>,
-    ) -> Result<ActionItem, sqlx::Error> {
-        repo::insert(tx, id, hackfest, new, at).await
-    }
-    async fn update(
-        tx: &mut Tx,
-        id: ActionItemId,
-        expected_version: i64,
-        new: &NewAction,
-        at: DateTime<Utc>,
-    ) -> Result<Option<ActionItem>, sqlx::Error> {
-        repo::update(tx, id, expected_version, new, at).await
-    }
+    write::repo_sql!();
     fn message<'a>(
         &self,
         _: &NewAction,

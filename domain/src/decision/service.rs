@@ -96,43 +96,14 @@ impl Versioned for Decision {
     const ENTITY: &'static str = "decision";
     const WHAT: &'static str = "decision";
 
-    fn id(&self) -> DecisionId {
-        DecisionId(self.id)
-    }
-    fn hackfest_id(&self) -> HackfestId {
-        HackfestId(self.hackfest_id)
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
+    write::row_keys!(DecisionId);
     fn new_fields(new: &NewDecision) -> Fields {
         new.field_values()
     }
     fn old_fields(&self, _: &NewDecision) -> Fields {
         NewDecision::from(self).field_values()
     }
-    async fn read(tx: &mut Tx, id: DecisionId) -> Result<Option<Decision>, sqlx::Error> {
-        repo::get_in_tx(tx, id.0).await
-    }
-    async fn insert(
-        tx: &mut Tx,
-        id: DecisionId,
-        hackfest: HackfestId,
-        new: &NewDecision,
-        _: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Decision, sqlx::Error> {
-        repo::insert(tx, id, hackfest, new, at).await
-    }
-    async fn update(
-        tx: &mut Tx,
-        id: DecisionId,
-        expected_version: i64,
-        new: &NewDecision,
-        at: DateTime<Utc>,
-    ) -> Result<Option<Decision>, sqlx::Error> {
-        repo::update(tx, id, expected_version, new, at).await
-    }
+    write::repo_sql!();
     fn message<'a>(
         &self,
         _: &NewDecision,

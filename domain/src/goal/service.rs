@@ -115,43 +115,14 @@ impl Versioned for Goal {
     const ENTITY: &'static str = "goal";
     const WHAT: &'static str = "goal";
 
-    fn id(&self) -> GoalId {
-        GoalId(self.id)
-    }
-    fn hackfest_id(&self) -> HackfestId {
-        HackfestId(self.hackfest_id)
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
+    write::row_keys!(GoalId);
     fn new_fields(new: &NewGoal) -> Fields {
         new.field_values().into()
     }
     fn old_fields(&self, _: &NewGoal) -> Fields {
         NewGoal::from(self).field_values().into()
     }
-    async fn read(tx: &mut Tx, id: GoalId) -> Result<Option<Goal>, sqlx::Error> {
-        repo::get_in_tx(tx, id.0).await
-    }
-    async fn insert(
-        tx: &mut Tx,
-        id: GoalId,
-        hackfest: HackfestId,
-        new: &NewGoal,
-        _: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Goal, sqlx::Error> {
-        repo::insert(tx, id, hackfest, new, at).await
-    }
-    async fn update(
-        tx: &mut Tx,
-        id: GoalId,
-        expected_version: i64,
-        new: &NewGoal,
-        at: DateTime<Utc>,
-    ) -> Result<Option<Goal>, sqlx::Error> {
-        repo::update(tx, id, expected_version, new, at).await
-    }
+    write::repo_sql!();
     fn message<'a>(
         &self,
         _: &NewGoal,

@@ -171,15 +171,7 @@ impl Versioned for HackSession {
     const ENTITY: &'static str = "session";
     const WHAT: &'static str = "session";
 
-    fn id(&self) -> SessionId {
-        SessionId(self.id)
-    }
-    fn hackfest_id(&self) -> HackfestId {
-        HackfestId(self.hackfest_id)
-    }
-    fn version(&self) -> i64 {
-        self.version
-    }
+    write::row_keys!(SessionId);
     fn new_fields(s: &Scheduled) -> Fields {
         s.new.field_values()
     }
