@@ -14,13 +14,14 @@ pub mod goal;
 pub mod hackfest;
 pub mod live;
 pub mod page;
+pub mod question;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use components::NotFound;
@@ -79,26 +80,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=auth::components::MyHackfestsPage ssr=ssr.clone() />
                     <Route path=path!("/auth/dev") view=auth::components::DevSignInPage ssr=ssr.clone() />
                     <Route path=path!("/hackfests/new") view=hackfest::page::NewHackfestPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug") view=hackfest::page::HackfestOverview ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/goals/new") view=goal::page::NewGoalPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/goals/:id/edit") view=goal::page::EditGoalPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/sessions") view=session::page::SessionListPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/sessions/new") view=session::page::NewSessionPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/sessions/:id") view=session::page::SessionDetailPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/sessions/:id/edit") view=session::page::EditSessionPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/decisions") view=decision::page::DecisionListPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/decisions/new") view=decision::page::NewDecisionPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/decisions/:id") view=decision::page::DecisionDetailPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/decisions/:id/edit") view=decision::page::EditDecisionPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/actions") view=action::page::ActionListPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/actions/new") view=action::page::NewActionPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/actions/:id") view=action::page::ActionDetailPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/actions/:id/edit") view=action::page::EditActionPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/pages") view=page::page::WikiIndexPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/pages/new") view=page::page::NewWikiPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/pages/:page") view=page::page::WikiPageView ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/pages/:page/edit") view=page::page::EditWikiPage ssr=ssr.clone() />
-                    <Route path=path!("/h/:slug/pages/:page/history") view=page::page::WikiHistoryPage ssr=ssr.clone() />
+                    <ParentRoute path=path!("/h/:slug") view=hackfest::page::HackfestLayout ssr=ssr.clone()>
+                        <Route path=path!("") view=hackfest::page::HackfestOverview ssr=ssr.clone() />
+                        <goal::page::GoalRoutes />
+                        <session::page::SessionRoutes />
+                        <decision::page::DecisionRoutes />
+                        <action::page::ActionRoutes />
+                        <page::page::WikiRoutes />
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

@@ -1,8 +1,12 @@
-//! Live updates: a page showing a hackfest refetches its data when a change to that
-//! hackfest arrives, without a reload. The server sends the hackfest's outbox messages
-//! as server-sent events (`/api/hackfests/<slug>/events`, see server/src/events.rs);
-//! the browser's EventSource reconnects by itself and resumes with `Last-Event-ID`,
-//! and a `resync` event (the client fell behind) also means "load everything again".
+//! Live updates: a page showing part of a hackfest refetches that part — and only
+//! that part — when a change to it arrives, without a reload. The server sends the
+//! hackfest's outbox messages as server-sent events (`/api/hackfests/<slug>/events`,
+//! see server/src/events.rs); each carries the message's topic and the changed
+//! object's id. The browser's EventSource reconnects by itself and resumes with
+//! `Last-Event-ID`; a `resync` event (the client fell behind) means "load again".
+//! One EventSource per tab: every watcher of the page shares it.
+
+use uuid::Uuid;
 
 /// The topics of the hackfest's record: what its pages show. Membership messages
 /// (`hackfest.member.*`, `hackfest.hackfest.new`) are not among them: a page showing
@@ -17,22 +21,31 @@ pub const RECORD_TOPICS: &[&str] = &[
     "hackfest.question.",
 ];
 
-/// While the calling component lives, calls `refetch` on every change to the record
-/// of the hackfest `slug()` names ([`RECORD_TOPICS`]). Browser only: effects do not
-/// run during server rendering.
-pub fn refetch_on_change(
-    slug: impl Fn() -> String + 'static,
-    refetch: impl Fn() + Clone + 'static,
-) {
-    refetch_on_changes_to(slug, RECORD_TOPICS, refetch);
+pub const GOALS: &[&str] = &["hackfest.goal."];
+pub const SESSIONS: &[&str] = &["hackfest.session."];
+pub const DECISIONS: &[&str] = &["hackfest.decision."];
+pub const ACTIONS: &[&str] = &["hackfest.action_item."];
+
+/// One change: the message topic (`hackfest.action_item.update`) and the object's id.
+/// `None` for a `resync` (anything may have changed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub topic: String,
+    pub object: Uuid,
 }
 
-/// Like [`refetch_on_change`], for changes whose topic starts with one of `topics`
-/// (`"hackfest.wiki."`); empty: every change. A `resync` always refetches.
-pub fn refetch_on_changes_to(
+impl Change {
+    pub fn is(&self, topics: &[&str]) -> bool {
+        topics.iter().any(|p| self.topic.starts_with(p))
+    }
+}
+
+/// While the calling component lives, calls `on(Some(change))` for every change to
+/// the record of the hackfest `slug()` names ([`RECORD_TOPICS`]), and `on(None)` on a
+/// resync. Browser only: effects do not run during server rendering.
+pub fn on_change(
     slug: impl Fn() -> String + 'static,
-    topics: &'static [&'static str],
-    refetch: impl Fn() + Clone + 'static,
+    on: impl Fn(Option<Change>) + Clone + 'static,
 ) {
     #[cfg(feature = "hydrate")]
     {
@@ -41,14 +54,11 @@ pub fn refetch_on_changes_to(
         use wasm_bindgen::JsCast;
         use wasm_bindgen::closure::Closure;
 
-        let wanted = move |ev: &web_sys::MessageEvent| {
-            topics.is_empty()
-                || ev
-                    .data()
-                    .as_string()
-                    .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-                    .and_then(|v| v["topic"].as_str().map(str::to_owned))
-                    .is_some_and(|t| topics.iter().any(|p| t.starts_with(p)))
+        let parse = |ev: &web_sys::MessageEvent| -> Option<Change> {
+            let v: serde_json::Value = serde_json::from_str(&ev.data().as_string()?).ok()?;
+            let topic = v["topic"].as_str()?.to_owned();
+            let object = v["object_id"].as_str().and_then(|s| Uuid::parse_str(s).ok())?;
+            Some(Change { topic, object })
         };
         Effect::new(move |_| {
             let slug = slug();
@@ -59,14 +69,14 @@ pub fn refetch_on_changes_to(
             else {
                 return;
             };
-            let r = refetch.clone();
+            let o = on.clone();
             let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev| {
-                if wanted(&ev) {
-                    r()
+                if let Some(c) = parse(&ev).filter(|c| c.is(RECORD_TOPICS)) {
+                    o(Some(c))
                 }
             });
-            let r = refetch.clone();
-            let on_resync = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| r());
+            let o = on.clone();
+            let on_resync = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| o(None));
             let _ = source
                 .add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
             let _ = source
@@ -81,8 +91,44 @@ pub fn refetch_on_changes_to(
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (slug, topics, refetch);
+        let _ = (slug, on);
     }
+}
+
+/// What a piece of a page shows, for deciding whether a change concerns it.
+#[derive(Clone, Copy, Debug)]
+pub enum Shows {
+    /// Every object of these topics (a list, a count).
+    Topics(&'static [&'static str]),
+    /// One object (a detail page): its own topic and id.
+    Object(&'static [&'static str]),
+}
+
+/// Calls `refetch` for the changes `shows` concerns: any object of its topics, or
+/// (for one object) changes to the object `id()` names. A resync always refetches.
+pub fn refetch_on(
+    slug: impl Fn() -> String + 'static,
+    shows: Shows,
+    id: impl Fn() -> Option<Uuid> + 'static,
+    refetch: impl Fn() + Clone + 'static,
+) {
+    let id = std::rc::Rc::new(id);
+    on_change(slug, move |c| match (c, shows) {
+        (None, _) => refetch(),
+        (Some(c), Shows::Topics(t)) if c.is(t) => refetch(),
+        (Some(c), Shows::Object(t)) if c.is(t) && id() == Some(c.object) => refetch(),
+        _ => {}
+    });
+}
+
+/// Calls `refetch` on every change whose topic starts with one of `topics`
+/// (`"hackfest.wiki."`), and on a resync.
+pub fn refetch_on_changes_to(
+    slug: impl Fn() -> String + 'static,
+    topics: &'static [&'static str],
+    refetch: impl Fn() + Clone + 'static,
+) {
+    refetch_on(slug, Shows::Topics(topics), || None, refetch);
 }
 
 /// Whether the person is typing into a form field right now: a live refresh would

@@ -1,5 +1,7 @@
 //! The number of SQL queries behind a hackfest's pages does not grow with the
-//! number of items (no query per goal, session, decision or action item).
+//! number of items (no query per goal, session, decision or action item), and a
+//! detail page's bytes do not grow with the number of other items in the hackfest
+//! (it loads its object, its links' titles and its history, not the hackfest).
 //! One test in this binary: it counts every query the process makes.
 
 mod common;
@@ -84,46 +86,77 @@ async fn queries_per_page_do_not_grow_with_items() {
             }
         }
     };
-    let measure = |path: &'static str| {
+    let measure = |path: String| {
         let app = &app;
         let count = count.clone();
         async move {
             // Warm up (session store, caches), then count requests. Background work
             // (the outbox publisher, retention) also queries now and then: the fewest
             // of three counts is the page's own.
-            assert_eq!(app.get(path).await.status(), 200, "{path}");
+            assert_eq!(app.get(&path).await.status(), 200, "{path}");
             let mut fewest = usize::MAX;
+            let mut bytes = 0;
             for _ in 0..3 {
                 count.store(0, Ordering::SeqCst);
-                assert_eq!(app.get(path).await.status(), 200, "{path}");
+                let r = app.get(&path).await;
+                assert_eq!(r.status(), 200, "{path}");
+                bytes = r.bytes().await.unwrap().len();
                 fewest = fewest.min(count.load(Ordering::SeqCst));
             }
-            fewest
+            (fewest, bytes)
         }
     };
-    let pages = [
+    add(5, 0).await;
+    // Detail pages of the first item of each kind: the same objects before and after
+    // a hundred more of everything are added.
+    let action = domain::action::service::list(&app.db, h.id).await.unwrap()[0].clone();
+    let decision = domain::decision::service::list(&app.db, h.id).await.unwrap()[0].clone();
+    let session = domain::session::service::list(&app.db, &h).await.unwrap()[0].clone();
+    let goal = action.goal_id.unwrap();
+    let details = [
+        format!("/h/queries/actions/{}", action.id),
+        format!("/h/queries/decisions/{}", decision.id),
+        format!("/h/queries/sessions/{}", session.id),
+        format!("/h/queries/goals/{goal}"),
+    ];
+    let pages: Vec<String> = [
         "/h/queries",
         "/h/queries/sessions",
         "/h/queries/decisions",
         "/h/queries/actions",
-    ];
-    add(5, 0).await;
+        "/h/queries/goals",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain([format!("/h/queries/actions/{}/edit", action.id)])
+    .chain(details.iter().cloned())
+    .collect();
     // Let the outbox publisher finish with the new rows before counting.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let mut few = Vec::new();
-    for p in pages {
-        few.push(measure(p).await);
+    for p in &pages {
+        few.push(measure(p.clone()).await);
     }
     add(100, 5).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let mut many = Vec::new();
-    for p in pages {
-        many.push(measure(p).await);
+    for p in &pages {
+        many.push(measure(p.clone()).await);
     }
-    println!("queries per page with 5 items of each kind: {few:?}; with 105: {many:?}");
+    println!("(queries, bytes) per page with 5 items of each kind: {few:?}; with 105: {many:?}");
+    let queries = |v: &[(usize, usize)]| v.iter().map(|x| x.0).collect::<Vec<_>>();
     assert!(
-        few.iter().all(|&n| n > 0),
+        few.iter().all(|&(n, _)| n > 0),
         "the counter sees queries: {few:?}"
     );
-    assert_eq!(few, many, "queries per page must not grow with items");
+    assert_eq!(
+        queries(&few),
+        queries(&many),
+        "queries per page must not grow with items"
+    );
+    // The detail pages (the last ones) show the same object, links and history: the
+    // hundred other items of each kind add nothing to them.
+    for (i, p) in pages.iter().enumerate().skip(pages.len() - details.len()) {
+        assert_eq!(few[i].1, many[i].1, "bytes of {p} grew with other items");
+    }
 }

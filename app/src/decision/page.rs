@@ -4,13 +4,34 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
-use super::api::{create_decision, update_decision};
+use super::api::{
+    DecisionEditorData, DecisionFilter, DecisionList, DecisionPage, create_decision,
+    get_decision, get_decision_editor, list_decisions, update_decision,
+};
 use crate::components::{
-    Field, GoalPicker, History, NotFound, Rendered, Select, TextArea, TextInput, WithWorkspace,
-    link_options,
+    Field, GoalPicker, History, Rendered, Select, TextArea, TextInput, hackfest_page, id_param,
+    link_options, names_of, parse_id,
 };
 use crate::editor::{EditorPage, use_editor};
-use crate::hackfest::api::Workspace;
+use crate::hackfest::api::HackfestScope;
+use crate::live::{DECISIONS, Shows};
+
+/// `/h/:slug/decisions/…`: the list, a new decision, a decision, its editor.
+#[component(transparent)]
+pub fn DecisionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::{Outlet, ParentRoute, Route};
+    use leptos_router::{SsrMode, path};
+    let ssr = SsrMode::Async;
+    view! {
+        <ParentRoute path=path!("decisions") view=Outlet ssr=ssr.clone()>
+            <Route path=path!("") view=DecisionListPage ssr=ssr.clone() />
+            <Route path=path!("new") view=NewDecisionPage ssr=ssr.clone() />
+            <Route path=path!(":id") view=DecisionDetailPage ssr=ssr.clone() />
+            <Route path=path!(":id/edit") view=EditDecisionPage ssr=ssr.clone() />
+        </ParentRoute>
+    }
+    .into_inner()
+}
 
 /// Decisions as a list of links with their status.
 pub fn decision_list(
@@ -41,33 +62,36 @@ pub fn decision_list(
     .into_any()
 }
 
-#[component]
-pub fn DecisionListPage() -> impl IntoView {
-    view! { <WithWorkspace entity="decision" render=|w, _| view! { <DecisionList w /> } /> }
+fn filter_param() -> impl Fn() -> DecisionFilter + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        DecisionFilter {
+            status: q.get("status").unwrap_or_default(),
+            goal: q.get("goal").unwrap_or_default(),
+        }
+    }
 }
 
 #[component]
-fn DecisionList(w: Workspace) -> impl IntoView {
-    let query = use_query_map();
+pub fn DecisionListPage() -> impl IntoView {
+    hackfest_page(
+        filter_param(),
+        list_decisions,
+        Some((Shows::Topics(DECISIONS), |_| None)),
+        |w, list| view! { <DecisionListView w list /> },
+    )
+}
+
+#[component]
+fn DecisionListView(w: HackfestScope, list: DecisionList) -> impl IntoView {
+    let filter = filter_param();
     let slug = w.hackfest.slug.clone();
-    let status = move || query.read().get("status").unwrap_or_default();
-    let goal = move || query.read().get("goal").unwrap_or_default();
-    let decisions = w.decisions.clone();
-    let goals = w.goals.clone();
+    let status = move || filter().status;
+    let goal = move || filter().goal;
+    let goals = list.goals;
     let can_edit = w.role.can_edit_content();
-    let shown = {
-        let slug = slug.clone();
-        move || {
-            let (st, g) = (status(), goal());
-            let list: Vec<Decision> = decisions
-                .iter()
-                .filter(|d| st.is_empty() || d.status.as_str() == st)
-                .filter(|d| g.is_empty() || d.goal_ids.iter().any(|x| x.to_string() == g))
-                .cloned()
-                .collect();
-            decision_list(&slug, list, "No decisions match.")
-        }
-    };
+    let shown = decision_list(&slug, list.decisions, "No decisions match.");
     view! {
         <Title text=format!("Decisions · {}", w.hackfest.title) />
         <section class="page">
@@ -86,7 +110,7 @@ fn DecisionList(w: Workspace) -> impl IntoView {
                 <label>"Goal "
                     <select name="goal" prop:value=goal>
                         <option value="">"Any"</option>
-                        {goals.into_iter().map(|g| { let id = g.id.to_string(); let i2 = id.clone(); view! { <option value=id selected=move || goal() == i2>{g.title}</option> } }).collect_view()}
+                        {goals.into_iter().map(|(id, title)| { let id = id.to_string(); let i2 = id.clone(); view! { <option value=id selected=move || goal() == i2>{title}</option> } }).collect_view()}
                     </select>
                 </label>
                 <button type="submit" class="button">"Filter"</button>
@@ -98,39 +122,29 @@ fn DecisionList(w: Workspace) -> impl IntoView {
 
 #[component]
 pub fn DecisionDetailPage() -> impl IntoView {
-    view! { <WithWorkspace entity="decision" render=|w, id| view! { <DecisionDetail w id /> } /> }
+    hackfest_page(
+        id_param(),
+        |slug, id| async move { get_decision(slug, parse_id(&id, "Decision")?).await },
+        Some((Shows::Object(DECISIONS), |id| Uuid::parse_str(id).ok())),
+        |w, page| view! { <DecisionDetail w page /> },
+    )
 }
 
 #[component]
-fn DecisionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
-    let Some(d) = w.decisions.iter().find(|d| Some(d.id) == id).cloned() else {
-        return view! { <NotFound what="Decision" /> }.into_any();
-    };
+fn DecisionDetail(w: HackfestScope, page: DecisionPage) -> impl IntoView {
+    let DecisionPage {
+        decision: d,
+        replaces,
+        actions,
+        titles,
+        history,
+    } = page;
     let slug = w.hackfest.slug.clone();
     let can_edit = w.role.can_edit_content();
-    let actions: Vec<_> = w
-        .actions
-        .iter()
-        .filter(|a| a.decision_id == Some(d.id))
-        .cloned()
-        .collect();
-    let replaces: Vec<_> = w
-        .decisions
-        .iter()
-        .filter(|x| x.superseded_by == Some(d.id))
-        .cloned()
-        .collect();
-    let successor = d
-        .superseded_by
-        .and_then(|s| w.decision_title(s).map(|t| (s, t.to_owned())));
-    let session = d
-        .session_id
-        .and_then(|s| w.session_title(s).map(|t| (s, t.to_owned())));
-    let goals: Vec<(Uuid, String)> = d
-        .goal_ids
-        .iter()
-        .filter_map(|g| w.goal_title(*g).map(|t| (*g, t.to_owned())))
-        .collect();
+    let title = |id: Uuid| titles.get(&id).map(|t| (id, t.clone()));
+    let successor = d.superseded_by.and_then(title);
+    let session = d.session_id.and_then(title);
+    let goals: Vec<(Uuid, String)> = d.goal_ids.iter().filter_map(|g| title(*g)).collect();
     let new_action = format!(
         "/h/{slug}/actions/new?decision={}{}",
         d.id,
@@ -180,20 +194,29 @@ fn DecisionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
                 {can_edit.then(|| view! { <a class="button" href=new_action>"Create an action item"</a> })}
             </div>
             {crate::action::page::action_list(&slug, actions, w.today, "No action items from this decision.")}
-            <History entries=w.history.clone() names=w.names() />
+            <History entries=history names=names_of(&titles) />
         </article>
     }
-    .into_any()
 }
 
 #[component]
 pub fn NewDecisionPage() -> impl IntoView {
-    view! { <WithWorkspace entity="decision" render=|w, _| view! { <DecisionEditor w id=None /> } /> }
+    hackfest_page(
+        || (),
+        |slug, _| get_decision_editor(slug, None),
+        None,
+        |w, data| view! { <DecisionEditor w data /> },
+    )
 }
 
 #[component]
 pub fn EditDecisionPage() -> impl IntoView {
-    view! { <WithWorkspace entity="decision" render=|w, id| view! { <DecisionEditor w id /> } /> }
+    hackfest_page(
+        id_param(),
+        |slug, id| async move { get_decision_editor(slug, Some(parse_id(&id, "Decision")?)).await },
+        None,
+        |w, data| view! { <DecisionEditor w data /> },
+    )
 }
 
 crate::form_signals!(Fields for DecisionForm { title, context, decision, status, superseded_by, session_id, goal_ids, followups });
@@ -203,11 +226,9 @@ fn check(f: &DecisionForm) -> Result<(), domain::FieldErrors> {
 }
 
 #[component]
-fn DecisionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
-    let existing = id.and_then(|id| w.decisions.iter().find(|d| d.id == id).cloned());
-    if id.is_some() && existing.is_none() {
-        return view! { <NotFound what="Decision" /> }.into_any();
-    }
+fn DecisionEditor(w: HackfestScope, data: DecisionEditorData) -> impl IntoView {
+    let existing = data.decision;
+    let id = existing.as_ref().map(|d| d.id);
     let query = use_query_map();
     let h = w.hackfest.clone();
     let slug = h.slug.clone();
@@ -248,23 +269,9 @@ fn DecisionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         .as_ref()
         .map(|d| d.status.choices())
         .unwrap_or_else(|| DecisionStatus::ALL.to_vec());
-    let goals: Vec<(Uuid, String)> = w.goals.iter().map(|g| (g.id, g.title.clone())).collect();
-    let sessions = link_options(
-        "— none —",
-        w.sessions.iter().map(|s| {
-            (
-                s.id,
-                format!("{} ({})", s.title, crate::session::page::when(s)),
-            )
-        }),
-    );
-    let others = link_options(
-        "— none —",
-        w.decisions
-            .iter()
-            .filter(|d| Some(d.id) != id)
-            .map(|d| (d.id, d.title.clone())),
-    );
+    let goals = data.goals;
+    let sessions = link_options("— none —", data.sessions);
+    let others = link_options("— none —", data.decisions);
     let heading = match (existing.is_some(), can_edit) {
         (true, true) => "Edit decision",
         (true, false) => "Decision",
@@ -305,7 +312,6 @@ fn DecisionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
             </Field>
         </EditorPage>
     }
-    .into_any()
 }
 
 /// (field, saved now, yours) for the conflict view.

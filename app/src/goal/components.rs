@@ -1,88 +1,56 @@
-use domain::goal::{Goal, GoalKind, GoalStatus, MAX_DEPTH, rolled_up_progress};
+use domain::goal::{Goal, GoalKind, GoalStatus, MAX_DEPTH};
+use domain::view::{GoalCard, GoalSlice};
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use uuid::Uuid;
 
-/// Sub-goals by parent id, and rolled-up progress, built once per tree (not per goal).
+/// The shown part of a goal tree by parent: each goal's shown sub-goals, in order.
 #[derive(Clone)]
 struct Tree {
-    children: Arc<HashMap<Uuid, Vec<Goal>>>,
-    progress: Arc<HashMap<Uuid, u8>>,
+    children: Arc<HashMap<Uuid, Vec<GoalCard>>>,
 }
 
-impl Tree {
-    /// Everything below `id`, parents before their sub-goals, each once: walked with a
-    /// queue, not by recursion (an old database may hold a chain thousands deep).
-    fn descendants(&self, id: Uuid) -> Vec<Goal> {
-        let mut seen = HashSet::from([id]);
-        let mut out: Vec<Goal> = Vec::new();
-        let mut next = 0;
-        let mut push = |out: &mut Vec<Goal>, of: Uuid| {
-            for c in self.children.get(&of).into_iter().flatten() {
-                if seen.insert(c.id) {
-                    out.push(c.clone());
-                }
-            }
-        };
-        push(&mut out, id);
-        while next < out.len() {
-            let of = out[next].id;
-            push(&mut out, of);
-            next += 1;
-        }
-        out
-    }
-}
-
-/// Big goals, then small ones; sub-goals nested under their parent, at most
-/// [`MAX_DEPTH`] levels: anything deeper (only an old database can hold it) is listed
-/// flat under its ancestor at the last level, so rendering never recurses further.
+/// Big goals, then small ones; sub-goals nested under their parent. The server sends
+/// a bounded part of a large tree ([`GoalSlice`]): a goal whose sub-goals are not all
+/// shown links to its page for the rest, and the small goals not shown are counted
+/// with a link to the list of every goal. Rendering never recurses past
+/// [`MAX_DEPTH`] levels (the slice stops there).
 #[component]
-pub fn GoalTree(slug: String, goals: Vec<Goal>) -> impl IntoView {
-    if goals.is_empty() {
+pub fn GoalTree(
+    slug: String,
+    slice: GoalSlice,
+    /// The goal whose sub-goals these are (a goal's page), or the whole hackfest.
+    #[prop(optional)]
+    root: Option<Uuid>,
+) -> impl IntoView {
+    let GoalSlice {
+        cards,
+        more_big,
+        more_small,
+    } = slice;
+    if cards.is_empty() {
         return view! { <p class="empty">"No goals yet. Add the first one."</p> }.into_any();
     }
-    let known: HashSet<Uuid> = goals.iter().map(|g| g.id).collect();
-    let progress = Arc::new(rolled_up_progress(&goals));
-    let mut children: HashMap<Uuid, Vec<Goal>> = HashMap::new();
+    let known: HashSet<Uuid> = cards.iter().map(|c| c.goal.id).collect();
+    let mut children: HashMap<Uuid, Vec<GoalCard>> = HashMap::new();
     let mut top = Vec::new();
-    for g in goals.iter().cloned() {
-        match g.parent_id.filter(|p| known.contains(p)) {
-            Some(parent) => children.entry(parent).or_default().push(g),
-            // A goal whose parent is not in the list is shown at the top level, never lost.
-            None => top.push(g),
+    for c in cards {
+        match c.goal.parent_id.filter(|p| known.contains(p) && Some(c.goal.id) != root) {
+            Some(parent) => children.entry(parent).or_default().push(c),
+            None => top.push(c),
         }
     }
-    let mut tree = Tree {
+    let tree = Tree {
         children: Arc::new(children),
-        progress,
     };
-    // Goals in a cycle (the service never lets one in) hang below no top-level goal:
-    // show them at the top level too, never lost.
-    let mut reached: HashSet<Uuid> = top.iter().map(|g| g.id).collect();
-    for g in &top {
-        reached.extend(tree.descendants(g.id).iter().map(|d| d.id));
+    if root.is_some() {
+        return view! { <GoalList slug items=top tree depth=1 /> }.into_any();
     }
-    let stray: Vec<Goal> = goals
-        .into_iter()
-        .filter(|g| !reached.contains(&g.id))
-        .collect();
-    if !stray.is_empty() {
-        let mut children = (*tree.children).clone();
-        for g in &stray {
-            if let Some(p) = g.parent_id
-                && let Some(siblings) = children.get_mut(&p)
-            {
-                siblings.retain(|c| c.id != g.id);
-            }
-        }
-        tree.children = Arc::new(children);
-        top.extend(stray);
-    }
-    let (big, small): (Vec<Goal>, Vec<Goal>) =
-        top.into_iter().partition(|g| g.kind == GoalKind::Big);
+    let (big, small): (Vec<GoalCard>, Vec<GoalCard>) =
+        top.into_iter().partition(|c| c.goal.kind == GoalKind::Big);
+    let all = format!("/h/{slug}/goals");
     view! {
         <div class="goal-tree">
             {(!big.is_empty()).then(|| view! {
@@ -93,6 +61,14 @@ pub fn GoalTree(slug: String, goals: Vec<Goal>) -> impl IntoView {
                 <h3 class="kind-head">"Small goals"</h3>
                 <GoalList slug=slug.clone() items=small tree=tree.clone() depth=1 />
             })}
+            {(more_big + more_small > 0).then(|| {
+                let more = match (more_big, more_small) {
+                    (0, s) => format!("{s} more small goal{}", if s == 1 { "" } else { "s" }),
+                    (b, 0) => format!("{b} more big goal{}", if b == 1 { "" } else { "s" }),
+                    (b, s) => format!("{b} more big and {s} more small goals"),
+                };
+                view! { <p class="more"><a href=all>{format!("{more} — see every goal")}</a></p> }
+            })}
         </div>
     }
     .into_any()
@@ -100,50 +76,41 @@ pub fn GoalTree(slug: String, goals: Vec<Goal>) -> impl IntoView {
 
 /// `items` at level `depth` of the tree (1 = top level).
 #[component]
-fn GoalList(slug: String, items: Vec<Goal>, tree: Tree, depth: usize) -> impl IntoView {
+fn GoalList(slug: String, items: Vec<GoalCard>, tree: Tree, depth: usize) -> impl IntoView {
     view! {
         <ul class="goals">
-            {items.into_iter().map(|g| {
-                view! { <GoalItem slug=slug.clone() goal=g tree=tree.clone() depth /> }
+            {items.into_iter().map(|c| {
+                view! { <GoalItem slug=slug.clone() card=c tree=tree.clone() depth /> }
             }).collect_view()}
         </ul>
     }
+    .into_any()
 }
 
-/// One goal at level `depth`; its sub-goals nested below it, or past [`MAX_DEPTH`]
-/// all its descendants in one flat list (no deeper recursion).
+/// One goal at level `depth`, its shown sub-goals nested below it.
 #[component]
-fn GoalItem(slug: String, goal: Goal, tree: Tree, depth: usize) -> impl IntoView {
+fn GoalItem(slug: String, card: GoalCard, tree: Tree, depth: usize) -> impl IntoView {
+    let GoalCard {
+        goal,
+        shown,
+        sub_goals,
+        more,
+    } = card;
+    let page = format!("/h/{slug}/goals/{}", goal.id);
     let edit = format!("/h/{slug}/goals/{}/edit", goal.id);
     let anchor = format!("goal-{}", goal.id);
     let status = goal.status;
-    let sub_goals = tree.children.get(&goal.id).map_or(0, Vec::len);
-    let shown = tree
-        .progress
+    let nested = tree
+        .children
         .get(&goal.id)
-        .copied()
-        .unwrap_or(goal.progress);
-    let nested = if depth > MAX_DEPTH || sub_goals == 0 {
-        None
-    } else if depth < MAX_DEPTH {
-        tree.children.get(&goal.id).cloned().map(|items| {
-            view! { <GoalList slug=slug.clone() items tree=tree.clone() depth=depth + 1 /> }
-                .into_any()
-        })
-    } else {
-        let flat = tree.descendants(goal.id);
-        Some(
-            view! {
-                <p class="meta">{format!("{} deeper goal{}, listed flat (a goal tree has at most {MAX_DEPTH} levels):", flat.len(), if flat.len() == 1 { "" } else { "s" })}</p>
-                <ul class="goals flattened">
-                    {flat.into_iter().map(|g| {
-                        view! { <GoalItem slug=slug.clone() goal=g tree=tree.clone() depth=MAX_DEPTH + 1 /> }
-                    }).collect_view()}
-                </ul>
-            }
-            .into_any(),
-        )
-    };
+        .cloned()
+        .filter(|_| depth < MAX_DEPTH)
+        .map(|items| view! { <GoalList slug=slug.clone() items tree=tree.clone() depth=depth + 1 /> });
+    let more_link = (more > 0).then(|| {
+        view! {
+            <p class="meta more"><a href=page.clone()>{format!("{more} more sub-goal{}", if more == 1 { "" } else { "s" })}</a></p>
+        }
+    });
     let Goal {
         title,
         owner,
@@ -169,8 +136,10 @@ fn GoalItem(slug: String, goal: Goal, tree: Tree, depth: usize) -> impl IntoView
                 })}
             </div>
             {nested}
+            {more_link}
         </li>
     }
+    .into_any()
 }
 
 #[component]

@@ -1,6 +1,9 @@
-use domain::goal::Goal;
+use domain::action::ActionItem;
+use domain::decision::Decision;
 use domain::hackfest::Hackfest;
+use domain::session::HackSession;
 use domain::user::Role;
+use domain::view::{Counts, GoalSlice};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -10,12 +13,6 @@ use crate::error::AppError;
 pub async fn list_hackfests() -> Result<Vec<Hackfest>, AppError> {
     let st = crate::state::app_state()?;
     Ok(domain::hackfest::service::list(&st.db).await?)
-}
-
-/// The overview: the goal tree, today's sessions, recent decisions, open action items.
-#[server(endpoint = "hackfests/overview")]
-pub async fn get_overview(slug: String) -> Result<Workspace, AppError> {
-    get_workspace(slug, String::new(), None).await
 }
 
 #[server(endpoint = "hackfests/create")]
@@ -33,84 +30,143 @@ pub async fn create_hackfest(form: domain::hackfest::HackfestForm) -> Result<Hac
     Ok(domain::hackfest::service::create_by(&st.db, &form, actor, organizer).await?)
 }
 
-/// Everything about one hackfest that the session, decision and action item pages
-/// show, in a fixed number of queries: lists filter it in the page, detail pages
-/// pick one object (and its history) from it.
+/// What every page of a hackfest shows around its own data: loaded once by the
+/// `/h/:slug` parent route and provided to its pages.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Workspace {
+pub struct HackfestScope {
     pub hackfest: Hackfest,
-    pub goals: Vec<Goal>,
-    pub sessions: Vec<domain::session::HackSession>,
-    pub decisions: Vec<domain::decision::Decision>,
-    pub actions: Vec<domain::action::ActionItem>,
-    /// History of the object asked for (newest first).
-    pub history: Vec<domain::history::HistoryEntry>,
     pub role: Role,
     /// Today on the hackfest's wall clock: what "today's sessions" and "overdue" mean.
     pub today: chrono::NaiveDate,
 }
 
-impl Workspace {
-    /// Titles of every goal, session and decision by id (for history lines).
-    pub fn names(&self) -> std::collections::HashMap<String, String> {
-        let goals = self.goals.iter().map(|g| (g.id, &g.title));
-        let sessions = self.sessions.iter().map(|s| (s.id, &s.title));
-        let decisions = self.decisions.iter().map(|d| (d.id, &d.title));
-        goals
-            .chain(sessions)
-            .chain(decisions)
-            .map(|(id, t)| (id.to_string(), t.clone()))
-            .collect()
-    }
+#[server(endpoint = "hackfests/get")]
+pub async fn get_hackfest(slug: String) -> Result<HackfestScope, AppError> {
+    Ok(super::scope::Scope::of(&slug).await?.view())
+}
 
-    pub fn goal_title(&self, id: uuid::Uuid) -> Option<&str> {
-        self.goals
-            .iter()
-            .find(|g| g.id == id)
-            .map(|g| g.title.as_str())
-    }
+/// What the overview shows, and nothing more: a bounded part of the goal tree,
+/// one day's sessions, the newest decisions, the first open action items, counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub goals: GoalSlice,
+    /// The day whose sessions are shown: today during the week, the first day before it.
+    pub day: Option<chrono::NaiveDate>,
+    pub sessions: Vec<HackSession>,
+    pub decisions: Vec<Decision>,
+    pub actions: Vec<ActionItem>,
+    pub counts: Counts,
+}
 
-    pub fn session_title(&self, id: uuid::Uuid) -> Option<&str> {
-        self.sessions
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| s.title.as_str())
-    }
+/// How many decisions and open action items the overview lists.
+pub const OVERVIEW_DECISIONS: i64 = 5;
+pub const OVERVIEW_ACTIONS: i64 = 8;
 
-    pub fn decision_title(&self, id: uuid::Uuid) -> Option<&str> {
-        self.decisions
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| d.title.as_str())
+/// One section of the overview, fetched alone when a change concerns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum OverviewPart {
+    Goals(GoalSlice),
+    Sessions(Vec<HackSession>),
+    Decisions(Vec<Decision>),
+    Actions(Vec<ActionItem>),
+}
+
+impl OverviewPart {
+    /// The section that shows objects of `topic` (`hackfest.goal.update` → "goals").
+    pub fn for_topic(topic: &str) -> Option<&'static str> {
+        [
+            ("hackfest.goal.", "goals"),
+            ("hackfest.session.", "sessions"),
+            ("hackfest.decision.", "decisions"),
+            ("hackfest.action_item.", "actions"),
+        ]
+        .into_iter()
+        .find(|(t, _)| topic.starts_with(t))
+        .map(|(_, p)| p)
     }
 }
 
-/// `entity`/`id`: whose history to include ("session", "decision", "action_item").
-#[server(endpoint = "hackfests/workspace")]
-pub async fn get_workspace(
-    slug: String,
-    entity: String,
-    id: Option<uuid::Uuid>,
-) -> Result<Workspace, AppError> {
-    use domain::{action, decision, goal, hackfest, history, session};
-    let st = crate::state::app_state()?;
-    let h = hackfest::service::by_slug(&st.db, &slug).await?;
-    let history = match id {
-        Some(id) if ["session", "decision", "action_item", "goal"].contains(&entity.as_str()) => {
-            history::for_entity(&st.db, h.id, &entity, id)
-                .await
-                .map_err(domain::DomainError::from)?
+#[cfg(feature = "ssr")]
+fn overview_day(h: &Hackfest) -> Option<chrono::NaiveDate> {
+    let today = domain::hackfest::service::today(h);
+    if (h.start_date..=h.end_date).contains(&today) {
+        Some(today)
+    } else if today < h.start_date {
+        Some(h.start_date)
+    } else {
+        None
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn overview_part(s: &super::scope::Scope, part: &str) -> Result<OverviewPart, AppError> {
+    use domain::read;
+    let (db, h) = (&s.db, &s.hackfest);
+    Ok(match part {
+        "goals" => OverviewPart::Goals(
+            read::goal_slice(
+                db,
+                h.id,
+                None,
+                read::OVERVIEW_SUB_GOALS,
+                read::OVERVIEW_SMALL_GOALS,
+                read::OVERVIEW_GOALS_MAX,
+            )
+            .await?,
+        ),
+        "sessions" => OverviewPart::Sessions(match overview_day(h) {
+            Some(d) => read::sessions_on(db, h, d).await?,
+            None => Vec::new(),
+        }),
+        "decisions" => {
+            OverviewPart::Decisions(read::decisions_recent(db, h.id, OVERVIEW_DECISIONS).await?)
         }
-        _ => Vec::new(),
-    };
-    Ok(Workspace {
-        goals: goal::service::list(&st.db, h.id).await?,
-        sessions: session::service::list(&st.db, &h).await?,
-        decisions: decision::service::list(&st.db, h.id).await?,
-        actions: action::service::list(&st.db, h.id).await?,
-        history,
-        role: crate::auth::api::role_in(&st.db, &crate::auth::viewer(), h.id).await?,
-        today: hackfest::service::today(&h),
-        hackfest: h,
+        "actions" => OverviewPart::Actions(read::actions_open(db, h.id, OVERVIEW_ACTIONS).await?),
+        other => {
+            let e = AppError::Validation(domain::FieldErrors::single(
+                "part",
+                format!(
+                    "\"{}\" is not a part of the overview: goals, sessions, decisions or actions.",
+                    domain::text::shown(other)
+                ),
+            ));
+            e.set_response_status();
+            return Err(e);
+        }
     })
+}
+
+/// One section of the overview and the counts (a live overview's update).
+#[server(endpoint = "hackfests/part")]
+pub async fn get_overview_part(
+    slug: String,
+    part: String,
+) -> Result<(OverviewPart, Counts), AppError> {
+    let s = super::scope::Scope::of(&slug).await?;
+    Ok((
+        overview_part(&s, &part).await?,
+        domain::read::counts(&s.db, s.hackfest.id).await?,
+    ))
+}
+
+#[server(endpoint = "hackfests/overview")]
+pub async fn get_overview(slug: String) -> Result<Overview, AppError> {
+    let s = super::scope::Scope::of(&slug).await?;
+    let mut o = Overview {
+        goals: GoalSlice::default(),
+        day: overview_day(&s.hackfest),
+        sessions: Vec::new(),
+        decisions: Vec::new(),
+        actions: Vec::new(),
+        counts: domain::read::counts(&s.db, s.hackfest.id).await?,
+    };
+    for part in ["goals", "sessions", "decisions", "actions"] {
+        match overview_part(&s, part).await? {
+            OverviewPart::Goals(g) => o.goals = g,
+            OverviewPart::Sessions(x) => o.sessions = x,
+            OverviewPart::Decisions(x) => o.decisions = x,
+            OverviewPart::Actions(x) => o.actions = x,
+        }
+    }
+    Ok(o)
 }

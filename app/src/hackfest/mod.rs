@@ -1,2 +1,4 @@
 pub mod api;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod scope;

@@ -1,15 +1,98 @@
+use std::collections::HashMap;
+
+use domain::action::ActionItem;
+use domain::decision::Decision;
+use domain::history::HistoryEntry;
 use domain::session::{HackSession, SessionForm};
+use domain::view::Titles;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::hackfest::scope::Scope;
+
+/// A session's page: the session, the decisions and action items recorded in it, the
+/// titles of its goals and of what its history names, and its history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionPage {
+    pub session: HackSession,
+    pub decisions: Vec<Decision>,
+    pub actions: Vec<ActionItem>,
+    pub titles: HashMap<Uuid, String>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[server(endpoint = "sessions/get")]
+pub async fn get_session_page(slug: String, id: Uuid) -> Result<SessionPage, AppError> {
+    use domain::read;
+    let s = Scope::of(&slug).await?;
+    let h = s.hackfest.id;
+    let session = domain::session::service::get(&s.db, &s.hackfest, id).await?;
+    let history = domain::history::for_entity(&s.db, h, "session", id)
+        .await
+        .map_err(domain::DomainError::from)?;
+    let mut ids = read::ids_in_history(&history);
+    ids.extend(&session.goal_ids);
+    Ok(SessionPage {
+        decisions: read::decisions_of_session(&s.db, h, id).await?,
+        actions: read::actions_linked(&s.db, h, read::Linked::Session, id).await?,
+        titles: read::titles_of(&s.db, h, &ids).await?,
+        session,
+        history,
+    })
+}
+
+/// Every session of the hackfest, in start order (the schedule shows them by day).
+#[server(endpoint = "sessions/list")]
+pub async fn list_sessions(slug: String) -> Result<Vec<HackSession>, AppError> {
+    let s = Scope::of(&slug).await?;
+    Ok(domain::session::service::list(&s.db, &s.hackfest)
+        .await?
+        .into_iter()
+        .map(domain::read::session_row)
+        .collect())
+}
+
+/// Sessions as "title (when)", for a select of links.
+#[cfg(feature = "ssr")]
+pub async fn session_labels(s: &Scope) -> Result<Titles, AppError> {
+    Ok(domain::session::service::list(&s.db, &s.hackfest)
+        .await?
+        .iter()
+        .map(|x| (x.id, format!("{} ({})", x.title, super::page::when(x))))
+        .collect())
+}
+
+/// The create/edit form: the session (when editing) and the goals it may serve.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionEditorData {
+    pub session: Option<HackSession>,
+    pub goals: Titles,
+}
+
+#[server(endpoint = "sessions/editor")]
+pub async fn get_session_editor(
+    slug: String,
+    id: Option<Uuid>,
+) -> Result<SessionEditorData, AppError> {
+    let s = Scope::of(&slug).await?;
+    let session = match id {
+        Some(id) => Some(domain::session::service::get(&s.db, &s.hackfest, id).await?),
+        None => None,
+    };
+    Ok(SessionEditorData {
+        session,
+        goals: domain::read::titles(&s.db, s.hackfest.id, domain::read::Linked::Goal).await?,
+    })
+}
 
 #[server(endpoint = "sessions/create")]
 pub async fn create_session(slug: String, form: SessionForm) -> Result<HackSession, AppError> {
-    let st = crate::state::app_state()?;
-    let h = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::session::service::create(&st.db, &h, &form, &actor).await?)
+    let s = Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    Ok(domain::session::service::create(&s.db, &s.hackfest, &form, &actor).await?)
 }
 
 /// Saves over version `version`; a newer stored version gives `AppError::Conflict`.
@@ -20,8 +103,7 @@ pub async fn update_session(
     version: i64,
     form: SessionForm,
 ) -> Result<HackSession, AppError> {
-    let st = crate::state::app_state()?;
-    let h = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::session::service::update(&st.db, &h, id, version, &form, &actor).await?)
+    let s = Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    Ok(domain::session::service::update(&s.db, &s.hackfest, id, version, &form, &actor).await?)
 }

@@ -5,12 +5,34 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
-use super::api::{create_session, update_session};
+use super::api::{
+    SessionEditorData, SessionPage, create_session, get_session_editor, get_session_page,
+    list_sessions, update_session,
+};
 use crate::components::{
-    Field, GoalPicker, History, NotFound, Rendered, Select, TextArea, TextInput, WithWorkspace,
+    Field, GoalPicker, History, Rendered, Select, TextArea, TextInput, hackfest_page, id_param,
+    names_of, parse_id,
 };
 use crate::editor::{EditorPage, use_editor};
-use crate::hackfest::api::Workspace;
+use crate::hackfest::api::HackfestScope;
+use crate::live::{SESSIONS, Shows};
+
+/// `/h/:slug/sessions/…`: the schedule, a new session, a session, its editor.
+#[component(transparent)]
+pub fn SessionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::{Outlet, ParentRoute, Route};
+    use leptos_router::{SsrMode, path};
+    let ssr = SsrMode::Async;
+    view! {
+        <ParentRoute path=path!("sessions") view=Outlet ssr=ssr.clone()>
+            <Route path=path!("") view=SessionListPage ssr=ssr.clone() />
+            <Route path=path!("new") view=NewSessionPage ssr=ssr.clone() />
+            <Route path=path!(":id") view=SessionDetailPage ssr=ssr.clone() />
+            <Route path=path!(":id/edit") view=EditSessionPage ssr=ssr.clone() />
+        </ParentRoute>
+    }
+    .into_inner()
+}
 
 /// `Mon 23 Nov, 09:30–11:00` on the hackfest's wall clock.
 pub fn when(s: &HackSession) -> String {
@@ -55,11 +77,16 @@ pub fn SessionRow(slug: String, s: HackSession) -> impl IntoView {
 
 #[component]
 pub fn SessionListPage() -> impl IntoView {
-    view! { <WithWorkspace entity="session" render=|w, _| view! { <SessionList w /> } /> }
+    hackfest_page(
+        || (),
+        |slug, _| list_sessions(slug),
+        Some((Shows::Topics(SESSIONS), |_| None)),
+        |w, sessions| view! { <SessionList w sessions /> },
+    )
 }
 
 #[component]
-fn SessionList(w: Workspace) -> impl IntoView {
+fn SessionList(w: HackfestScope, sessions: Vec<HackSession>) -> impl IntoView {
     let query = use_query_map();
     let h = w.hackfest.clone();
     let slug = h.slug.clone();
@@ -74,7 +101,6 @@ fn SessionList(w: Workspace) -> impl IntoView {
             .get("day")
             .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
     };
-    let sessions = w.sessions.clone();
     let can_edit = w.role.can_edit_content();
     view! {
         <Title text=format!("Sessions · {}", h.title) />
@@ -119,32 +145,29 @@ fn SessionList(w: Workspace) -> impl IntoView {
 
 #[component]
 pub fn SessionDetailPage() -> impl IntoView {
-    view! { <WithWorkspace entity="session" render=|w, id| view! { <SessionDetail w id /> } /> }
+    hackfest_page(
+        id_param(),
+        |slug, id| async move { get_session_page(slug, parse_id(&id, "Session")?).await },
+        Some((Shows::Object(SESSIONS), |id| Uuid::parse_str(id).ok())),
+        |w, page| view! { <SessionDetail w page /> },
+    )
 }
 
 #[component]
-fn SessionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
-    let Some(s) = w.sessions.iter().find(|s| Some(s.id) == id).cloned() else {
-        return view! { <NotFound what="Session" /> }.into_any();
-    };
+fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
+    let SessionPage {
+        session: s,
+        decisions,
+        actions,
+        titles,
+        history,
+    } = page;
     let slug = w.hackfest.slug.clone();
     let can_edit = w.role.can_edit_content();
-    let decisions: Vec<_> = w
-        .decisions
-        .iter()
-        .filter(|d| d.session_id == Some(s.id))
-        .cloned()
-        .collect();
-    let actions: Vec<_> = w
-        .actions
-        .iter()
-        .filter(|a| a.session_id == Some(s.id))
-        .cloned()
-        .collect();
     let goals: Vec<(Uuid, String)> = s
         .goal_ids
         .iter()
-        .filter_map(|g| w.goal_title(*g).map(|t| (*g, t.to_owned())))
+        .filter_map(|g| titles.get(g).map(|t| (*g, t.clone())))
         .collect();
     view! {
         <Title text=format!("{} · {}", s.title, w.hackfest.title) />
@@ -182,20 +205,29 @@ fn SessionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
                 {can_edit.then(|| view! { <a class="button" href=format!("/h/{slug}/actions/new?session={}", s.id)>"Add an action item"</a> })}
             </div>
             {crate::action::page::action_list(&slug, actions, w.today, "No action items from this session.")}
-            <History entries=w.history.clone() names=w.names() />
+            <History entries=history names=names_of(&titles) />
         </article>
     }
-    .into_any()
 }
 
 #[component]
 pub fn NewSessionPage() -> impl IntoView {
-    view! { <WithWorkspace entity="session" render=|w, _| view! { <SessionEditor w id=None /> } /> }
+    hackfest_page(
+        || (),
+        |slug, _| get_session_editor(slug, None),
+        None,
+        |w, data| view! { <SessionEditor w data /> },
+    )
 }
 
 #[component]
 pub fn EditSessionPage() -> impl IntoView {
-    view! { <WithWorkspace entity="session" render=|w, id| view! { <SessionEditor w id /> } /> }
+    hackfest_page(
+        id_param(),
+        |slug, id| async move { get_session_editor(slug, Some(parse_id(&id, "Session")?)).await },
+        None,
+        |w, data| view! { <SessionEditor w data /> },
+    )
 }
 
 crate::form_signals!(Fields for SessionForm { title, kind, starts_at, ends_at, room, participants, goal_ids, agenda, notes });
@@ -205,11 +237,9 @@ fn check(f: &SessionForm) -> Result<(), domain::FieldErrors> {
 }
 
 #[component]
-fn SessionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
-    let existing = id.and_then(|id| w.sessions.iter().find(|s| s.id == id).cloned());
-    if id.is_some() && existing.is_none() {
-        return view! { <NotFound what="Session" /> }.into_any();
-    }
+fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
+    let existing = data.session;
+    let id = existing.as_ref().map(|s| s.id);
     let h = w.hackfest.clone();
     let slug = h.slug.clone();
     let can_edit = w.role.can_edit_content();
@@ -257,7 +287,7 @@ fn SessionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         move |s: HackSession| navigate(&format!("/h/{to}/sessions/{}", s.id), Default::default()),
     );
     let errors = editor.errors;
-    let goals: Vec<(Uuid, String)> = w.goals.iter().map(|g| (g.id, g.title.clone())).collect();
+    let goals = data.goals;
     let heading = match (existing.is_some(), can_edit) {
         (true, true) => "Edit session",
         (true, false) => "Session",
