@@ -52,13 +52,15 @@ trap 'stop_server; drop_pg; rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # wrk with a machine-readable last line: STATS requests= rps= p50_ms= p99_ms= non2xx= …
-wrk_stats() { wrk --timeout 10s -s scripts/bench/stats.lua "$@" | tee /dev/stderr | grep '^STATS'; }
+# (Shown on stderr by cat, not `tee /dev/stderr`: that reopens a log file and truncates it.)
+wrk_stats() { wrk --timeout 10s -s scripts/bench/stats.lua "$@" >"$work/wrk.txt"; cat "$work/wrk.txt" >&2; grep '^STATS' "$work/wrk.txt"; }
 field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # One database: start a server on it, seed, measure; the figures go to $work/$name.env.
 bench_db() {
   local name=$1 db=$2 out="$work/$1.env"
-  local port; port=$(free_port)
+  local port load; port=$(free_port)
+  load=$(cut -d' ' -f1 /proc/loadavg) # what else the machine is doing shows in every figure
   # The idle-connection step opens 10,000 live streams from one address: lift the per-address cap.
   RUST_LOG=warn HACKFEST_DEV_SIGN_IN=true HACKFEST_CHANGES_PER_MINUTE=100000000 HACKFEST_LIVE_PER_CLIENT=1000000 \
     HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="$db" LEPTOS_SITE_ROOT="$SITE" \
@@ -115,8 +117,8 @@ bench_db() {
     wrk -t"$EDITORS" -c"$EDITORS" -d3s --timeout 10s -s scripts/bench/editors.lua "$base/api/actions/update" >/dev/null
   local ed
   ed=$(env "${ed_env[@]}" BENCH_EDITOR_OFFSET=$((EDITOR_OFFSET + EDITORS)) \
-    wrk -t"$EDITORS" -c"$EDITORS" -d"$DURATION" --timeout 10s -s scripts/bench/editors.lua "$base/api/actions/update" |
-    tee /dev/stderr | grep '^EDITORS')
+    wrk -t"$EDITORS" -c"$EDITORS" -d"$DURATION" --timeout 10s -s scripts/bench/editors.lua "$base/api/actions/update" \
+    >"$work/editors.txt"; cat "$work/editors.txt" >&2; grep '^EDITORS' "$work/editors.txt")
   local failed=$(( $(field failed "$ed") + $(field socket_errors "$ed") + $(field timeouts "$ed") ))
   say "[$name] Changes: $(field changes_per_s "$ed")/s, p99 $(field p99_ms "$ed") ms, $failed failed — target (SQLite) ≥ 1,500/s, p99 ≤ 30 ms, none failed"
 
@@ -129,6 +131,7 @@ bench_db() {
   stop_server
 
   {
+    echo "load=$load"
     echo "overview_kb=$((ov_bytes / 1024))"
     echo "overview_br_kb=$((ov_br / 1024))"
     echo "one_p50_ms=$(field p50_ms "$one")"
