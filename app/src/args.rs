@@ -115,7 +115,7 @@ macro_rules! checks {
 
 /// Every server function's path → its argument check.
 static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
-    use crate::{action, auth, decision, goal, hackfest, page, session};
+    use crate::{action, auth, decision, goal, hackfest, page, question, session};
     HashMap::from(checks![
         page::api::GetWikiIndex,
         page::api::GetWikiPage,
@@ -124,10 +124,10 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         page::api::CreatePage,
         page::api::UpdatePage,
         page::api::RevertPage,
-        page::api::AskQuestion,
-        page::api::AnswerQuestion,
-        page::api::ReopenQuestion,
-        page::api::LinkQuestion,
+        question::api::AskQuestion,
+        question::api::AnswerQuestion,
+        question::api::ReopenQuestion,
+        question::api::LinkQuestion,
         goal::api::GetGoalPage,
         goal::api::CreateGoal,
         goal::api::UpdateGoal,

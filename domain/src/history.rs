@@ -97,26 +97,6 @@ mod store {
                 at,
             }
         }
-
-        /// A saved edit: the fields that changed, old → new.
-        pub fn updated(
-            hackfest_id: Uuid,
-            entity: &'a str,
-            entity_id: Uuid,
-            actor: &'a str,
-            changes: Vec<(&'static str, String, String)>,
-            at: DateTime<Utc>,
-        ) -> Self {
-            Change {
-                hackfest_id,
-                entity,
-                entity_id,
-                action: "update",
-                actor,
-                changes,
-                at,
-            }
-        }
     }
 
     /// Returns the recorded field changes (the outbox message carries them too).

@@ -9,9 +9,11 @@ pub mod goal;
 pub mod hackfest;
 pub mod ids;
 pub mod page;
+pub mod question;
 pub mod session;
 pub mod text;
 pub mod user;
+pub mod view;
 
 #[cfg(feature = "server")]
 pub mod db;
@@ -20,6 +22,8 @@ pub mod demo;
 pub mod history;
 #[cfg(feature = "server")]
 pub mod markdown;
+#[cfg(feature = "server")]
+pub mod read;
 pub mod outbox;
 #[cfg(feature = "server")]
 pub mod write;

@@ -15,7 +15,8 @@ use domain::decision::{self, DecisionForm};
 use domain::goal::{self, GoalForm};
 use domain::hackfest::{self, Hackfest, HackfestForm};
 use domain::outbox::{self, Message, OutboxRow};
-use domain::page::{self, AnswerForm, PageForm, QuestionForm};
+use domain::page::{self, PageForm};
+use domain::question::{self, AnswerForm, QuestionForm};
 use domain::session::{self, SessionForm};
 use serde_json::Value;
 
@@ -199,7 +200,7 @@ async fn every_change(db: &Db, h: &Hackfest) {
     let p = page::service::revert(db, h, p.id, 1, p.version, "alice")
         .await
         .unwrap();
-    let q = page::service::ask(
+    let q = question::service::ask(
         db,
         h,
         p.id,
@@ -213,13 +214,13 @@ async fn every_change(db: &Db, h: &Hackfest) {
     let answer = AnswerForm {
         answer: "Yes, on the *database hosts*.".into(),
     };
-    let q = page::service::answer(db, h, q.id, q.version, &answer, "kevin")
+    let q = question::service::answer(db, h, q.id, q.version, &answer, "kevin")
         .await
         .unwrap();
-    let q = page::service::reopen(db, h, q.id, q.version, "bob")
+    let q = question::service::reopen(db, h, q.id, q.version, "bob")
         .await
         .unwrap();
-    page::service::link_decision(db, h, q.id, q.version, &d.id.to_string(), "alice")
+    question::service::link_decision(db, h, q.id, q.version, &d.id.to_string(), "alice")
         .await
         .unwrap();
 

@@ -7,9 +7,8 @@ use domain::db::Db;
 use domain::decision::{self, DecisionForm};
 use domain::hackfest::{self, Hackfest, HackfestForm};
 use domain::history;
-use domain::page::{
-    self, AnswerForm, LineChange, Page, PageForm, QuestionForm, QuestionState, service,
-};
+use domain::page::{self, LineChange, Page, PageForm, service};
+use domain::question::{self, AnswerForm, QuestionForm, QuestionState};
 
 async fn hackfest(db: &Db, slug: &str) -> Hackfest {
     hackfest::service::create(
@@ -289,7 +288,7 @@ async fn questions(db: Db) {
     .await
     .unwrap();
 
-    let q = service::ask(
+    let q = question::service::ask(
         &db,
         &h,
         p.id,
@@ -305,7 +304,7 @@ async fn questions(db: Db) {
         (QuestionState::Open, 1, "adamw")
     );
 
-    let a = service::answer(
+    let a = question::service::answer(
         &db,
         &h,
         q.id,
@@ -327,24 +326,27 @@ async fn questions(db: Db) {
 
     // Stale: nothing written.
     assert!(matches!(
-        service::reopen(&db, &h, q.id, 1, "x").await,
+        question::service::reopen(&db, &h, q.id, 1, "x").await,
         Err(DomainError::Conflict(_))
     ));
 
-    let e = service::link_decision(&db, &h, q.id, 2, &foreign.id.to_string(), "kevin")
+    let e = question::service::link_decision(&db, &h, q.id, 2, &foreign.id.to_string(), "kevin")
         .await
         .unwrap_err();
     assert!(field_error(e, "decision_id").contains("does not exist in this hackfest"));
-    let e = service::link_decision(&db, &h, q.id, 2, "not-an-id", "kevin")
+    let e = question::service::link_decision(&db, &h, q.id, 2, "not-an-id", "kevin")
         .await
         .unwrap_err();
     assert!(field_error(e, "decision_id").contains("not a valid id"));
-    let linked = service::link_decision(&db, &h, q.id, 2, &decision.id.to_string(), "kevin")
-        .await
-        .unwrap();
+    let linked =
+        question::service::link_decision(&db, &h, q.id, 2, &decision.id.to_string(), "kevin")
+            .await
+            .unwrap();
     assert_eq!((linked.decision_id, linked.version), (Some(decision.id), 3));
 
-    let reopened = service::reopen(&db, &h, q.id, 3, "adamw").await.unwrap();
+    let reopened = question::service::reopen(&db, &h, q.id, 3, "adamw")
+        .await
+        .unwrap();
     assert_eq!((reopened.state, reopened.version), (QuestionState::Open, 4));
     assert_eq!(
         reopened.answer, "Yes, see [[OpenShift]].",
@@ -352,7 +354,7 @@ async fn questions(db: Db) {
     );
     assert_eq!(reopened.decision_id, Some(decision.id));
 
-    let all = service::questions(&db, &h, &p).await.unwrap();
+    let all = question::service::list(&db, &h, &p).await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0], reopened);
     let hist = history::for_entity(&db, h.id, "question", q.id)
@@ -362,7 +364,7 @@ async fn questions(db: Db) {
     assert_eq!(actions, vec!["reopen", "link", "answer", "create"]);
 
     // Bad input and other hackfests' pages.
-    let e = service::ask(
+    let e = question::service::ask(
         &db,
         &h,
         p.id,
@@ -374,12 +376,12 @@ async fn questions(db: Db) {
     .await
     .unwrap_err();
     assert!(field_error(e, "question").contains("required"));
-    let e = service::answer(&db, &h, q.id, 4, &AnswerForm { answer: "".into() }, "x")
+    let e = question::service::answer(&db, &h, q.id, 4, &AnswerForm { answer: "".into() }, "x")
         .await
         .unwrap_err();
     assert!(field_error(e, "answer").contains("required"));
     assert!(matches!(
-        service::ask(
+        question::service::ask(
             &db,
             &other,
             p.id,
@@ -392,10 +394,10 @@ async fn questions(db: Db) {
         Err(DomainError::NotFound("page"))
     ));
     assert!(matches!(
-        service::reopen(&db, &other, q.id, 4, "x").await,
+        question::service::reopen(&db, &other, q.id, 4, "x").await,
         Err(DomainError::NotFound("question"))
     ));
-    assert_eq!(service::questions(&db, &h, &p).await.unwrap().len(), 1);
+    assert_eq!(question::service::list(&db, &h, &p).await.unwrap().len(), 1);
     assert_eq!(
         history::for_entity(&db, h.id, "question", q.id)
             .await
@@ -515,7 +517,12 @@ async fn demo_content(db: Db) {
     assert_eq!(titles, vec!["Authentication", "OpenShift"]);
     let os = service::get(&db, &h, "openshift").await.unwrap();
     assert_eq!(service::revisions(&db, &h, &os).await.unwrap().len(), 2);
-    assert!(!service::questions(&db, &h, &os).await.unwrap().is_empty());
+    assert!(
+        !question::service::list(&db, &h, &os)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let auth = service::get(&db, &h, "authentication").await.unwrap();
     assert!(
         auth.body_html

@@ -1,7 +1,6 @@
 use domain::hackfest::Hackfest;
-use domain::page::{
-    AnswerForm, Page, PageForm, PageSummary, Question, QuestionForm, RevisionDiff, RevisionSummary,
-};
+use domain::page::{Page, PageForm, PageSummary, RevisionDiff, RevisionSummary};
+use domain::question::Question;
 use domain::user::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -57,8 +56,9 @@ async fn context(slug: &str) -> Result<(crate::state::AppState, Hackfest, Role),
     Ok((st, h, role))
 }
 
+/// The hackfest of `slug` (the page and question server functions check the role).
 #[cfg(feature = "ssr")]
-async fn hackfest(slug: &str) -> Result<(crate::state::AppState, Hackfest), AppError> {
+pub(crate) async fn hackfest(slug: &str) -> Result<(crate::state::AppState, Hackfest), AppError> {
     let st = crate::state::app_state()?;
     let h = domain::hackfest::service::by_slug(&st.db, slug).await?;
     Ok((st, h))
@@ -79,7 +79,7 @@ pub async fn get_wiki_index(slug: String) -> Result<WikiIndex, AppError> {
 pub async fn get_wiki_page(slug: String, page: String) -> Result<WikiPage, AppError> {
     let (st, hackfest, role) = context(&slug).await?;
     let page = domain::page::service::get(&st.db, &hackfest, &page).await?;
-    let questions = domain::page::service::questions(&st.db, &hackfest, &page).await?;
+    let questions = domain::question::service::list(&st.db, &hackfest, &page).await?;
     let decisions = domain::decision::service::list(&st.db, hackfest.id)
         .await?
         .into_iter()
@@ -174,47 +174,4 @@ pub async fn revert_page(
     let (st, h) = hackfest(&slug).await?;
     let actor = crate::auth::editor(&st.db, h.id).await?;
     Ok(domain::page::service::revert(&st.db, &h, id, number, version, &actor).await?)
-}
-
-#[server(endpoint = "pages/questions/ask")]
-pub async fn ask_question(
-    slug: String,
-    page_id: Uuid,
-    form: QuestionForm,
-) -> Result<Question, AppError> {
-    let (st, h) = hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::page::service::ask(&st.db, &h, page_id, &form, &actor).await?)
-}
-
-#[server(endpoint = "pages/questions/answer")]
-pub async fn answer_question(
-    slug: String,
-    id: Uuid,
-    version: i64,
-    form: AnswerForm,
-) -> Result<Question, AppError> {
-    let (st, h) = hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::page::service::answer(&st.db, &h, id, version, &form, &actor).await?)
-}
-
-#[server(endpoint = "pages/questions/reopen")]
-pub async fn reopen_question(slug: String, id: Uuid, version: i64) -> Result<Question, AppError> {
-    let (st, h) = hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::page::service::reopen(&st.db, &h, id, version, &actor).await?)
-}
-
-/// Links the question to a decision of the hackfest; a blank `decision_id` unlinks.
-#[server(endpoint = "pages/questions/link")]
-pub async fn link_question(
-    slug: String,
-    id: Uuid,
-    version: i64,
-    decision_id: String,
-) -> Result<Question, AppError> {
-    let (st, h) = hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::page::service::link_decision(&st.db, &h, id, version, &decision_id, &actor).await?)
 }

@@ -1,22 +1,18 @@
 use domain::FieldErrors;
-use domain::page::{
-    AnswerForm, LineChange, Page, PageForm, Question, QuestionForm, QuestionState, RevisionDiff,
-    RevisionSummary,
-};
+use domain::page::{LineChange, Page, PageForm, RevisionDiff, RevisionSummary};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use uuid::Uuid;
 
 use super::api::{
-    WikiEditor, WikiHistory, WikiIndex, WikiPage, answer_question, ask_question, create_page,
-    get_wiki_editor, get_wiki_history, get_wiki_index, get_wiki_page, link_question,
-    reopen_question, revert_page, update_page,
+    WikiEditor, WikiHistory, WikiIndex, WikiPage, create_page, get_wiki_editor, get_wiki_history,
+    get_wiki_index, get_wiki_page, revert_page, update_page,
 };
 use crate::components::{ErrorPage, Field, ReadOnlyNotice, Rendered, TextArea, TextInput};
 use crate::editor::{EditorPage, use_editor};
 use crate::error::AppError;
+use crate::question::page::QuestionSection;
 
 fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -154,13 +150,6 @@ fn WikiPageContent(w: WikiPage) -> impl IntoView {
     let slug = hackfest.slug.clone();
     let can_edit = role.can_edit_content();
     let base = format!("/h/{slug}/pages/{}", page.slug);
-    let questions = RwSignal::new(questions);
-    let ctx = QuestionContext {
-        slug: slug.clone(),
-        can_edit,
-        decisions,
-        list: questions,
-    };
     view! {
         <Title text=format!("{} · {}", page.title, hackfest.title) />
         <article class="page narrow wiki">
@@ -174,241 +163,8 @@ fn WikiPageContent(w: WikiPage) -> impl IntoView {
                 <a href=format!("{base}/history")>"History"</a>
             </p>
             <Rendered html=page.body_html.clone() empty="This page is empty." />
-            <section class="questions" aria-labelledby="questions-head">
-                <h2 id="questions-head">"Questions"</h2>
-                <p class="meta">{move || {
-                    let (all, now_open) = questions.with(|qs| (qs.len(), qs.iter().filter(|q| q.state == QuestionState::Open).count()));
-                    if all == 0 { "No questions yet.".to_owned() } else { format!("{all} asked, {now_open} open") }
-                }}</p>
-                <ol class="question-list">
-                    <For each=move || questions.get() key=|q| q.id let:q>
-                        <QuestionItem q ctx=ctx.clone() />
-                    </For>
-                </ol>
-                {if can_edit {
-                    view! { <AskForm slug=slug.clone() page_id=page.id questions /> }.into_any()
-                } else {
-                    view! { <ReadOnlyNotice role /> }.into_any()
-                }}
-            </section>
+            <QuestionSection slug=slug.clone() page_id=page.id can_edit role decisions questions />
         </article>
-    }
-    .into_any()
-}
-
-#[derive(Clone)]
-struct QuestionContext {
-    slug: String,
-    can_edit: bool,
-    decisions: Vec<(Uuid, String)>,
-    /// The page's questions: a saved question goes back in, so the counts follow.
-    list: RwSignal<Vec<Question>>,
-}
-
-#[derive(Clone)]
-enum QuestionOp {
-    Answer(String),
-    Reopen,
-    Link(String),
-}
-
-#[component]
-fn QuestionItem(q: Question, ctx: QuestionContext) -> impl IntoView {
-    let id = q.id;
-    let slug = ctx.slug.clone();
-    let list = ctx.list;
-    let question = RwSignal::new(q);
-    let keep = move |saved: Question| {
-        list.update(|qs| {
-            if let Some(q) = qs.iter_mut().find(|q| q.id == saved.id) {
-                *q = saved.clone();
-            }
-        });
-        question.set(saved);
-    };
-    let errors = RwSignal::new(FieldErrors::new());
-    let failure = RwSignal::new(None::<String>);
-    let answer = RwSignal::new(question.get_untracked().answer);
-    let decision = RwSignal::new(
-        question
-            .get_untracked()
-            .decision_id
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-    );
-    let act = Action::new({
-        let slug = slug.clone();
-        move |(op, version): &(QuestionOp, i64)| {
-            let (slug, op, version) = (slug.clone(), op.clone(), *version);
-            async move {
-                match op {
-                    QuestionOp::Answer(a) => {
-                        answer_question(slug, id, version, AnswerForm { answer: a }).await
-                    }
-                    QuestionOp::Reopen => reopen_question(slug, id, version).await,
-                    QuestionOp::Link(d) => link_question(slug, id, version, d).await,
-                }
-            }
-        }
-    });
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(saved)) => {
-            errors.set(FieldErrors::new());
-            failure.set(None);
-            answer.set(saved.answer.clone());
-            keep(saved);
-        }
-        Some(Err(AppError::Validation(e))) => errors.set(e),
-        Some(Err(AppError::Conflict { current })) => {
-            if let Ok(saved) = serde_json::from_value::<Question>(current) {
-                answer.set(saved.answer.clone());
-                decision.set(saved.decision_id.map(|d| d.to_string()).unwrap_or_default());
-                keep(saved);
-            }
-            failure.set(Some(
-                "Someone else changed this question first. It is shown as saved now; try again if still needed."
-                    .into(),
-            ));
-        }
-        Some(Err(e)) => failure.set(Some(e.to_string())),
-        None => {}
-    });
-    let run = move |op: QuestionOp| {
-        failure.set(None);
-        act.dispatch((op, question.get_untracked().version));
-    };
-    let pending = act.pending();
-    let answer_id = format!("answer-{id}");
-    let decision_id = format!("decision-{id}");
-    let error = move |field: &'static str| move || errors.with(|e| e.get(field).map(str::to_owned));
-    let titles = ctx.decisions.clone();
-    let linked = move || {
-        question.with(|q| {
-            q.decision_id.map(|d| {
-                let title = titles
-                    .iter()
-                    .find(|(i, _)| *i == d)
-                    .map(|(_, t)| t.clone())
-                    .unwrap_or_else(|| "a decision".into());
-                (d, title)
-            })
-        })
-    };
-    let on_answer = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let form = AnswerForm {
-            answer: answer.get_untracked(),
-        };
-        match form.parse() {
-            Err(e) => errors.set(e),
-            Ok(_) => run(QuestionOp::Answer(form.answer)),
-        }
-    };
-    let on_link = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        run(QuestionOp::Link(decision.get_untracked()));
-    };
-    let decision_slug = slug.clone();
-    view! {
-        <li class="question" id=format!("q-{id}") data-state=move || question.with(|q| q.state.as_str())>
-            <h3 class="question-text">{move || question.with(|q| q.question.clone())}</h3>
-            <p class="meta">
-                <span class=move || format!("badge state-{}", question.with(|q| q.state.as_str()))>{move || question.with(|q| q.state.label())}</span>
-                <span>"Asked by " {move || question.with(|q| q.asked_by.clone())}</span>
-                {move || linked().map(|(d, t)| view! {
-                    <span>"Decision: "<a href=format!("/h/{decision_slug}/decisions/{d}")>{t}</a></span>
-                })}
-            </p>
-            {move || question.with(|q| (!q.answer.is_empty()).then(|| view! {
-                <div class="answer"><Rendered html=q.answer_html.clone() /></div>
-            }))}
-            <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
-            {ctx.can_edit.then(|| view! {
-                <div class="question-actions">
-                    {move || (question.with(|q| q.state == QuestionState::Open)).then(|| {
-                        let answer_id = answer_id.clone();
-                        view! {
-                            <form class="form answer-form" novalidate on:submit=on_answer>
-                                <div class="field" class:invalid=move || error("answer")().is_some()>
-                                    <label for=answer_id.clone()>"Answer (Markdown)"</label>
-                                    <TextArea id=answer_id.clone() sig=answer errors field="answer" rows=4 />
-                                    <p class="field-error" id=format!("{answer_id}-error") role="alert" hidden=move || error("answer")().is_none()>{error("answer")}</p>
-                                </div>
-                                <button type="submit" class="button primary" disabled=move || pending.get()>"Save answer"</button>
-                            </form>
-                        }.into_any()
-                    })}
-                    {move || (question.with(|q| q.state == QuestionState::Answered)).then(|| view! {
-                        <button type="button" class="button" disabled=move || pending.get() on:click=move |_| run(QuestionOp::Reopen)>"Reopen"</button>
-                    })}
-                    <form class="form link-form" novalidate on:submit=on_link>
-                        <div class="field" class:invalid=move || error("decision_id")().is_some()>
-                            <label for=decision_id.clone()>"Linked decision"</label>
-                            <select id=decision_id.clone() name="decision_id" prop:value=decision
-                                on:change=move |ev| decision.set(event_target_value(&ev))
-                                aria-describedby=format!("{decision_id}-error")>
-                                <option value="" selected=move || decision.with(String::is_empty)>"— none —"</option>
-                                {ctx.decisions.iter().map(|(d, t)| {
-                                    let v = d.to_string();
-                                    let v2 = v.clone();
-                                    view! { <option value=v selected=move || decision.with(|x| *x == v2)>{t.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                            <p class="field-error" id=format!("{decision_id}-error") role="alert" hidden=move || error("decision_id")().is_none()>{error("decision_id")}</p>
-                        </div>
-                        <button type="submit" class="button" disabled=move || pending.get()>"Save link"</button>
-                    </form>
-                </div>
-            }.into_any())}
-        </li>
-    }
-    .into_any()
-}
-
-#[component]
-fn AskForm(slug: String, page_id: Uuid, questions: RwSignal<Vec<Question>>) -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::new());
-    let failure = RwSignal::new(None::<String>);
-    let ask = Action::new(move |(slug, form): &(String, QuestionForm)| {
-        ask_question(slug.clone(), page_id, form.clone())
-    });
-    Effect::new(move |_| match ask.value().get() {
-        Some(Ok(q)) => {
-            text.set(String::new());
-            errors.set(FieldErrors::new());
-            questions.update(|qs| {
-                if !qs.iter().any(|x| x.id == q.id) {
-                    qs.push(q)
-                }
-            });
-        }
-        Some(Err(AppError::Validation(e))) => errors.set(e),
-        Some(Err(e)) => failure.set(Some(e.to_string())),
-        None => {}
-    });
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        failure.set(None);
-        let form = QuestionForm {
-            question: text.get_untracked(),
-        };
-        match form.parse() {
-            Err(e) => errors.set(e),
-            Ok(_) => {
-                ask.dispatch((slug.clone(), form));
-            }
-        }
-    };
-    let pending = ask.pending();
-    view! {
-        <form class="form ask-form" novalidate on:submit=on_submit>
-            <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
-            <Field id="question" label="Ask a question" errors>
-                <TextArea id="question" sig=text errors rows=3 />
-            </Field>
-            <button type="submit" class="button primary" disabled=move || pending.get()>"Ask"</button>
-        </form>
     }
     .into_any()
 }
@@ -546,7 +302,7 @@ fn PageEditor(w: WikiEditor) -> impl IntoView {
         <div class="wiki">
         <EditorPage heading hackfest=(slug.clone(), hackfest.title.clone()) list=("pages", "Wiki") what="page" editor
             rows=conflict_rows mine=move || fields.get() put=move |p: Page| fields.put(&p)
-            role submit back>
+            role submit back id>
             <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
             <Field id="slug" label="Address (slug)" errors hint="Lowercase letters a–z, digits and hyphens. Leave blank to make it from the title.">
                 <TextInput id="slug" sig=fields.slug errors />
@@ -601,7 +357,7 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
         .map(|d| (d.from.number, d.to.number))
         .unwrap_or(((latest - 1).max(1), latest));
     let can_edit = role.can_edit_content();
-    let failure = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(crate::editor::url_error(<super::api::RevertPage as leptos::server_fn::ServerFn>::PATH).map(|e| e.to_string()));
     let navigate = use_navigate();
     let revert = Action::new({
         let slug = slug.clone();
@@ -754,4 +510,22 @@ fn DiffView(d: RevisionDiff) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// `/h/:slug/pages/…`: the index, a new page, a page, its editor and history.
+#[component(transparent)]
+pub fn WikiRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::{Outlet, ParentRoute, Route};
+    use leptos_router::{SsrMode, path};
+    let ssr = SsrMode::Async;
+    view! {
+        <ParentRoute path=path!("pages") view=Outlet ssr=ssr.clone()>
+            <Route path=path!("") view=WikiIndexPage ssr=ssr.clone() />
+            <Route path=path!("new") view=NewWikiPage ssr=ssr.clone() />
+            <Route path=path!(":page") view=WikiPageView ssr=ssr.clone() />
+            <Route path=path!(":page/edit") view=EditWikiPage ssr=ssr.clone() />
+            <Route path=path!(":page/history") view=WikiHistoryPage ssr=ssr.clone() />
+        </ParentRoute>
+    }
+    .into_inner()
 }

@@ -1,6 +1,5 @@
-//! Q&A wiki pages: Markdown pages per hackfest with numbered revisions (diff, revert),
-//! `[[Page title]]` links between them, and questions that get answered, reopened
-//! and linked to decisions.
+//! Q&A wiki pages: Markdown pages per hackfest with numbered revisions (diff, revert)
+//! and `[[Page title]]` links between them. Their questions are `crate::question`.
 
 mod types;
 pub use types::*;

@@ -1,15 +1,14 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{NewPage, NewQuestion, Page, PageSummary, Question, Revision, RevisionSummary};
+use super::{NewPage, Page, PageSummary, Revision, RevisionSummary};
 use crate::db::{Db, Tx};
 use crate::hackfest::Hackfest;
+use crate::ids::{HackfestId, PageId};
 use crate::{on_db, on_tx};
 
 const COLUMNS: &str = "id, hackfest_id, slug, title, body, version, created_at, updated_at";
 const REVISION_COLUMNS: &str = "id, page_id, number, title, body, author, comment, created_at";
-const QUESTION_COLUMNS: &str = "id, hackfest_id, page_id, question, answer, state, decision_id, \
-                                asked_by, version, created_at, updated_at";
 
 pub async fn hackfest(db: &Db, id: Uuid) -> Result<Option<Hackfest>, sqlx::Error> {
     let sql = "SELECT id, slug, title, start_date, end_date, time_zone, location, description, \
@@ -62,48 +61,50 @@ pub async fn slug_taken(
     Ok(ids.iter().any(|id| Some(*id) != except))
 }
 
+/// Writes a new page at version 1 and returns it as stored.
 pub async fn insert(
     tx: &mut Tx,
-    id: Uuid,
-    hackfest_id: Uuid,
+    id: PageId,
+    hackfest_id: HackfestId,
     p: &NewPage,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let sql = format!("INSERT INTO pages ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, 1, $6, $6)");
-    on_tx!(tx, c => sqlx::query(&sql)
+) -> Result<Page, sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO pages ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING {COLUMNS}"
+    );
+    on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
         .bind(hackfest_id)
         .bind(&p.slug)
         .bind(&p.title)
         .bind(&p.body)
         .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ()))
+        .fetch_one(c)
+        .await)
 }
 
-/// Writes only if the stored version is still `expected_version`. Returns whether it did.
+/// Writes only if the stored version is still `expected_version`: the page as stored
+/// then, or `None` if someone saved in between.
 pub async fn update(
     tx: &mut Tx,
-    id: Uuid,
+    id: PageId,
     expected_version: i64,
     p: &NewPage,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let n = on_tx!(tx, c => sqlx::query(
+) -> Result<Option<Page>, sqlx::Error> {
+    let sql = format!(
         "UPDATE pages SET slug = $3, title = $4, body = $5, version = version + 1, updated_at = $6 \
-         WHERE id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(expected_version)
-    .bind(&p.slug)
-    .bind(&p.title)
-    .bind(&p.body)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+         WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
+    );
+    on_tx!(tx, c => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(expected_version)
+        .bind(&p.slug)
+        .bind(&p.title)
+        .bind(&p.body)
+        .bind(now)
+        .fetch_optional(c)
+        .await)
 }
 
 /// Appends the next revision of a page (1 for a new page).
@@ -168,70 +169,4 @@ pub async fn revision_in_tx(
     let sql =
         format!("SELECT {REVISION_COLUMNS} FROM page_revisions WHERE page_id = $1 AND number = $2");
     on_tx!(tx, c => sqlx::query_as(&sql).bind(page_id).bind(number).fetch_optional(c).await)
-}
-
-/// Oldest first.
-pub async fn questions(db: &Db, page_id: Uuid) -> Result<Vec<Question>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {QUESTION_COLUMNS} FROM page_questions WHERE page_id = $1 ORDER BY created_at, id"
-    );
-    on_db!(db, p => sqlx::query_as(&sql).bind(page_id).fetch_all(p).await)
-}
-
-pub async fn question_in_tx(tx: &mut Tx, id: Uuid) -> Result<Option<Question>, sqlx::Error> {
-    let sql = format!("SELECT {QUESTION_COLUMNS} FROM page_questions WHERE id = $1");
-    on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)
-}
-
-pub async fn insert_question(
-    tx: &mut Tx,
-    id: Uuid,
-    hackfest_id: Uuid,
-    page_id: Uuid,
-    q: &NewQuestion,
-    asked_by: &str,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let sql = format!(
-        "INSERT INTO page_questions ({QUESTION_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)"
-    );
-    on_tx!(tx, c => sqlx::query(&sql)
-        .bind(id)
-        .bind(hackfest_id)
-        .bind(page_id)
-        .bind(&q.question)
-        .bind(&q.answer)
-        .bind(q.state)
-        .bind(q.decision_id)
-        .bind(asked_by)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ()))
-}
-
-/// Writes only if the stored version is still `expected_version`. Returns whether it did.
-pub async fn update_question(
-    tx: &mut Tx,
-    id: Uuid,
-    expected_version: i64,
-    q: &NewQuestion,
-    now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
-    let n = on_tx!(tx, c => sqlx::query(
-        "UPDATE page_questions SET question = $3, answer = $4, state = $5, decision_id = $6, \
-         version = version + 1, updated_at = $7 WHERE id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(expected_version)
-    .bind(&q.question)
-    .bind(&q.answer)
-    .bind(q.state)
-    .bind(q.decision_id)
-    .bind(now)
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(n == 1)
 }

@@ -2,14 +2,16 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::{
-    AnswerForm, DiffLine, LineChange, NewPage, NewQuestion, Page, PageForm, PageSummary, Question,
-    QuestionForm, QuestionState, Revision, RevisionDiff, RevisionSummary, parse_decision, render,
-    repo,
+    DiffLine, LineChange, NewPage, Page, PageForm, PageSummary, Revision, RevisionDiff,
+    RevisionSummary, render, repo,
 };
 use crate::db::{Db, Tx};
 use crate::hackfest::Hackfest;
-use crate::history::{self, Change, FieldChange};
-use crate::outbox::{self, Message};
+use crate::history::Fields;
+use crate::ids::{HackfestId, PageId};
+use crate::outbox::Message;
+use crate::question::{self, AnswerForm, QuestionForm};
+use crate::write::{self, Edit, Outcome, Update, Versioned};
 use crate::{DomainError, FieldErrors};
 
 const SLUG_TAKEN: &str = "Another page of this hackfest already has this slug.";
@@ -25,21 +27,6 @@ pub fn decorate(mut p: Page, h: &Hackfest, pages: &[PageSummary]) -> Page {
     p.body_html = render::render(&p.body, &h.slug, pages);
     p.updated_local = Some(local(h, p.updated_at));
     p
-}
-
-pub fn decorate_question(mut q: Question, h: &Hackfest, pages: &[PageSummary]) -> Question {
-    q.answer_html = render::render(&q.answer, &h.slug, pages);
-    q
-}
-
-/// A unique-key violation on the slug (two saves racing for one slug) is a field error.
-fn slug_clash(e: sqlx::Error) -> DomainError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            FieldErrors::single("slug", SLUG_TAKEN).into()
-        }
-        _ => e.into(),
-    }
 }
 
 /// The hackfest's pages, by title.
@@ -62,22 +49,10 @@ pub async fn get(db: &Db, h: &Hackfest, slug: &str) -> Result<Page, DomainError>
     Ok(decorate(page, h, &pages))
 }
 
-async fn current_in_tx(tx: &mut Tx, h: &Hackfest, id: Uuid) -> Result<Page, DomainError> {
-    repo::get_in_tx(tx, id)
-        .await?
-        .filter(|p| p.hackfest_id == h.id)
-        .ok_or(DomainError::NotFound("page"))
-}
-
-async fn rendered(db: &Db, h: &Hackfest, p: Page) -> Result<Page, DomainError> {
-    let pages = repo::list_for_hackfest(db, h.id).await?;
-    Ok(decorate(p, h, &pages))
-}
-
 /// The hackfest's pages, to render the reply to a committed change with; none (its
 /// `[[links]]` then show unresolved) if they cannot be read. Never an error: the
 /// change is committed, and an error would make the client retry it into a duplicate.
-async fn pages_after_commit(db: &Db, h: &Hackfest) -> Vec<PageSummary> {
+pub(crate) async fn pages_after_commit(db: &Db, h: &Hackfest) -> Vec<PageSummary> {
     repo::list_for_hackfest(db, h.id)
         .await
         .inspect_err(|e| tracing::warn!(error = %e, "change saved; its links are shown unresolved"))
@@ -162,7 +137,6 @@ fn wiki_message<'a>(
     revision: i64,
     comment: &str,
     actor: &'a str,
-    changes: Vec<FieldChange>,
     at: chrono::DateTime<Utc>,
 ) -> Message<'a> {
     let wiki = WikiOnTheBus {
@@ -177,7 +151,6 @@ fn wiki_message<'a>(
         updated_at: p.updated_at,
     };
     Message::new(p.hackfest_id, "wiki", p.id, event, actor, &wiki, at)
-        .changes(changes)
         .with(
             "revision",
             &serde_json::json!({
@@ -188,25 +161,6 @@ fn wiki_message<'a>(
             }),
         )
         .page(format!("/pages/{}", p.slug))
-}
-
-/// `hackfest.question.<event>`: the question, the page it is on, and who asked it.
-fn question_message<'a>(
-    q: &Question,
-    page: &Page,
-    event: &'static str,
-    actor: &'a str,
-    changes: Vec<FieldChange>,
-    at: chrono::DateTime<Utc>,
-) -> Message<'a> {
-    Message::new(q.hackfest_id, "question", q.id, event, actor, q, at)
-        .changes(changes)
-        .users([q.asked_by.as_str()])
-        .with(
-            "page",
-            &serde_json::json!({ "id": page.id, "slug": page.slug, "title": page.title }),
-        )
-        .page(format!("/pages/{}#q-{}", page.slug, q.id))
 }
 
 /// Creates the page and its revision 1.
@@ -231,80 +185,72 @@ pub async fn create_in(
     actor: &str,
 ) -> Result<Page, DomainError> {
     let new = form.parse()?;
-    let id = Uuid::now_v7();
-    let now = Utc::now();
-    if repo::slug_taken(tx, h.id, &new.slug, None).await? {
-        return Err(FieldErrors::single("slug", SLUG_TAKEN).into());
-    }
-    repo::insert(tx, id, h.id, &new, now)
-        .await
-        .map_err(slug_clash)?;
-    let number = repo::add_revision(tx, id, &new, actor, now).await?;
-    let changes = history::record(
-        tx,
-        Change {
-            hackfest_id: h.id,
-            entity: "page",
-            entity_id: id,
-            action: "create",
-            actor,
-            changes: without_bodies(history::created(new.field_values()), number),
-            at: now,
-        },
-    )
-    .await?;
-    let page = current_in_tx(tx, h, id).await?;
-    let m = wiki_message(&page, "new", number, &new.comment, actor, changes, now);
-    outbox::enqueue(tx, m).await?;
-    Ok(page)
+    check_slug(tx, h, &new.slug, None).await?;
+    write::create_in(tx, HackfestId(h.id), &new, actor).await
 }
 
-/// Writes `new` over `current` (already checked to be at `expected_version`) as the
-/// next revision, with its history row, in the caller's transaction (who commits).
-/// Nothing changed: nothing written.
-async fn save(
+/// The slug is free in the hackfest (but for page `except`).
+async fn check_slug(
     tx: &mut Tx,
     h: &Hackfest,
-    current: Page,
-    expected_version: i64,
-    new: &NewPage,
-    actor: &str,
-    action: &str,
-) -> Result<Page, DomainError> {
-    if repo::slug_taken(tx, h.id, &new.slug, Some(current.id)).await? {
+    slug: &str,
+    except: Option<Uuid>,
+) -> Result<(), DomainError> {
+    if repo::slug_taken(tx, h.id, slug, except).await? {
         return Err(FieldErrors::single("slug", SLUG_TAKEN).into());
     }
-    let changes = history::diff(NewPage::from(&current).field_values(), new.field_values());
-    if changes.is_empty() {
-        return Ok(current);
+    Ok(())
+}
+
+/// A save of a page: history `action` (`update`, `revert`), message `wiki.edit`.
+fn edit<'a>(actor: &'a str, action: &'static str) -> Edit<'a> {
+    Edit {
+        actor,
+        action,
+        event: "edit",
     }
-    let now = Utc::now();
-    if !repo::update(tx, current.id, expected_version, new, now)
-        .await
-        .map_err(slug_clash)?
-    {
-        // Only reachable on PostgreSQL under READ COMMITTED; SQLite holds the write lock.
-        let current = current_in_tx(tx, h, current.id).await?;
-        return Err(DomainError::conflict(&current));
+}
+
+/// Every save of a page is its next revision; history and the bus name the body by
+/// revision and size, never the text.
+impl Versioned for Page {
+    type Id = PageId;
+    type Input = NewPage;
+    /// The revision number the save made.
+    type More = i64;
+    const ENTITY: &'static str = "page";
+    const WHAT: &'static str = "page";
+
+    write::row_keys!(PageId);
+    fn new_fields(new: &NewPage) -> Fields {
+        new.field_values()
     }
-    let number = repo::add_revision(tx, current.id, new, actor, now).await?;
-    let changes = history::record(
-        tx,
-        Change {
-            hackfest_id: h.id,
-            entity: "page",
-            entity_id: current.id,
-            action,
-            actor,
-            changes: without_bodies(changes, number),
-            at: now,
-        },
-    )
-    .await?;
-    let page = current_in_tx(tx, h, current.id).await?;
-    let m = wiki_message(&page, "edit", number, &new.comment, actor, changes, now);
-    outbox::enqueue(tx, m).await?;
-    Ok(page)
+    fn old_fields(&self, _: &NewPage) -> Fields {
+        NewPage::from(self).field_values()
+    }
+    write::repo_sql!();
+    async fn write_more(
+        &self,
+        tx: &mut Tx,
+        new: &NewPage,
+        actor: &str,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<i64, sqlx::Error> {
+        repo::add_revision(tx, self.id, new, actor, at).await
+    }
+    fn recorded(changes: write::Changes, revision: &i64) -> write::Changes {
+        without_bodies(changes, *revision)
+    }
+    fn message<'a>(
+        &self,
+        new: &NewPage,
+        revision: &i64,
+        event: &'static str,
+        actor: &'a str,
+        at: chrono::DateTime<Utc>,
+    ) -> Message<'a> {
+        wiki_message(self, event, *revision, &new.comment, actor, at)
+    }
 }
 
 /// Saves `form` as the next revision if the page is still at `expected_version`;
@@ -319,16 +265,11 @@ pub async fn update(
     actor: &str,
 ) -> Result<Page, DomainError> {
     let new = form.parse()?;
-    let mut tx = db.begin().await?;
-    let current = current_in_tx(&mut tx, h, id).await?;
-    if current.version != expected_version {
-        // Release the transaction first: rendering reads through the pool.
-        drop(tx);
-        return Err(DomainError::conflict(&rendered(db, h, current).await?));
-    }
-    let page = save(&mut tx, h, current, expected_version, &new, actor, "update").await?;
-    tx.commit().await?;
-    Ok(rendered_after_commit(db, h, page).await)
+    // Replies and conflicts show the page rendered.
+    let show = async |p: Page| rendered_after_commit(db, h, p).await;
+    let mut w = Update::open(db, HackfestId(h.id), PageId(id), expected_version, show).await?;
+    check_slug(&mut w.tx, h, &new.slug, Some(id)).await?;
+    w.save(&new, edit(actor, "update")).await
 }
 
 /// A page of this hackfest by id.
@@ -508,254 +449,19 @@ pub async fn revert(
     expected_version: i64,
     actor: &str,
 ) -> Result<Page, DomainError> {
-    let mut tx = db.begin().await?;
-    let current = current_in_tx(&mut tx, h, id).await?;
-    if current.version != expected_version {
-        // Release the transaction first: rendering reads through the pool.
-        drop(tx);
-        return Err(DomainError::conflict(&rendered(db, h, current).await?));
-    }
-    let old = repo::revision_in_tx(&mut tx, id, number)
+    // Replies and conflicts show the page rendered.
+    let show = async |p: Page| rendered_after_commit(db, h, p).await;
+    let mut w = Update::open(db, HackfestId(h.id), PageId(id), expected_version, show).await?;
+    let old = repo::revision_in_tx(&mut w.tx, id, number)
         .await?
         .ok_or(DomainError::NotFound("revision"))?;
     let new = NewPage {
-        slug: current.slug.clone(),
+        slug: w.current.slug.clone(),
         title: old.title,
         body: old.body,
         comment: format!("Revert to revision {number}"),
     };
-    let page = save(&mut tx, h, current, expected_version, &new, actor, "revert").await?;
-    tx.commit().await?;
-    Ok(rendered_after_commit(db, h, page).await)
-}
-
-// --- questions -------------------------------------------------------------
-
-/// The page's questions, oldest first, answers rendered.
-#[tracing::instrument(skip(db, h, page), err(level = "debug"))]
-pub async fn questions(db: &Db, h: &Hackfest, page: &Page) -> Result<Vec<Question>, DomainError> {
-    let pages = repo::list_for_hackfest(db, h.id).await?;
-    Ok(repo::questions(db, page.id)
-        .await?
-        .into_iter()
-        .map(|q| decorate_question(q, h, &pages))
-        .collect())
-}
-
-async fn rendered_question(db: &Db, h: &Hackfest, q: Question) -> Result<Question, DomainError> {
-    let pages = repo::list_for_hackfest(db, h.id).await?;
-    Ok(decorate_question(q, h, &pages))
-}
-
-/// The reply to a committed question change; see [`pages_after_commit`].
-async fn rendered_question_after_commit(db: &Db, h: &Hackfest, q: Question) -> Question {
-    decorate_question(q, h, &pages_after_commit(db, h).await)
-}
-
-/// Asks a question on a page of this hackfest; it starts open.
-#[tracing::instrument(skip(db, h, form), err(level = "debug"))]
-pub async fn ask(
-    db: &Db,
-    h: &Hackfest,
-    page_id: Uuid,
-    form: &QuestionForm,
-    actor: &str,
-) -> Result<Question, DomainError> {
-    let mut tx = db.begin().await?;
-    let q = ask_in(&mut tx, h, page_id, form, actor).await?;
-    tx.commit().await?;
-    Ok(rendered_question_after_commit(db, h, q).await)
-}
-
-/// [`ask`] inside the caller's transaction (the demo loads in one).
-async fn ask_in(
-    tx: &mut Tx,
-    h: &Hackfest,
-    page_id: Uuid,
-    form: &QuestionForm,
-    actor: &str,
-) -> Result<Question, DomainError> {
-    let new = NewQuestion {
-        question: form.parse()?,
-        answer: String::new(),
-        state: QuestionState::Open,
-        decision_id: None,
-    };
-    let id = Uuid::now_v7();
-    let now = Utc::now();
-    let page = current_in_tx(tx, h, page_id).await?;
-    repo::insert_question(tx, id, h.id, page_id, &new, actor, now).await?;
-    let changes = history::record(
-        tx,
-        Change {
-            hackfest_id: h.id,
-            entity: "question",
-            entity_id: id,
-            action: "create",
-            actor,
-            changes: history::created(new.field_values()),
-            at: now,
-        },
-    )
-    .await?;
-    let q = repo::question_in_tx(tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("question"))?;
-    outbox::enqueue(tx, question_message(&q, &page, "new", actor, changes, now)).await?;
-    Ok(q)
-}
-
-/// What [`change_question_in`] did.
-enum QuestionChange {
-    Saved(Question),
-    /// Nothing to change: the question as it is.
-    Unchanged(Question),
-    /// Not at the expected version: the current question, nothing written.
-    Stale(Question),
-}
-
-/// Loads the question at `expected_version`, applies `change`, checks the decision
-/// link, and saves it with its history row in the caller's transaction.
-async fn change_question_in(
-    tx: &mut Tx,
-    h: &Hackfest,
-    id: Uuid,
-    expected_version: i64,
-    actor: &str,
-    action: &'static str,
-    change: impl FnOnce(&mut NewQuestion),
-) -> Result<QuestionChange, DomainError> {
-    let current = repo::question_in_tx(tx, id)
-        .await?
-        .filter(|q| q.hackfest_id == h.id)
-        .ok_or(DomainError::NotFound("question"))?;
-    if current.version != expected_version {
-        return Ok(QuestionChange::Stale(current));
-    }
-    let mut new = NewQuestion::from(&current);
-    change(&mut new);
-    if let Some(d) = new.decision_id
-        && Some(d) != current.decision_id
-        && !tx.belongs("decisions", d, h.id).await?
-    {
-        return Err(FieldErrors::single(
-            "decision_id",
-            "The decision does not exist in this hackfest.",
-        )
-        .into());
-    }
-    let changes = history::diff(
-        NewQuestion::from(&current).field_values(),
-        new.field_values(),
-    );
-    if changes.is_empty() {
-        return Ok(QuestionChange::Unchanged(current));
-    }
-    let now = Utc::now();
-    if !repo::update_question(tx, id, expected_version, &new, now).await? {
-        let current = repo::question_in_tx(tx, id)
-            .await?
-            .ok_or(DomainError::NotFound("question"))?;
-        return Ok(QuestionChange::Stale(current));
-    }
-    let changes = history::record(
-        tx,
-        Change {
-            hackfest_id: h.id,
-            entity: "question",
-            entity_id: id,
-            action,
-            actor,
-            changes,
-            at: now,
-        },
-    )
-    .await?;
-    let q = repo::question_in_tx(tx, id)
-        .await?
-        .ok_or(DomainError::NotFound("question"))?;
-    let page = current_in_tx(tx, h, q.page_id).await?;
-    outbox::enqueue(tx, question_message(&q, &page, action, actor, changes, now)).await?;
-    Ok(QuestionChange::Saved(q))
-}
-
-/// [`change_question_in`] in a transaction of its own; a stale version is a `Conflict`.
-async fn change_question(
-    db: &Db,
-    h: &Hackfest,
-    id: Uuid,
-    expected_version: i64,
-    actor: &str,
-    action: &'static str,
-    change: impl FnOnce(&mut NewQuestion),
-) -> Result<Question, DomainError> {
-    let mut tx = db.begin().await?;
-    let done = change_question_in(&mut tx, h, id, expected_version, actor, action, change).await?;
-    match done {
-        QuestionChange::Saved(q) => {
-            tx.commit().await?;
-            Ok(rendered_question_after_commit(db, h, q).await)
-        }
-        // Release the transaction first: rendering reads through the pool.
-        QuestionChange::Unchanged(q) => {
-            drop(tx);
-            rendered_question(db, h, q).await
-        }
-        QuestionChange::Stale(q) => {
-            drop(tx);
-            Err(DomainError::conflict(&rendered_question(db, h, q).await?))
-        }
-    }
-}
-
-/// Saves the answer; the question becomes answered.
-#[tracing::instrument(skip(db, h, form), err(level = "debug"))]
-pub async fn answer(
-    db: &Db,
-    h: &Hackfest,
-    id: Uuid,
-    expected_version: i64,
-    form: &AnswerForm,
-    actor: &str,
-) -> Result<Question, DomainError> {
-    let answer = form.parse()?;
-    change_question(db, h, id, expected_version, actor, "answer", |q| {
-        q.answer = answer;
-        q.state = QuestionState::Answered;
-    })
-    .await
-}
-
-/// Opens the question again (its answer stays, to be improved).
-#[tracing::instrument(skip(db, h), err(level = "debug"))]
-pub async fn reopen(
-    db: &Db,
-    h: &Hackfest,
-    id: Uuid,
-    expected_version: i64,
-    actor: &str,
-) -> Result<Question, DomainError> {
-    change_question(db, h, id, expected_version, actor, "reopen", |q| {
-        q.state = QuestionState::Open;
-    })
-    .await
-}
-
-/// Points the question to a decision of the same hackfest; blank unlinks.
-#[tracing::instrument(skip(db, h), err(level = "debug"))]
-pub async fn link_decision(
-    db: &Db,
-    h: &Hackfest,
-    id: Uuid,
-    expected_version: i64,
-    decision_id: &str,
-    actor: &str,
-) -> Result<Question, DomainError> {
-    let decision_id = parse_decision(decision_id)?;
-    change_question(db, h, id, expected_version, actor, "link", |q| {
-        q.decision_id = decision_id;
-    })
-    .await
+    w.save(&new, edit(actor, "revert")).await
 }
 
 // --- demo --------------------------------------------------------------------
@@ -838,8 +544,9 @@ pub async fn seed_demo_in(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> 
     )
     .await?;
     let v2 = form("OpenShift", OPENSHIFT_V2, "Base images, logging, sign-in").parse()?;
-    let version = openshift.version;
-    let openshift = save(tx, h, openshift, version, &v2, "kevin", "update").await?;
+    let (openshift_id, version) = (openshift.id, openshift.version);
+    let saved = write::update_in(tx, openshift, version, &v2, edit("kevin", "update")).await?;
+    debug_assert!(matches!(saved, Outcome::Saved(_)));
     create_in(
         tx,
         h,
@@ -847,10 +554,10 @@ pub async fn seed_demo_in(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> 
         ACTOR,
     )
     .await?;
-    let q = ask_in(
+    let q = question::service::ask_in(
         tx,
         h,
-        openshift.id,
+        openshift_id,
         &QuestionForm {
             question: "Can my app keep its PostgreSQL database outside the cluster?".into(),
         },
@@ -861,17 +568,12 @@ pub async fn seed_demo_in(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> 
         answer: "Yes. Databases stay on the database hosts; the app gets the connection \
                  string from a secret."
             .into(),
-    }
-    .parse()?;
-    change_question_in(tx, h, q.id, q.version, "kevin", "answer", |q| {
-        q.answer = answer;
-        q.state = QuestionState::Answered;
-    })
-    .await?;
-    ask_in(
+    };
+    question::service::answer_in(tx, h, q, &answer, "kevin").await?;
+    question::service::ask_in(
         tx,
         h,
-        openshift.id,
+        openshift_id,
         &QuestionForm {
             question: "How do we run cron jobs that used to live on the app's VM?".into(),
         },

@@ -397,7 +397,7 @@ async fn fixtures(app: &TestApp) -> Ids {
     let page = domain::page::service::get(&app.db, &h, &pages[0].slug)
         .await
         .unwrap();
-    let questions = domain::page::service::questions(&app.db, &h, &page)
+    let questions = domain::question::service::list(&app.db, &h, &page)
         .await
         .unwrap();
     let mut mine: Vec<String> = goals.iter().map(|g| g.id.to_string()).collect();
