@@ -31,12 +31,11 @@ pub async fn get_session() -> Result<Session, AppError> {
 #[server(endpoint = "hackfests/join")]
 pub async fn join_hackfest(slug: String) -> Result<Role, AppError> {
     let viewer = super::require_signed_in()?;
-    let st = crate::state::app_state()?;
-    let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
     let user = viewer.user.as_ref().ok_or(AppError::Unauthorized)?;
     // The stored role as the join's own transaction left it: no read after commit.
     let stored =
-        domain::hackfest::service::join(&st.db, &hackfest, user.id, &user.username).await?;
+        domain::hackfest::service::join(&s.db, &s.hackfest, user.id, &user.username).await?;
     Ok(viewer.role(Some(stored)))
 }
 
@@ -90,12 +89,9 @@ pub async fn my_hackfests() -> Result<Vec<Membership>, AppError> {
 /// Makes a person who has signed in before an organizer of this hackfest (organizers only).
 #[server(endpoint = "hackfests/grant-organizer")]
 pub async fn grant_organizer(slug: String, username: String) -> Result<(), AppError> {
-    let viewer = super::viewer();
-    let st = crate::state::app_state()?;
-    let hackfest = domain::hackfest::service::by_slug(&st.db, &slug).await?;
-    if !role_in(&st.db, &viewer, hackfest.id).await?.can_organize() {
-        return Err(super::deny(&viewer));
-    }
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
+    let actor = s.organizer()?;
+    let (st, hackfest) = (&s, &s.hackfest);
     let username = username.trim();
     let field = |m: &str| {
         let e = AppError::Validation(domain::FieldErrors::single("username", m));
@@ -113,8 +109,7 @@ pub async fn grant_organizer(slug: String, username: String) -> Result<(), AppEr
         [] => return Err(field("No one with this username has signed in yet.")),
         _ => return Err(field("Several people use this username; ask an admin.")),
     };
-    let actor = viewer.username().unwrap_or_default();
-    domain::hackfest::service::grant_organizer(&st.db, &hackfest, user.id, &user.username, actor)
+    domain::hackfest::service::grant_organizer(&st.db, hackfest, user.id, &user.username, &actor)
         .await?;
     Ok(())
 }

@@ -38,18 +38,3 @@ pub fn deny(viewer: &Viewer) -> crate::error::AppError {
     e.set_response_status();
     e
 }
-
-/// The viewer's username if they may edit this hackfest's content (goals, sessions,
-/// decisions, action items, pages); 401 or 403 otherwise.
-#[cfg(feature = "ssr")]
-pub async fn editor(
-    db: &domain::db::Db,
-    hackfest_id: uuid::Uuid,
-) -> Result<String, crate::error::AppError> {
-    let viewer = viewer();
-    let role = api::role_in(db, &viewer, hackfest_id).await?;
-    match viewer.username() {
-        Some(name) if role.can_edit_content() => Ok(name.to_owned()),
-        _ => Err(deny(&viewer)),
-    }
-}

@@ -48,20 +48,12 @@ pub struct WikiHistory {
     pub role: Role,
 }
 
+/// The hackfest of `slug`, the viewer's role there, and the database.
 #[cfg(feature = "ssr")]
-async fn context(slug: &str) -> Result<(crate::state::AppState, Hackfest, Role), AppError> {
-    let st = crate::state::app_state()?;
-    let h = domain::hackfest::service::by_slug(&st.db, slug).await?;
-    let role = crate::auth::api::role_in(&st.db, &crate::auth::viewer(), h.id).await?;
-    Ok((st, h, role))
-}
-
-/// The hackfest of `slug` (the page and question server functions check the role).
-#[cfg(feature = "ssr")]
-pub(crate) async fn hackfest(slug: &str) -> Result<(crate::state::AppState, Hackfest), AppError> {
-    let st = crate::state::app_state()?;
-    let h = domain::hackfest::service::by_slug(&st.db, slug).await?;
-    Ok((st, h))
+async fn context(slug: &str) -> Result<(crate::hackfest::scope::Scope, Hackfest, Role), AppError> {
+    let s = crate::hackfest::scope::Scope::of(slug).await?;
+    let (h, role) = (s.hackfest.clone(), s.role);
+    Ok((s, h, role))
 }
 
 #[server(endpoint = "pages/list")]
@@ -145,9 +137,9 @@ pub async fn get_wiki_history(
 
 #[server(endpoint = "pages/create")]
 pub async fn create_page(slug: String, form: PageForm) -> Result<Page, AppError> {
-    let (st, h) = hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::page::service::create(&st.db, &h, &form, &actor).await?)
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    Ok(domain::page::service::create(&s.db, &s.hackfest, &form, &actor).await?)
 }
 
 /// Saves over version `version`; a newer stored version gives `AppError::Conflict`.
@@ -158,9 +150,9 @@ pub async fn update_page(
     version: i64,
     form: PageForm,
 ) -> Result<Page, AppError> {
-    let (st, h) = hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::page::service::update(&st.db, &h, id, version, &form, &actor).await?)
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    Ok(domain::page::service::update(&s.db, &s.hackfest, id, version, &form, &actor).await?)
 }
 
 /// A new revision with revision `number`'s content, if the page is still at `version`.
@@ -171,7 +163,7 @@ pub async fn revert_page(
     version: i64,
     number: i64,
 ) -> Result<Page, AppError> {
-    let (st, h) = hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::page::service::revert(&st.db, &h, id, number, version, &actor).await?)
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    Ok(domain::page::service::revert(&s.db, &s.hackfest, id, number, version, &actor).await?)
 }

@@ -10,9 +10,9 @@ pub async fn ask_question(
     page_id: Uuid,
     form: QuestionForm,
 ) -> Result<Question, AppError> {
-    let (st, h) = crate::page::api::hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::question::service::ask(&st.db, &h, page_id, &form, &actor).await?)
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    Ok(domain::question::service::ask(&s.db, &s.hackfest, page_id, &form, &actor).await?)
 }
 
 #[server(endpoint = "pages/questions/answer")]
@@ -22,16 +22,16 @@ pub async fn answer_question(
     version: i64,
     form: AnswerForm,
 ) -> Result<Question, AppError> {
-    let (st, h) = crate::page::api::hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::question::service::answer(&st.db, &h, id, version, &form, &actor).await?)
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    Ok(domain::question::service::answer(&s.db, &s.hackfest, id, version, &form, &actor).await?)
 }
 
 #[server(endpoint = "pages/questions/reopen")]
 pub async fn reopen_question(slug: String, id: Uuid, version: i64) -> Result<Question, AppError> {
-    let (st, h) = crate::page::api::hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
-    Ok(domain::question::service::reopen(&st.db, &h, id, version, &actor).await?)
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    Ok(domain::question::service::reopen(&s.db, &s.hackfest, id, version, &actor).await?)
 }
 
 /// Links the question to a decision of the hackfest; a blank `decision_id` unlinks.
@@ -42,10 +42,10 @@ pub async fn link_question(
     version: i64,
     decision_id: String,
 ) -> Result<Question, AppError> {
-    let (st, h) = crate::page::api::hackfest(&slug).await?;
-    let actor = crate::auth::editor(&st.db, h.id).await?;
+    let s = crate::hackfest::scope::Scope::of(&slug).await?;
+    let actor = s.editor()?;
     Ok(
-        domain::question::service::link_decision(&st.db, &h, id, version, &decision_id, &actor)
+        domain::question::service::link_decision(&s.db, &s.hackfest, id, version, &decision_id, &actor)
             .await?,
     )
 }
