@@ -89,12 +89,13 @@ pub fn TextInput(
     errors: RwSignal<FieldErrors>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] name: Option<&'static str>,
 ) -> impl IntoView {
     start_from_posted(id, sig);
     view! {
         <input
             id=id
-            name=format!("form[{id}]")
+            name=name.map_or_else(|| format!("form[{id}]"), str::to_owned)
             type=kind
             placeholder=placeholder
             value=sig.get_untracked()

@@ -143,6 +143,11 @@ pub fn MyHackfestsPage() -> impl IntoView {
 pub fn GrantOrganizer(slug: String) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let errors = RwSignal::new(domain::FieldErrors::new());
+    // Without JavaScript it posts to the server function, which sends the browser back.
+    if let Some(e) = crate::editor::url_error(<super::api::GrantOrganizer as leptos::server_fn::ServerFn>::PATH) {
+        errors.set(e.field_errors().cloned().unwrap_or_else(|| domain::FieldErrors::single("username", e.to_string())));
+    }
+    let grant_slug = slug.clone();
     let grant = Action::new(|input: &(String, String)| {
         super::api::grant_organizer(input.0.clone(), input.1.clone())
     });
@@ -164,12 +169,13 @@ pub fn GrantOrganizer(slug: String) -> impl IntoView {
         None => {}
     });
     view! {
-        <form class="grant" on:submit=move |ev: leptos::ev::SubmitEvent| {
+        <form class="grant" method="post" action={<super::api::GrantOrganizer as leptos::server_fn::ServerFn>::PATH} on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             grant.dispatch((slug.clone(), username.get_untracked()));
         }>
             <crate::components::Field id="username" label="Add an organizer" errors hint="The username of someone who has signed in.">
-                <crate::components::TextInput id="username" sig=username errors />
+                <input type="hidden" name="slug" value=grant_slug />
+                <crate::components::TextInput id="username" name="username" sig=username errors />
             </crate::components::Field>
             <button type="submit" class="button" disabled=move || grant.pending().get()>"Make organizer"</button>
             <p class="role-note" role="status">{move || done.get()}</p>

@@ -413,6 +413,10 @@ fn Timeline(
     let notes = RwSignal::new(notes);
     let body = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
+    if let Some(e) = crate::editor::url_error(<super::api::AddGoalNote as leptos::server_fn::ServerFn>::PATH) {
+        errors.set(e.field_errors().cloned().unwrap_or_else(|| FieldErrors::single("body", e.to_string())));
+    }
+    let note_slug = slug.clone();
     let add = Action::new(move |text: &String| {
         super::api::add_goal_note(slug.clone(), goal_id, text.clone())
     });
@@ -449,9 +453,10 @@ fn Timeline(
             </ol>
             {move || notes.with(Vec::is_empty).then(|| view! { <p class="empty">"No notes yet."</p> })}
             {can_edit.then(|| view! {
-                <form class="form" novalidate on:submit=on_submit>
+                <form class="form" method="post" action={<super::api::AddGoalNote as leptos::server_fn::ServerFn>::PATH} novalidate on:submit=on_submit>
+                    <input type="hidden" name="slug" value=note_slug.clone() /><input type="hidden" name="id" value=goal_id.to_string() />
                     <Field id="body" label="Add a note" errors hint="What happened, what is next (Markdown).">
-                        <TextArea id="body" sig=body errors />
+                        <TextArea id="body" name="body" sig=body errors />
                     </Field>
                     <div class="actions"><button type="submit" class="button" disabled=move || add.pending().get()>"Add note"</button></div>
                 </form>

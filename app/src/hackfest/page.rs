@@ -186,6 +186,7 @@ fn OverviewView(overview: Workspace) -> impl IntoView {
 #[component]
 fn JoinBar(slug: String, role: Role) -> impl IntoView {
     let join = Action::new(|slug: &String| join_hackfest(slug.clone()));
+    let (join_slug, posted) = (slug.clone(), crate::editor::url_error(<crate::auth::api::JoinHackfest as leptos::server_fn::ServerFn>::PATH).map(|e| e.to_string()));
     let joined = move || matches!(join.value().get(), Some(Ok(_)));
     Effect::new(move |_| {
         if joined() {
@@ -196,14 +197,15 @@ fn JoinBar(slug: String, role: Role) -> impl IntoView {
     match role {
         Role::Anonymous => None,
         Role::Visitor => Some(view! {
-            <form class="join" on:submit=move |ev: SubmitEvent| {
+            <form class="join" method="post" action={<crate::auth::api::JoinHackfest as leptos::server_fn::ServerFn>::PATH} on:submit=move |ev: SubmitEvent| {
                 ev.prevent_default();
                 join.dispatch(slug.clone());
             }>
+                <input type="hidden" name="slug" value=join_slug />
                 <p class="role-note">"You are signed in but have not joined this hackfest."</p>
                 <button type="submit" class="button primary" disabled=move || join.pending().get()>"Join this hackfest"</button>
                 <p class="field-error" role="alert">
-                    {move || match join.value().get() { Some(Err(e)) => e.to_string(), _ => String::new() }}
+                    {move || match join.value().get() { Some(Err(e)) => e.to_string(), None => posted.clone().unwrap_or_default(), _ => String::new() }}
                 </p>
             </form>
         }.into_any()),
@@ -217,8 +219,10 @@ pub fn NewHackfestPage() -> impl IntoView {
     let f = |s: &str| RwSignal::new(s.to_owned());
     let (slug, title, start, end, tz, location, description) =
         (f(""), f(""), f(""), f(""), f("UTC"), f(""), f(""));
-    let errors = RwSignal::new(FieldErrors::new());
-    let failure = RwSignal::new(None::<String>);
+    // Without JavaScript the form posts to this page; a failed post comes back here.
+    let (posted_errors, posted_failure) = crate::editor::posted_outcome();
+    let errors = RwSignal::new(posted_errors);
+    let failure = RwSignal::new(posted_failure);
     let save = Action::new(|form: &HackfestForm| create_hackfest(form.clone()));
     let navigate = use_navigate();
     Effect::new(move |_| match save.value().get() {
@@ -253,7 +257,7 @@ pub fn NewHackfestPage() -> impl IntoView {
         <section class="page narrow">
             <h1>"New hackfest"</h1>
             <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
-            <form class="form" method="post" action="/api/hackfests/create" novalidate on:submit=on_submit>
+            <form class="form" method="post" action="/hackfests/new" data-posted=crate::editor::posted_json() novalidate on:submit=on_submit>
                 <Field id="title" label="Title" errors><TextInput id="title" sig=title errors /></Field>
                 <Field id="slug" label="Short name" errors hint="Used in addresses: lowercase letters, digits and hyphens, e.g. ci-infra-2026.">
                     <TextInput id="slug" sig=slug errors />
