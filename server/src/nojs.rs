@@ -34,6 +34,9 @@ use tower::ServiceExt;
 /// The largest server-function answer read back (a saved object).
 const MAX_ANSWER: usize = 4 * 1024 * 1024;
 
+/// The saved object's page, from the hackfest's slug and the saved object (JSON).
+type Shown = fn(&str, &Value) -> Option<String>;
+
 /// Where a form goes: its server functions and the saved object's page.
 #[derive(Clone, Copy)]
 struct Target {
@@ -44,7 +47,7 @@ struct Target {
     /// Creating a hackfest: no `slug` argument (it is in the form).
     hackfest: bool,
     /// The saved object's page, from the hackfest's slug and the saved object.
-    shown: fn(&str, &Value) -> Option<String>,
+    shown: Shown,
 }
 
 fn field<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
@@ -69,7 +72,7 @@ fn target(path: &str) -> Option<Target> {
         _ => return None,
     };
     let pick = |create: &'static str, edit: &'static str| if update { edit } else { create };
-    let (endpoint, shown): (&'static str, fn(&str, &Value) -> Option<String>) = match kind {
+    let (endpoint, shown): (&'static str, Shown) = match kind {
         "goals" => (
             pick(goal::api::CreateGoal::PATH, goal::api::UpdateGoal::PATH),
             |s, g| Some(format!("/h/{s}#goal-{}", field(g, "id")?)),
