@@ -81,7 +81,8 @@ fn start_from_posted(field: &str, sig: RwSignal<String>) {
 }
 
 /// A one-line text input bound to a signal; `name` follows the server function's
-/// `form[field]` shape so the form also posts without JavaScript.
+/// `form[field]` shape so the form also posts without JavaScript (`name` overrides it
+/// for a server function's plain argument, such as `username`).
 #[component]
 pub fn TextInput(
     id: &'static str,
@@ -362,60 +363,83 @@ mod tests {
     }
 }
 
-/// Loads the hackfest workspace of the current `/h/:slug/...` route (and, when the
-/// route has an `:id`, that object's history) and renders `render` with it. A
-/// malformed id is a 404 page, not an error.
-#[component]
-pub fn WithWorkspace<V: IntoView + 'static>(
-    /// Whose history to include: "session", "decision", "action_item".
-    entity: &'static str,
-    render: fn(crate::hackfest::api::Workspace, Option<uuid::Uuid>) -> V,
-) -> impl IntoView {
+/// The `/h/:slug` parent route's data, provided to every page below it: the slug
+/// and the hackfest with the viewer's role, loaded once however the person moves
+/// between the hackfest's pages.
+#[derive(Clone, Copy)]
+pub struct HackfestContext {
+    pub slug: Memo<String>,
+    pub scope: Resource<Result<crate::hackfest::api::HackfestScope, AppError>>,
+}
+
+/// The id in the route's `:id`, as `load` functions get it; one that is no id is a
+/// "not found" without asking the server.
+pub fn id_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = leptos_router::hooks::use_params_map();
-    let key = move || {
-        let p = params.read();
-        let id = p.get("id");
-        let parsed = id.as_deref().map(uuid::Uuid::parse_str);
-        (p.get("slug").unwrap_or_default(), parsed.map(|r| r.ok()))
-    };
-    let ws = Resource::new(key, move |(slug, id)| async move {
-        match id {
-            Some(None) => Ok(None),
-            Some(Some(id)) => crate::hackfest::api::get_workspace(slug, entity.into(), Some(id))
-                .await
-                .map(|w| Some((w, Some(id)))),
-            None => crate::hackfest::api::get_workspace(slug, entity.into(), None)
-                .await
-                .map(|w| Some((w, None))),
-        }
-    });
-    // Lists and detail pages follow changes live; an editor keeps what is being typed
-    // (a stale save meets the usual conflict view instead).
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    if !(path.ends_with("/edit") || path.ends_with("/new")) {
-        crate::live::refetch_on_change(
-            move || params.read().get("slug").unwrap_or_default(),
-            move || ws.refetch(),
+    move || params.read().get("id").unwrap_or_default()
+}
+
+pub fn parse_id(id: &str, what: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(id).map_err(|_| AppError::NotFound(what.to_owned()))
+}
+
+/// What a page follows live: what it shows, and the object its key names (detail
+/// pages: the id in the route).
+pub type Follow<K> = (crate::live::Shows, fn(&K) -> Option<uuid::Uuid>);
+
+/// A page of a hackfest: waits for the parent route's hackfest and for the page's own
+/// data, `load(slug, key())` — only what the page shows — and, when `shows` says what
+/// that is, refetches it when a change to it arrives (editors pass `None`: a live
+/// refresh would throw away what is being typed; a stale save meets the conflict view).
+pub fn hackfest_page<K, T, Fut, V>(
+    key: impl Fn() -> K + Clone + Send + Sync + 'static,
+    load: impl Fn(String, K) -> Fut + Clone + Send + Sync + 'static,
+    shows: Option<Follow<K>>,
+    render: impl Fn(crate::hackfest::api::HackfestScope, T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    K: PartialEq + Clone + Send + Sync + 'static,
+    T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let ctx = expect_context::<HackfestContext>();
+    let slug = ctx.slug;
+    let data = Resource::new(
+        {
+            let key = key.clone();
+            move || (slug.get(), key())
+        },
+        move |(s, k)| load(s, k),
+    );
+    if let Some((shows, id_of)) = shows {
+        crate::live::refetch_on(
+            move || slug.get(),
+            shows,
+            move || id_of(&untrack(&key)),
+            move || data.refetch(),
         );
     }
     // Transition, not Suspense: a live refetch keeps the page on screen until the new
     // data is there, instead of flashing "Loading…".
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match ws.await {
-                    Ok(Some((w, id))) => render(w, id).into_any(),
-                    Ok(None) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <ErrorPage error /> }.into_any(),
-                }
-            })}
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match (ctx.scope.await, data.await) {
+                        (Ok(scope), Ok(d)) => render(scope, d).into_any(),
+                        (Err(error), _) | (_, Err(error)) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })
+            }}
         </Transition>
     }
 }
 
-/// Checkboxes for choosing several goals; the signal holds comma-separated ids.
+/// Checkboxes for choosing several goals; the signal holds comma-separated ids. Each
+/// ticked box posts `form[<id>]=<goal id>` (after an empty one, so that none ticked
+/// still posts the field); the server joins them with commas.
 #[component]
 pub fn GoalPicker(
     id: &'static str,
@@ -446,11 +470,14 @@ pub fn GoalPicker(
         <fieldset class="field picker" id=id aria-describedby=format!("{id}-error")>
             <legend>{label}</legend>
             {goals.is_empty().then(|| view! { <p class="hint">"This hackfest has no goals yet."</p> })}
+            <input type="hidden" name=name.clone() value="" />
             <ul class="checks">
                 {goals.into_iter().map(|(g, title)| view! {
                     <li>
                         <label>
-                            <input type="checkbox" value=g.to_string() prop:checked=move || has(g)
+                            <input type="checkbox" name=name.clone() value=g.to_string()
+                                checked=sig.with_untracked(|s| s.split(',').any(|x| x.trim() == g.to_string()))
+                                prop:checked=move || has(g)
                                 on:change=move |ev| toggle(g, event_target_checked(&ev)) />
                             " " {title}
                         </label>
@@ -460,6 +487,16 @@ pub fn GoalPicker(
             <p class="field-error" id=format!("{id}-error") role="alert" hidden=move || error().is_none()>{error}</p>
         </fieldset>
     }
+}
+
+/// Titles by id as [`History`] looks them up.
+pub fn names_of(
+    titles: &std::collections::HashMap<uuid::Uuid, String>,
+) -> std::collections::HashMap<String, String> {
+    titles
+        .iter()
+        .map(|(id, t)| (id.to_string(), t.clone()))
+        .collect()
 }
 
 /// A select of optional links (goal, session, decision): blank is "none".

@@ -26,7 +26,10 @@ const READ_ENDPOINTS: &[&str] = &[
     "/overview",
     "/page",
     "/session",
-    "/workspace",
+    "/get",
+    "/row",
+    "/part",
+    "/editor",
     "/me/actions",
     "/me/hackfests",
     "/pages/get",
@@ -247,7 +250,7 @@ mod tests {
         );
         assert!(l.changes.check_key(&other).is_ok(), "per address");
         assert!(
-            l.limiter_for(&Method::POST, "/api/hackfests/workspace")
+            l.limiter_for(&Method::POST, "/api/actions/get")
                 .is_none()
         );
         assert!(l.limiter_for(&Method::POST, "/api/me/actions").is_none());

@@ -211,17 +211,14 @@ async fn bad_input_is_422_naming_the_fields_and_writes_nothing() {
             .unwrap()
             .contains("too long")
     );
-    let ws = app
-        .server_fn(
-            "hackfests/workspace",
-            &[("slug", h.slug.clone()), ("entity", String::new())],
-        )
+    let ov = app
+        .server_fn("hackfests/overview", &[("slug", h.slug.clone())])
         .await
         .json::<Value>()
         .await
         .unwrap();
-    for list in ["sessions", "decisions", "actions"] {
-        assert_eq!(ws[list].as_array().unwrap().len(), 0, "{list}");
+    for count in ["sessions", "decisions", "open_actions"] {
+        assert_eq!(ov["counts"][count], 0, "{count}");
     }
 }
 
@@ -298,27 +295,17 @@ async fn history_is_scoped_to_its_hackfest() {
     domain::goal::service::update(&app.db, a.id, g.id, g.version, &f, "alice")
         .await
         .unwrap();
-    let workspace = |slug: &str| {
-        vec![
-            ("slug", slug.to_owned()),
-            ("entity", "goal".to_owned()),
-            ("id", g.id.to_string()),
-        ]
-    };
-    let r = app
-        .server_fn("hackfests/workspace", &workspace(&a.slug))
-        .await;
+    let goal = |slug: &str| vec![("slug", slug.to_owned()), ("id", g.id.to_string())];
+    let r = app.server_fn("goals/get", &goal(&a.slug)).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["history"].as_array().unwrap().len(), 2, "{body}");
 
-    let r = app
-        .server_fn("hackfests/workspace", &workspace(&b.slug))
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let body: Value = r.json().await.unwrap();
-    assert_eq!(body["history"], serde_json::json!([]), "{body}");
-    assert!(!body.to_string().contains("Secret plan"), "{body}");
+    // Asked for under another hackfest's slug: not found, and nothing of it shows.
+    let r = app.server_fn("goals/get", &goal(&b.slug)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body = r.text().await.unwrap();
+    assert!(!body.contains("Secret plan"), "{body}");
 
     let r = app
         .server_fn(

@@ -5,12 +5,34 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
-use super::api::{create_action, update_action};
+use super::api::{
+    ActionEditorData, ActionList, ActionPage, create_action, get_action, get_action_editor,
+    list_actions, update_action,
+};
 use crate::components::{
-    Field, History, NotFound, Select, TextArea, TextInput, WithWorkspace, link_options,
+    Field, History, Select, TextArea, TextInput, hackfest_page, id_param, link_options, names_of,
+    parse_id,
 };
 use crate::editor::{EditorPage, use_editor};
-use crate::hackfest::api::Workspace;
+use crate::hackfest::api::HackfestScope;
+use crate::live::{ACTIONS, Shows};
+
+/// `/h/:slug/actions/…`: the list, a new item, an item, its editor.
+#[component(transparent)]
+pub fn ActionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::{Outlet, ParentRoute, Route};
+    use leptos_router::{SsrMode, path};
+    let ssr = SsrMode::Async;
+    view! {
+        <ParentRoute path=path!("actions") view=Outlet ssr=ssr.clone()>
+            <Route path=path!("") view=ActionListPage ssr=ssr.clone() />
+            <Route path=path!("new") view=NewActionPage ssr=ssr.clone() />
+            <Route path=path!(":id") view=ActionDetailPage ssr=ssr.clone() />
+            <Route path=path!(":id/edit") view=EditActionPage ssr=ssr.clone() />
+        </ParentRoute>
+    }
+    .into_inner()
+}
 
 /// Action items as a list: status, owner, due date; overdue ones marked in words.
 pub fn action_list(
@@ -43,34 +65,78 @@ pub fn action_list(
     .into_any()
 }
 
-#[component]
-pub fn ActionListPage() -> impl IntoView {
-    view! { <WithWorkspace entity="action_item" render=|w, _| view! { <ActionList w /> } /> }
-}
-
-#[component]
-fn ActionList(w: Workspace) -> impl IntoView {
+/// The list's filter, from the address (`?status=open_any&owner=…&goal=…`).
+fn filter_param() -> impl Fn() -> ActionFilter + Copy + Send + Sync + 'static {
     let query = use_query_map();
-    let slug = w.hackfest.slug.clone();
-    let filter = move || {
+    move || {
         let q = query.read();
         ActionFilter {
             status: q.get("status").unwrap_or_default(),
             owner: q.get("owner").unwrap_or_default(),
             goal_id: q.get("goal").unwrap_or_default(),
         }
-    };
-    let actions = w.actions.clone();
-    let goals = w.goals.clone();
-    let today = w.today;
+    }
+}
+
+#[component]
+pub fn ActionListPage() -> impl IntoView {
+    // No refetch of the whole list on a change: the list patches the changed row.
+    hackfest_page(
+        filter_param(),
+        list_actions,
+        None,
+        |w, list| view! { <ActionListView w list /> },
+    )
+}
+
+/// Keeps `items` (the rows `filter` matches) current: a change to one action item
+/// fetches that item alone and replaces, adds or drops its row; a resync fetches the
+/// list again. What one change costs a tab is one row, not the list.
+fn patch_on_change(slug: String, filter: ActionFilter, items: RwSignal<Vec<ActionItem>>) {
+    let key = slug.clone();
+    crate::live::on_change(move || key.clone(), move |c| {
+        let (slug, filter) = (slug.clone(), filter.clone());
+        match c {
+            Some(c) if c.is(ACTIONS) => leptos::task::spawn_local(async move {
+                if let Ok(row) = super::api::get_action_row(slug, c.object).await {
+                    items.update(|list| {
+                        let at = list.iter().position(|a| a.id == c.object);
+                        match (row.filter(|a| filter.matches(a)), at) {
+                            (Some(a), Some(i)) => list[i] = a,
+                            (Some(a), None) => {
+                                list.push(a);
+                                list.sort_by_key(|a| (a.created_at, a.id));
+                            }
+                            (None, Some(i)) => {
+                                list.remove(i);
+                            }
+                            (None, None) => {}
+                        }
+                    });
+                }
+            }),
+            None => leptos::task::spawn_local(async move {
+                if let Ok(l) = list_actions(slug, filter).await {
+                    items.set(l.items);
+                }
+            }),
+            Some(_) => {}
+        }
+    });
+}
+
+#[component]
+fn ActionListView(w: HackfestScope, list: ActionList) -> impl IntoView {
+    let filter = filter_param();
+    let slug = w.hackfest.slug.clone();
+    let goals = list.goals;
     let can_edit = w.role.can_edit_content();
+    let items = RwSignal::new(list.items);
+    patch_on_change(slug.clone(), filter(), items);
+    let today = w.today;
     let shown = {
         let slug = slug.clone();
-        move || {
-            let f = filter();
-            let list: Vec<ActionItem> = actions.iter().filter(|a| f.matches(a)).cloned().collect();
-            action_list(&slug, list, today, "No action items match.")
-        }
+        move || action_list(&slug, items.get(), today, "No action items match.")
     };
     let status = move || filter().status;
     let goal = move || filter().goal_id;
@@ -96,7 +162,7 @@ fn ActionList(w: Workspace) -> impl IntoView {
                 <label>"Goal "
                     <select name="goal" prop:value=goal>
                         <option value="">"Any"</option>
-                        {goals.into_iter().map(|g| { let id = g.id.to_string(); let i2 = id.clone(); view! { <option value=id selected=move || goal() == i2>{g.title}</option> } }).collect_view()}
+                        {goals.into_iter().map(|(id, title)| { let id = id.to_string(); let i2 = id.clone(); view! { <option value=id selected=move || goal() == i2>{title}</option> } }).collect_view()}
                     </select>
                 </label>
                 <button type="submit" class="button">"Filter"</button>
@@ -108,30 +174,34 @@ fn ActionList(w: Workspace) -> impl IntoView {
 
 #[component]
 pub fn ActionDetailPage() -> impl IntoView {
-    view! { <WithWorkspace entity="action_item" render=|w, id| view! { <ActionDetail w id /> } /> }
+    hackfest_page(
+        id_param(),
+        |slug, id| async move { get_action(slug, parse_id(&id, "Action item")?).await },
+        Some((Shows::Object(ACTIONS), |id| Uuid::parse_str(id).ok())),
+        |w, page| view! { <ActionDetail w page /> },
+    )
 }
 
 #[component]
-fn ActionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
-    let Some(a) = w.actions.iter().find(|a| Some(a.id) == id).cloned() else {
-        return view! { <NotFound what="Action item" /> }.into_any();
-    };
+fn ActionDetail(w: HackfestScope, page: ActionPage) -> impl IntoView {
+    let ActionPage {
+        item: a,
+        titles,
+        history,
+    } = page;
     let slug = w.hackfest.slug.clone();
     let can_edit = w.role.can_edit_content();
     let overdue = a.is_overdue(w.today);
-    let goal = a
-        .goal_id
-        .and_then(|g| w.goal_title(g).map(|t| (g, t.to_owned())));
-    let session = a
-        .session_id
-        .and_then(|s| w.session_title(s).map(|t| (s, t.to_owned())));
-    let decision = a
-        .decision_id
-        .and_then(|d| w.decision_title(d).map(|t| (d, t.to_owned())));
+    let title = |id: Option<Uuid>| id.and_then(|i| titles.get(&i).map(|t| (i, t.clone())));
+    let goal = title(a.goal_id);
+    let session = title(a.session_id);
+    let decision = title(a.decision_id);
     // "Mark done": the same save as the form, with only the status changed.
     let status = RwSignal::new(a.status);
     let version = RwSignal::new(a.version);
     let failure = RwSignal::new(None::<String>);
+    let (done_to, mut done) = (format!("/h/{slug}/actions/{}/edit", a.id), a.to_form());
+    done.status = "done".into();
     let finish = Action::new({
         let slug = slug.clone();
         let a = a.clone();
@@ -168,7 +238,10 @@ fn ActionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
             </p>
             <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
             {move || (can_edit && status.get().is_open()).then(|| view! {
-                <button type="button" class="button primary" on:click=move |_| { finish.dispatch(()); } disabled=move || finish.pending().get()>"Mark done"</button>
+                <form method="post" action=done_to.clone() on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); finish.dispatch(()); }>
+                    <input type="hidden" name="version" value=version.get_untracked().to_string() />{crate::editor::hidden_form_fields(&done)}
+                    <button type="submit" class="button primary" disabled=move || finish.pending().get()>"Mark done"</button>
+                </form>
             })}
             {(!a.description.is_empty()).then(|| view! { <p class="prewrap">{a.description.clone()}</p> })}
             <dl class="links">
@@ -176,20 +249,29 @@ fn ActionDetail(w: Workspace, id: Option<Uuid>) -> impl IntoView {
                 {session.map(|(s, t)| view! { <dt>"Session"</dt><dd><a href=format!("/h/{slug}/sessions/{s}")>{t}</a></dd> })}
                 {decision.map(|(d, t)| view! { <dt>"Decision"</dt><dd><a href=format!("/h/{slug}/decisions/{d}")>{t}</a></dd> })}
             </dl>
-            <History entries=w.history.clone() names=w.names() />
+            <History entries=history names=names_of(&titles) />
         </article>
     }
-    .into_any()
 }
 
 #[component]
 pub fn NewActionPage() -> impl IntoView {
-    view! { <WithWorkspace entity="action_item" render=|w, _| view! { <ActionEditor w id=None /> } /> }
+    hackfest_page(
+        || (),
+        |slug, _| get_action_editor(slug, None),
+        None,
+        |w, data| view! { <ActionEditor w data /> },
+    )
 }
 
 #[component]
 pub fn EditActionPage() -> impl IntoView {
-    view! { <WithWorkspace entity="action_item" render=|w, id| view! { <ActionEditor w id /> } /> }
+    hackfest_page(
+        id_param(),
+        |slug, id| async move { get_action_editor(slug, Some(parse_id(&id, "Action item")?)).await },
+        None,
+        |w, data| view! { <ActionEditor w data /> },
+    )
 }
 
 crate::form_signals!(Fields for ActionForm { title, description, owner, due_date, status, goal_id, session_id, decision_id });
@@ -199,11 +281,9 @@ fn check(f: &ActionForm) -> Result<(), domain::FieldErrors> {
 }
 
 #[component]
-fn ActionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
-    let existing = id.and_then(|id| w.actions.iter().find(|a| a.id == id).cloned());
-    if id.is_some() && existing.is_none() {
-        return view! { <NotFound what="Action item" /> }.into_any();
-    }
+fn ActionEditor(w: HackfestScope, data: ActionEditorData) -> impl IntoView {
+    let existing = data.item;
+    let id = existing.as_ref().map(|a| a.id);
     let query = use_query_map();
     let h = w.hackfest.clone();
     let slug = h.slug.clone();
@@ -244,15 +324,9 @@ fn ActionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
         move |a: ActionItem| navigate(&format!("/h/{to}/actions/{}", a.id), Default::default()),
     );
     let errors = editor.errors;
-    let goals = link_options("— none —", w.goals.iter().map(|g| (g.id, g.title.clone())));
-    let sessions = link_options(
-        "— none —",
-        w.sessions.iter().map(|s| (s.id, s.title.clone())),
-    );
-    let decisions = link_options(
-        "— none —",
-        w.decisions.iter().map(|d| (d.id, d.title.clone())),
-    );
+    let goals = link_options("— none —", data.goals);
+    let sessions = link_options("— none —", data.sessions);
+    let decisions = link_options("— none —", data.decisions);
     let heading = match (existing.is_some(), can_edit) {
         (true, true) => "Edit action item",
         (true, false) => "Action item",
@@ -285,7 +359,6 @@ fn ActionEditor(w: Workspace, id: Option<Uuid>) -> impl IntoView {
             <Field id="decision_id" label="Decision" errors><Select id="decision_id" sig=fields.decision_id options=decisions /></Field>
         </EditorPage>
     }
-    .into_any()
 }
 
 /// (field, saved now, yours) for the conflict view.

@@ -1,321 +1,209 @@
 use domain::FieldErrors;
-use domain::goal::{Goal, GoalForm, GoalKind, GoalStatus, MAX_DEPTH, NewGoal};
-use leptos::ev::SubmitEvent;
+use domain::goal::{Goal, GoalForm, GoalKind, GoalStatus, NewGoal};
+use domain::view::GoalSlice;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
-use super::api::{GoalPage, create_goal, get_goal_page, update_goal};
-use crate::components::{
-    ConflictTable, ErrorPage, Field, History, NotFound, ReadOnlyNotice, Select, TextArea, TextInput,
+use super::api::{
+    GoalDetailData, GoalListData, GoalPage, create_goal, get_goal, get_goal_page, list_goals,
+    update_goal,
 };
+use super::components::{GoalTree, StatusBadge};
+use crate::components::{
+    Field, History, Select, TextArea, TextInput, hackfest_page, id_param, parse_id,
+};
+use crate::editor::{EditorPage, use_editor};
 use crate::error::AppError;
+use crate::hackfest::api::HackfestScope;
+use crate::live::{GOALS, Shows};
+
+/// `/h/:slug/goals/…`: every goal, a new goal, a goal, its editor.
+#[component(transparent)]
+pub fn GoalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::{Outlet, ParentRoute, Route};
+    use leptos_router::{SsrMode, path};
+    let ssr = SsrMode::Async;
+    view! {
+        <ParentRoute path=path!("goals") view=Outlet ssr=ssr.clone()>
+            <Route path=path!("") view=GoalListPage ssr=ssr.clone() />
+            <Route path=path!("new") view=NewGoalPage ssr=ssr.clone() />
+            <Route path=path!(":id") view=GoalDetailPage ssr=ssr.clone() />
+            <Route path=path!(":id/edit") view=EditGoalPage ssr=ssr.clone() />
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// Every goal, a page at a time (the overview shows a bounded part of a large tree).
+#[component]
+pub fn GoalListPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+    };
+    hackfest_page(
+        page,
+        list_goals,
+        Some((Shows::Topics(GOALS), |_| None)),
+        |w, list| view! { <GoalListView w list /> },
+    )
+}
+
+#[component]
+fn GoalListView(w: HackfestScope, list: GoalListData) -> impl IntoView {
+    let slug = w.hackfest.slug.clone();
+    let GoalListData { goals, page, pages, total } = list;
+    let link = {
+        let slug = slug.clone();
+        move |p: u32| format!("/h/{slug}/goals?page={p}")
+    };
+    view! {
+        <Title text=format!("Goals · {}", w.hackfest.title) />
+        <section class="page">
+            <nav class="crumbs" aria-label="Breadcrumb"><a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a></nav>
+            <div class="section-head">
+                <h1>{format!("All goals ({total})")}</h1>
+                {w.role.can_edit_content().then(|| view! { <a class="button primary" href=format!("/h/{slug}/goals/new")>"Add a goal"</a> })}
+            </div>
+            <ul class="items">
+                {goals.into_iter().map(|g| view! {
+                    <li class="item goal-row">
+                        <a href=format!("/h/{slug}/goals/{}", g.id)>{g.title.clone()}</a>
+                        <p class="meta">
+                            <span>{g.kind.label()}</span>
+                            <StatusBadge status=g.status />
+                            <span>{format!("{}%", g.progress)}</span>
+                            {(!g.owner.is_empty()).then(|| view! { <span>{format!("Owner: {}", g.owner)}</span> })}
+                        </p>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(pages > 1).then(|| view! {
+                <nav class="pager" aria-label="Pages">
+                    {(page > 1).then(|| view! { <a rel="prev" href=link(page - 1)>"← Previous"</a> })}
+                    <span>{format!("Page {page} of {pages}")}</span>
+                    {(page < pages).then(|| view! { <a rel="next" href=link(page + 1)>"Next →"</a> })}
+                </nav>
+            })}
+        </section>
+    }
+}
+
+/// A goal's own page: the goal, its sub-goals, its action items, progress notes and
+/// history.
+#[component]
+pub fn GoalDetailPage() -> impl IntoView {
+    hackfest_page(
+        id_param(),
+        |slug, id| async move { get_goal(slug, parse_id(&id, "Goal")?).await },
+        Some((Shows::Topics(GOALS), |_| None)),
+        |w, page| view! { <GoalDetail w page /> },
+    )
+}
+
+#[component]
+fn GoalDetail(w: HackfestScope, page: GoalDetailData) -> impl IntoView {
+    let GoalDetailData {
+        tree,
+        actions,
+        notes,
+        history,
+        titles,
+    } = page;
+    let slug = w.hackfest.slug.clone();
+    let Some(card) = tree.cards.first().cloned() else {
+        return view! { <crate::components::NotFound what="Goal" /> }.into_any();
+    };
+    let g = card.goal.clone();
+    let can_edit = w.role.can_edit_content();
+    let parent = g.parent_id.and_then(|p| titles.get(&p).map(|t| (p, t.clone())));
+    view! {
+        <Title text=format!("{} · {}", g.title, w.hackfest.title) />
+        <article class="page narrow">
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a>" › "
+                <a href=format!("/h/{slug}/goals")>"Goals"</a>
+                {parent.map(|(p, t)| view! { " › "<a href=format!("/h/{slug}/goals/{p}")>{t}</a> })}
+            </nav>
+            <div class="section-head">
+                <h1>{g.title.clone()}</h1>
+                {can_edit.then(|| view! { <a class="button" href=format!("/h/{slug}/goals/{}/edit", g.id)>"Edit"</a> })}
+            </div>
+            <p class="meta">
+                <span>{g.kind.label()}</span>
+                <StatusBadge status=g.status />
+                <span>{if card.sub_goals > 0 { format!("{}% rolled up from {} sub-goals (own: {}%)", card.shown, card.sub_goals, g.progress) } else { format!("{}%", g.progress) }}</span>
+                {(!g.owner.is_empty()).then(|| view! { <span>{format!("Owner: {}", g.owner)}</span> })}
+            </p>
+            {(!g.description.is_empty()).then(|| view! { <p class="prewrap">{g.description.clone()}</p> })}
+            {(!g.outcome_html.is_empty()).then(|| view! { <h2>"Outcome"</h2><div class="markdown" inner_html=g.outcome_html.clone()></div> })}
+            {(card.sub_goals > 0).then(|| view! {
+                <h2>"Sub-goals"</h2>
+                <GoalTree slug=slug.clone() slice=GoalSlice { cards: tree.cards.into_iter().skip(1).collect(), ..Default::default() } root=g.id />
+            })}
+            <h2>"Action items"</h2>
+            {crate::action::page::action_list(&slug, actions, w.today, "No action items for this goal.")}
+            <Timeline slug=slug.clone() goal_id=g.id notes can_edit />
+            <History entries=history names=crate::components::names_of(&titles) />
+        </article>
+    }
+    .into_any()
+}
 
 #[component]
 pub fn NewGoalPage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = Resource::new(slug, |s| get_goal_page(s, None));
-    view! { <GoalPageView page /> }
+    hackfest_page(
+        || (),
+        |slug, _| get_goal_page(slug, None),
+        None,
+        |w, page| view! { <GoalEditor w page /> },
+    )
 }
 
 #[component]
 pub fn EditGoalPage() -> impl IntoView {
-    let params = use_params_map();
-    let key = move || {
-        let p = params.read();
-        (
-            p.get("slug").unwrap_or_default(),
-            p.get("id").and_then(|id| Uuid::parse_str(&id).ok()),
-        )
-    };
-    let page = Resource::new(key, |(slug, id)| async move {
-        match id {
-            Some(id) => get_goal_page(slug, Some(id)).await.map(Some),
-            None => Ok(None),
-        }
-    });
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(Some(p)) => view! { <GoalEditor page=p /> }.into_any(),
-                    Ok(None) => view! { <NotFound what="Goal" /> }.into_any(),
-                    Err(error) => view! { <ErrorPage error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn GoalPageView(page: Resource<Result<GoalPage, AppError>>) -> impl IntoView {
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => view! { <GoalEditor page=p /> }.into_any(),
-                    Err(error) => view! { <ErrorPage error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    hackfest_page(
+        id_param(),
+        |slug, id| async move { get_goal_page(slug, Some(parse_id(&id, "Goal")?)).await },
+        None,
+        |w, page| view! { <GoalEditor w page /> },
+    )
 }
 
 // One signal per form field, so inputs, validation and the conflict view share them.
 crate::form_signals!(FormSignals for GoalForm { title, description, kind, parent_id, status, progress, owner, outcome });
 
+fn check(f: &GoalForm) -> Result<(), FieldErrors> {
+    f.parse().map(|_| ())
+}
+
+/// The parent choices' titles, for the conflict view's "part of" row.
 #[derive(Clone)]
-struct SaveInput {
-    slug: String,
-    id: Option<Uuid>,
-    version: i64,
-    form: GoalForm,
-}
+struct ParentTitles(std::sync::Arc<Vec<(Uuid, String)>>);
 
-/// The create/edit form, with field errors and the conflict view.
-#[component]
-fn GoalEditor(page: GoalPage) -> impl IntoView {
-    let GoalPage {
-        hackfest,
-        goal,
-        goals,
-        history,
-        notes,
-        role,
-    } = page;
-    let can_edit = role.can_edit_content();
-    let slug = hackfest.slug.clone();
-    let id = goal.as_ref().map(|g| g.id);
-    let editing = id.is_some();
-    let fields = FormSignals::new(
-        goal.as_ref()
-            .map(Goal::to_form)
-            .unwrap_or_else(|| GoalForm {
-                kind: "small".into(),
-                status: "proposed".into(),
-                progress: "0".into(),
-                ..Default::default()
-            }),
-    );
-    let version = RwSignal::new(goal.as_ref().map(|g| g.version).unwrap_or(0));
-    let errors = RwSignal::new(FieldErrors::new());
-    let conflict = RwSignal::new(None::<Goal>);
-    let failure = RwSignal::new(None::<String>);
-
-    let save = Action::new(|input: &SaveInput| {
-        let i = input.clone();
-        async move {
-            match i.id {
-                Some(id) => update_goal(i.slug, id, i.version, i.form).await,
-                None => create_goal(i.slug, i.form).await,
-            }
-        }
-    });
-    let navigate = use_navigate();
-    let back = format!("/h/{slug}");
-    Effect::new({
-        let back = back.clone();
-        move |_| match save.value().get() {
-            Some(Ok(g)) => navigate(&format!("{back}#goal-{}", g.id), Default::default()),
-            Some(Err(AppError::Validation(e))) => errors.set(e),
-            Some(Err(AppError::Conflict { current })) => {
-                match serde_json::from_value::<Goal>(current) {
-                    Ok(g) => conflict.set(Some(g)),
-                    Err(_) => failure.set(Some(
-                        "Someone else changed this goal; reload the page.".into(),
-                    )),
-                }
-            }
-            Some(Err(e)) => failure.set(Some(e.to_string())),
-            None => {}
-        }
-    });
-
-    let submit = {
-        let slug = slug.clone();
-        move |form: GoalForm| {
-            failure.set(None);
-            match form.parse() {
-                Err(e) => errors.set(e),
-                Ok(_) => {
-                    errors.set(FieldErrors::new());
-                    save.dispatch(SaveInput {
-                        slug: slug.clone(),
-                        id,
-                        version: version.get_untracked(),
-                        form,
-                    });
-                }
-            }
-        }
-    };
-    let on_submit = {
-        let submit = submit.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            submit(fields.get());
-        }
-    };
-    // Conflict choices: keep mine (save again over the current version) or take theirs.
-    let keep_mine = move |_| {
-        if let Some(current) = conflict.get_untracked() {
-            version.set(current.version);
-            conflict.set(None);
-            submit(fields.get());
-        }
-    };
-    let take_theirs = move |_| {
-        if let Some(current) = conflict.get_untracked() {
-            version.set(current.version);
-            fields.set(current.to_form());
-            conflict.set(None);
-        }
-    };
-
-    // Parent choices: never the goal itself or one of its descendants, nor a goal so
-    // deep that the goal and its sub-goals would pass MAX_DEPTH (the server checks
-    // too). The current parent always stays a choice.
-    let below: Vec<Uuid> = id.map(|id| descendants(&goals, id)).unwrap_or_default();
-    let level = levels(&goals);
-    let height = id.map_or(0, |id| {
-        let own = level.get(&id).copied().unwrap_or(1);
-        below
-            .iter()
-            .filter_map(|d| level.get(d))
-            .map(|l| l.saturating_sub(own))
-            .max()
-            .unwrap_or(0)
-    });
-    let current_parent = id.and_then(|id| goals.iter().find(|g| g.id == id)?.parent_id);
-    let excluded: std::collections::HashSet<Uuid> = below.into_iter().collect();
-    let parents: Vec<(String, String)> = goals
-        .iter()
-        .filter(|g| !excluded.contains(&g.id))
-        .filter(|g| {
-            Some(g.id) == current_parent
-                || level
-                    .get(&g.id)
-                    .is_some_and(|l| l + 1 + height <= MAX_DEPTH)
-        })
-        .map(|g| (g.id.to_string(), g.title.clone()))
-        .collect();
-    let titles: Vec<(Uuid, String)> = goals.iter().map(|g| (g.id, g.title.clone())).collect();
-    let names: std::collections::HashMap<String, String> = titles
-        .iter()
-        .map(|(id, t)| (id.to_string(), t.clone()))
-        .collect();
-
-    let heading = match (editing, can_edit) {
-        (true, true) => "Edit goal",
-        (true, false) => "Goal",
-        (false, _) => "New goal",
-    };
-    let action_url = if editing {
-        "/api/goals/update"
-    } else {
-        "/api/goals/create"
-    };
-    let pending = save.pending();
-    view! {
-        <Title text=format!("{heading} · {}", hackfest.title) />
-        <section class="page narrow">
-            <nav class="crumbs" aria-label="Breadcrumb">
-                <a href=back.clone()>{hackfest.title.clone()}</a>
-            </nav>
-            <h1>{heading}</h1>
-            <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>
-                {move || failure.get()}
-            </p>
-            {move || conflict.get().map(|current| view! {
-                <ConflictView current mine=fields.get() titles=titles.clone() on_keep=keep_mine.clone() on_take=take_theirs />
-            })}
-            {(!can_edit).then(|| view! { <ReadOnlyNotice role /> })}
-            <form class="form" method="post" action=action_url novalidate on:submit=on_submit>
-                <fieldset class="plain" disabled=!can_edit>
-                <input type="hidden" name="slug" value=slug.clone() />
-                {id.map(|id| view! {
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <input type="hidden" name="version" prop:value=move || version.get().to_string() value=version.get_untracked().to_string() />
-                })}
-                <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
-                <div class="field-row">
-                    <Field id="kind" label="Kind" errors>
-                        <Select id="kind" sig=fields.kind options=GoalKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect() />
-                    </Field>
-                    <Field id="status" label="Status" errors>
-                        <Select id="status" sig=fields.status options=GoalStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect() />
-                    </Field>
-                    <Field id="progress" label="Progress (%)" errors>
-                        <input
-                            id="progress"
-                            name="form[progress]"
-                            type="number"
-                            inputmode="numeric"
-                            min="0"
-                            max="100"
-                            step="5"
-                            value=fields.progress.get_untracked()
-                            prop:value=fields.progress
-                            on:input=move |ev| fields.progress.set(event_target_value(&ev))
-                            aria-describedby="progress-error"
-                        />
-                    </Field>
-                </div>
-                <Field id="parent_id" label="Part of" errors hint="Make this a sub-goal of another goal.">
-                    <Select id="parent_id" sig=fields.parent_id options={
-                        let mut o = vec![(String::new(), "— nothing (a top-level goal) —".to_owned())];
-                        o.extend(parents);
-                        o
-                    } />
-                </Field>
-                <Field id="owner" label="Owner" errors hint="Who drives this goal."><TextInput id="owner" sig=fields.owner errors /></Field>
-                <Field id="description" label="Description" errors>
-                    <TextArea id="description" sig=fields.description errors />
-                </Field>
-                <div hidden=move || !matches!(fields.status.get().as_str(), "done" | "dropped") && fields.outcome.with(String::is_empty)>
-                    <Field id="outcome" label="Outcome" errors hint="What came of it: results, links, what is left (Markdown).">
-                        <TextArea id="outcome" sig=fields.outcome errors />
-                    </Field>
-                </div>
-                </fieldset>
-                {can_edit.then(|| view! {
-                    <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || pending.get()>
-                            {move || if pending.get() { "Saving…" } else if editing { "Save changes" } else { "Add goal" }}
-                        </button>
-                        <a class="button" href=back.clone()>"Cancel"</a>
-                    </div>
-                })}
-            </form>
-            {id.map(|id| view! { <Timeline slug=slug.clone() goal_id=id notes can_edit /> })}
-            {editing.then(|| view! { <History entries=history names /> })}
-        </section>
-    }
-}
-
-/// Side by side: what is stored now, and what this person submitted.
-#[component]
-fn ConflictView(
-    current: Goal,
-    mine: GoalForm,
-    titles: Vec<(Uuid, String)>,
-    on_keep: impl Fn(leptos::ev::MouseEvent) + 'static,
-    on_take: impl Fn(leptos::ev::MouseEvent) + 'static,
-) -> impl IntoView {
-    let theirs = NewGoal::from(&current).field_values();
+/// (field, saved now, yours) for the conflict view; a parent shows as its title.
+fn conflict_rows(current: &Goal, mine: GoalForm) -> Vec<crate::editor::ConflictRow> {
+    let titles = use_context::<ParentTitles>();
     let parent_title = |v: &str| {
         Uuid::parse_str(v)
             .ok()
             .and_then(|id| {
                 titles
+                    .as_ref()?
+                    .0
                     .iter()
                     .find(|(i, _)| *i == id)
                     .map(|(_, t)| t.clone())
             })
             .unwrap_or_else(|| v.to_owned())
     };
+    let theirs = NewGoal::from(current).field_values();
     let mine_values = [
         mine.title.trim().to_owned(),
         mine.description.trim_end().to_owned(),
@@ -326,7 +214,7 @@ fn ConflictView(
         mine.owner.trim().to_owned(),
         mine.outcome.trim_end().to_owned(),
     ];
-    let rows: Vec<_> = theirs
+    theirs
         .into_iter()
         .zip(mine_values)
         .map(|((field, t), m)| {
@@ -335,71 +223,90 @@ fn ConflictView(
             } else {
                 (t, m)
             };
-            (field, t, m)
+            (field.replace("_id", "").replace('_', " "), t, m)
         })
-        .collect();
-    let rows = rows
-        .into_iter()
-        .map(|(f, t, m)| (f.replace("_id", "").replace('_', " "), t, m))
-        .collect();
-    view! { <ConflictTable what="goal" rows on_keep on_take /> }
+        .collect()
 }
 
-/// Each goal's level in the tree (1 = top level), walking up with a memo, never by
-/// recursion; a goal in a cycle (only corrupted data) gets no level.
-fn levels(goals: &[Goal]) -> std::collections::HashMap<Uuid, usize> {
-    let parent: std::collections::HashMap<Uuid, Option<Uuid>> =
-        goals.iter().map(|g| (g.id, g.parent_id)).collect();
-    let mut level: std::collections::HashMap<Uuid, usize> = Default::default();
-    for g in goals {
-        let mut path = vec![g.id];
-        let mut base = 0;
-        while let Some(&top) = path.last() {
-            if let Some(&l) = level.get(&top) {
-                path.pop();
-                base = l;
-                break;
-            }
-            match parent.get(&top).copied().flatten() {
-                // A parent not in the list: this goal shows at the top level.
-                Some(p) if parent.contains_key(&p) => {
-                    if path.contains(&p) {
-                        path.clear();
-                        break;
+/// The create/edit form, on the shared editor: field errors, the conflict view and a
+/// plain form post without JavaScript.
+#[component]
+fn GoalEditor(w: HackfestScope, page: GoalPage) -> impl IntoView {
+    let GoalPage { goal, parents } = page;
+    let slug = w.hackfest.slug.clone();
+    let id = goal.as_ref().map(|g| g.id);
+    let editing = id.is_some();
+    let can_edit = w.role.can_edit_content();
+    provide_context(ParentTitles(std::sync::Arc::new(parents.clone())));
+    let fields = FormSignals::new(goal.as_ref().map(Goal::to_form).unwrap_or_else(|| GoalForm {
+        kind: "small".into(),
+        status: "proposed".into(),
+        progress: "0".into(),
+        ..Default::default()
+    }));
+    let navigate = use_navigate();
+    let to = slug.clone();
+    let editor = use_editor(
+        goal.as_ref().map(|g| g.version).unwrap_or(0),
+        {
+            let slug = slug.clone();
+            move |version, form: GoalForm| {
+                let slug = slug.clone();
+                async move {
+                    match id {
+                        Some(id) => update_goal(slug, id, version, form).await,
+                        None => create_goal(slug, form).await,
                     }
-                    path.push(p);
                 }
-                _ => break,
             }
-        }
-        for (i, id) in path.iter().rev().enumerate() {
-            level.insert(*id, base + i + 1);
-        }
+        },
+        check,
+        |g: &Goal| g.version,
+        move |g: Goal| navigate(&format!("/h/{to}#goal-{}", g.id), Default::default()),
+    );
+    let errors = editor.errors;
+    let heading = match (editing, can_edit) {
+        (true, true) => "Edit goal",
+        (true, false) => "Goal",
+        (false, _) => "New goal",
+    };
+    let back = match id {
+        Some(id) => format!("/h/{slug}/goals/{id}"),
+        None => format!("/h/{slug}"),
+    };
+    let submit = if editing { "Save changes" } else { "Add goal" };
+    let mut parent_options = vec![(String::new(), "— nothing (a top-level goal) —".to_owned())];
+    parent_options.extend(parents.into_iter().map(|(id, t)| (id.to_string(), t)));
+    view! {
+        <EditorPage heading hackfest=(slug.clone(), w.hackfest.title.clone()) list=("goals", "Goals") what="goal" editor
+            rows=conflict_rows mine=move || fields.get() put=move |c: Goal| fields.set(c.to_form())
+            role=w.role submit back>
+            <Field id="title" label="Title" errors><TextInput id="title" sig=fields.title errors /></Field>
+            <div class="field-row">
+                <Field id="kind" label="Kind" errors>
+                    <Select id="kind" sig=fields.kind options=GoalKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect() />
+                </Field>
+                <Field id="status" label="Status" errors>
+                    <Select id="status" sig=fields.status options=GoalStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect() />
+                </Field>
+                <Field id="progress" label="Progress (%)" errors>
+                    <TextInput id="progress" kind="number" sig=fields.progress errors />
+                </Field>
+            </div>
+            <Field id="parent_id" label="Part of" errors hint="Make this a sub-goal of another goal.">
+                <Select id="parent_id" sig=fields.parent_id options=parent_options />
+            </Field>
+            <Field id="owner" label="Owner" errors hint="Who drives this goal."><TextInput id="owner" sig=fields.owner errors /></Field>
+            <Field id="description" label="Description" errors>
+                <TextArea id="description" sig=fields.description errors />
+            </Field>
+            <div hidden=move || !matches!(fields.status.get().as_str(), "done" | "dropped") && fields.outcome.with(String::is_empty)>
+                <Field id="outcome" label="Outcome" errors hint="What came of it: results, links, what is left (Markdown).">
+                    <TextArea id="outcome" sig=fields.outcome errors />
+                </Field>
+            </div>
+        </EditorPage>
     }
-    level
-}
-
-/// The goal and everything below it, each once (a queue, not recursion: an old
-/// database may hold a deep chain, or even a cycle).
-fn descendants(goals: &[Goal], root: Uuid) -> Vec<Uuid> {
-    let mut children: std::collections::HashMap<Uuid, Vec<Uuid>> = Default::default();
-    for g in goals {
-        if let Some(p) = g.parent_id {
-            children.entry(p).or_default().push(g.id);
-        }
-    }
-    let mut seen = std::collections::HashSet::from([root]);
-    let mut out = vec![root];
-    let mut i = 0;
-    while i < out.len() {
-        for &c in children.get(&out[i]).into_iter().flatten() {
-            if seen.insert(c) {
-                out.push(c);
-            }
-        }
-        i += 1;
-    }
-    out
 }
 
 /// The goal's progress notes, oldest first, and a box to add one.

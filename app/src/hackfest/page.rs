@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::api::{Workspace, create_hackfest, get_overview, list_hackfests};
+use super::api::{HackfestScope, Overview, create_hackfest, get_hackfest, get_overview, list_hackfests};
 use crate::auth::api::join_hackfest;
-use crate::components::{ErrorPage, Field, TextArea, TextInput, date_range};
+use crate::components::{ErrorPage, Field, HackfestContext, TextArea, TextInput, date_range};
 use crate::error::AppError;
 use crate::goal::components::GoalTree;
 use domain::user::Role;
@@ -63,64 +63,94 @@ fn NewHackfestButton() -> impl IntoView {
     }
 }
 
+/// The `/h/:slug` parent route: loads the hackfest and the viewer's role once and
+/// provides them (with the slug) to every page below it.
+#[component]
+pub fn HackfestLayout() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let scope = Resource::new(move || slug.get(), get_hackfest);
+    provide_context(HackfestContext { slug, scope });
+    view! { <leptos_router::components::Outlet /> }
+}
+
 #[component]
 pub fn HackfestOverview() -> impl IntoView {
-    let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let overview = Resource::new(slug, get_overview);
-    crate::live::refetch_on_change(slug, move || overview.refetch());
-    view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(o) => view! { <OverviewView overview=o /> }.into_any(),
-                    Err(error) => view! { <ErrorPage error /> }.into_any(),
-                }
-            })}
-        </Transition>
+    // Live changes update one section at a time (see `OverviewView`), not the page.
+    crate::components::hackfest_page(
+        || (),
+        |slug, _| get_overview(slug),
+        None,
+        |w, overview| view! { <OverviewView w overview /> },
+    )
+}
+
+/// The overview's sections as signals: a change fetches only the section that shows
+/// the changed kind of object (and the counts); a resync fetches every section.
+#[derive(Clone, Copy)]
+struct Sections {
+    goals: RwSignal<domain::view::GoalSlice>,
+    sessions: RwSignal<Vec<domain::session::HackSession>>,
+    decisions: RwSignal<Vec<domain::decision::Decision>>,
+    actions: RwSignal<Vec<domain::action::ActionItem>>,
+    counts: RwSignal<domain::view::Counts>,
+}
+
+impl Sections {
+    fn new(o: &Overview) -> Self {
+        Sections {
+            goals: RwSignal::new(o.goals.clone()),
+            sessions: RwSignal::new(o.sessions.clone()),
+            decisions: RwSignal::new(o.decisions.clone()),
+            actions: RwSignal::new(o.actions.clone()),
+            counts: RwSignal::new(o.counts),
+        }
+    }
+
+    fn follow(self, slug: String) {
+        use super::api::{OverviewPart, get_overview_part};
+        let key = slug.clone();
+        crate::live::on_change(move || key.clone(), move |c| {
+            let parts: Vec<&'static str> = match &c {
+                Some(c) => OverviewPart::for_topic(&c.topic).into_iter().collect(),
+                None => vec!["goals", "sessions", "decisions", "actions"],
+            };
+            for part in parts {
+                let slug = slug.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok((p, counts)) = get_overview_part(slug, part.to_owned()).await {
+                        self.counts.set(counts);
+                        match p {
+                            OverviewPart::Goals(g) => self.goals.set(g),
+                            OverviewPart::Sessions(x) => self.sessions.set(x),
+                            OverviewPart::Decisions(x) => self.decisions.set(x),
+                            OverviewPart::Actions(x) => self.actions.set(x),
+                        }
+                    }
+                });
+            }
+        });
     }
 }
 
 #[component]
-fn OverviewView(overview: Workspace) -> impl IntoView {
-    let w = overview;
+fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
+    let o = overview;
     let h = w.hackfest.clone();
     let role = w.role;
     let slug = h.slug.clone();
     let new_goal = format!("/h/{slug}/goals/new");
     let tz = h.time_zone.clone();
     let during = (h.start_date..=h.end_date).contains(&w.today);
-    // During the week: today's sessions; before it: the first day's; after: none.
-    let day = if during {
-        Some(w.today)
-    } else if w.today < h.start_date {
-        Some(h.start_date)
-    } else {
-        None
-    };
-    let day_sessions: Vec<_> = day
-        .map(|d| {
-            w.sessions
-                .iter()
-                .filter(|s| s.day() == d)
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
-    let day_head = match day {
+    let day_head = match o.day {
         Some(d) if during => format!("Today, {}", d.format("%A %-d %B")),
         Some(d) => format!("First day, {}", d.format("%A %-d %B")),
         None => "Sessions".to_owned(),
     };
-    let recent: Vec<_> = w.decisions.iter().take(5).cloned().collect();
-    let open: Vec<_> = w
-        .actions
-        .iter()
-        .filter(|a| a.status.is_open())
-        .cloned()
-        .collect();
-    let open_count = open.len();
-    let open: Vec<_> = open.into_iter().take(8).collect();
+    let sections = Sections::new(&o);
+    sections.follow(slug.clone());
+    let counts = sections.counts;
+    let today = w.today;
     let can_edit = role.can_edit_content();
     view! {
         <Title text=h.title.clone() />
@@ -134,9 +164,9 @@ fn OverviewView(overview: Workspace) -> impl IntoView {
                 </p>
                 {(!h.description.is_empty()).then(|| view! { <p class="lead">{h.description.clone()}</p> })}
                 <nav class="tabs" aria-label="This hackfest">
-                    <a href=format!("/h/{slug}/sessions")>{format!("Sessions ({})", w.sessions.len())}</a>
-                    <a href=format!("/h/{slug}/decisions")>{format!("Decisions ({})", w.decisions.len())}</a>
-                    <a href=format!("/h/{slug}/actions?status=open_any")>{format!("Open action items ({open_count})")}</a>
+                    <a href=format!("/h/{slug}/sessions")>{move || format!("Sessions ({})", counts.get().sessions)}</a>
+                    <a href=format!("/h/{slug}/decisions")>{move || format!("Decisions ({})", counts.get().decisions)}</a>
+                    <a href=format!("/h/{slug}/actions?status=open_any")>{move || format!("Open action items ({})", counts.get().open_actions)}</a>
                     <a href=format!("/h/{slug}/pages")>"Q&A pages"</a>
                 </nav>
             </header>
@@ -148,7 +178,10 @@ fn OverviewView(overview: Workspace) -> impl IntoView {
                         <h2 id="goals">"Goals"</h2>
                         {can_edit.then(|| view! { <a class="button primary" href=new_goal>"Add a goal"</a> })}
                     </div>
-                    <GoalTree slug=h.slug.clone() goals=w.goals.clone() />
+                    {
+                        let slug = h.slug.clone();
+                        move || view! { <GoalTree slug=slug.clone() slice=sections.goals.get() /> }
+                    }
                 </div>
                 <aside class="side-column">
                     <section aria-labelledby="today">
@@ -156,25 +189,37 @@ fn OverviewView(overview: Workspace) -> impl IntoView {
                             <h2 id="today">{day_head}</h2>
                             <a href=format!("/h/{slug}/sessions")>"Schedule"</a>
                         </div>
-                        {if day_sessions.is_empty() {
-                            view! { <p class="empty">"No sessions scheduled."</p> }.into_any()
-                        } else {
-                            view! { <ul class="items">{day_sessions.into_iter().map(|s| view! { <crate::session::page::SessionRow slug=slug.clone() s /> }).collect_view()}</ul> }.into_any()
-                        }}
+                        {
+                            let slug = slug.clone();
+                            move || {
+                                let day_sessions = sections.sessions.get();
+                                if day_sessions.is_empty() {
+                                    view! { <p class="empty">"No sessions scheduled."</p> }.into_any()
+                                } else {
+                                    view! { <ul class="items">{day_sessions.into_iter().map(|s| view! { <crate::session::page::SessionRow slug=slug.clone() s /> }).collect_view()}</ul> }.into_any()
+                                }
+                            }
+                        }
                     </section>
                     <section aria-labelledby="recent-decisions">
                         <div class="section-head">
                             <h2 id="recent-decisions">"Recent decisions"</h2>
                             <a href=format!("/h/{slug}/decisions")>"All"</a>
                         </div>
-                        {crate::decision::page::decision_list(&slug, recent, "No decisions yet.")}
+                        {
+                            let slug = slug.clone();
+                            move || crate::decision::page::decision_list(&slug, sections.decisions.get(), "No decisions yet.")
+                        }
                     </section>
                     <section aria-labelledby="open-actions">
                         <div class="section-head">
                             <h2 id="open-actions">"Open action items"</h2>
                             <a href=format!("/h/{slug}/actions?status=open_any")>"All"</a>
                         </div>
-                        {crate::action::page::action_list(&slug, open, w.today, "Nothing open.")}
+                        {
+                            let slug = slug.clone();
+                            move || crate::action::page::action_list(&slug, sections.actions.get(), today, "Nothing open.")
+                        }
                     </section>
                 </aside>
             </div>

@@ -159,10 +159,31 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
     vec![
         ("hackfests/list", vec![]),
         ("hackfests/overview", vec![s()]),
+        ("hackfests/get", vec![s()]),
+        ("hackfests/part", vec![s(), ("part", "actions".into())]),
+        ("goals/get", vec![s(), ("id", ids.goal.clone())]),
+        ("goals/list", vec![s(), ("page", "2".into())]),
+        ("sessions/get", vec![s(), ("id", ids.session.clone())]),
+        ("sessions/list", vec![s()]),
+        ("sessions/editor", vec![s(), ("id", ids.session.clone())]),
+        ("decisions/get", vec![s(), ("id", ids.decision.clone())]),
         (
-            "hackfests/workspace",
-            vec![s(), ("entity", "goal".into()), ("id", ids.goal.clone())],
+            "decisions/list",
+            vec![s(), ("filter[status]", "agreed".into()), ("filter[goal]", ids.goal.clone())],
         ),
+        ("decisions/editor", vec![s(), ("id", ids.decision.clone())]),
+        ("actions/get", vec![s(), ("id", ids.action.clone())]),
+        ("actions/row", vec![s(), ("id", ids.action.clone())]),
+        (
+            "actions/list",
+            vec![
+                s(),
+                ("filter[status]", "open_any".into()),
+                ("filter[owner]", "kevin".into()),
+                ("filter[goal_id]", ids.goal.clone()),
+            ],
+        ),
+        ("actions/editor", vec![s(), ("id", ids.action.clone())]),
         (
             "hackfests/create",
             vec![
