@@ -57,7 +57,9 @@ pub fn on_change(
         let parse = |ev: &web_sys::MessageEvent| -> Option<Change> {
             let v: serde_json::Value = serde_json::from_str(&ev.data().as_string()?).ok()?;
             let topic = v["topic"].as_str()?.to_owned();
-            let object = v["object_id"].as_str().and_then(|s| Uuid::parse_str(s).ok())?;
+            let object = v["object_id"]
+                .as_str()
+                .and_then(|s| Uuid::parse_str(s).ok())?;
             Some(Change { topic, object })
         };
         Effect::new(move |_| {

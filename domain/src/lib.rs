@@ -22,9 +22,9 @@ pub mod demo;
 pub mod history;
 #[cfg(feature = "server")]
 pub mod markdown;
+pub mod outbox;
 #[cfg(feature = "server")]
 pub mod read;
-pub mod outbox;
 #[cfg(feature = "server")]
 pub mod write;
 

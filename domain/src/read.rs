@@ -90,7 +90,12 @@ pub async fn titles_of(
 /// A session as a list shows it: without its agenda and notes, which a list never
 /// shows (they would travel twice per row, as Markdown and rendered).
 pub fn session_row(mut s: HackSession) -> HackSession {
-    for t in [&mut s.agenda, &mut s.notes, &mut s.agenda_html, &mut s.notes_html] {
+    for t in [
+        &mut s.agenda,
+        &mut s.notes,
+        &mut s.agenda_html,
+        &mut s.notes_html,
+    ] {
         t.clear();
     }
     s
@@ -98,7 +103,12 @@ pub fn session_row(mut s: HackSession) -> HackSession {
 
 /// A decision as a list shows it: without its context and text.
 pub fn decision_row(mut d: Decision) -> Decision {
-    for t in [&mut d.context, &mut d.decision, &mut d.context_html, &mut d.decision_html] {
+    for t in [
+        &mut d.context,
+        &mut d.decision,
+        &mut d.context_html,
+        &mut d.decision_html,
+    ] {
         t.clear();
     }
     d
@@ -115,7 +125,9 @@ pub fn ids_in_history(entries: &[crate::history::HistoryEntry]) -> Vec<Uuid> {
     entries
         .iter()
         .flat_map(|e| e.changes.iter())
-        .filter(|c| c.field.ends_with("_id") || c.field.ends_with("_ids") || c.field == "superseded_by")
+        .filter(|c| {
+            c.field.ends_with("_id") || c.field.ends_with("_ids") || c.field == "superseded_by"
+        })
         .flat_map(|c| [c.old.as_str(), c.new.as_str()])
         .flat_map(|v| v.split(','))
         .filter_map(|s| Uuid::parse_str(s.trim()).ok())
@@ -217,8 +229,7 @@ pub async fn decisions_of_session(
          ORDER BY created_at DESC, id DESC",
         crate::decision::repo::COLUMNS
     );
-    let rows: Vec<Decision> =
-        on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).bind(session_id).fetch_all(p).await)?;
+    let rows: Vec<Decision> = on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).bind(session_id).fetch_all(p).await)?;
     Ok(rows.into_iter().map(decision_row).collect())
 }
 
@@ -308,7 +319,8 @@ pub async fn sessions_on(
          ORDER BY starts_at, id",
         crate::session::repo::COLUMNS
     );
-    let rows: Vec<HackSession> = on_db!(db, p => sqlx::query_as(&sql).bind(h.id).bind(from).bind(to).fetch_all(p).await)?;
+    let rows: Vec<HackSession> =
+        on_db!(db, p => sqlx::query_as(&sql).bind(h.id).bind(from).bind(to).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
         .map(|s| session_row(crate::session::service::decorate(s, tz)))
@@ -488,14 +500,16 @@ pub fn slice(
         if !shown.insert(g.id) {
             continue; // a cycle (the service never lets one in)
         }
-        let level = g
-            .parent_id
-            .and_then(|p| depth.get(&p))
-            .map_or(1, |d| d + 1);
+        let level = g.parent_id.and_then(|p| depth.get(&p)).map_or(1, |d| d + 1);
         depth.insert(g.id, level);
         let kids: Vec<usize> = children
             .get(&g.id)
-            .map(|k| k.iter().copied().filter(|&k| !shown.contains(&goals[k].id)).collect())
+            .map(|k| {
+                k.iter()
+                    .copied()
+                    .filter(|&k| !shown.contains(&goals[k].id))
+                    .collect()
+            })
             .unwrap_or_default();
         let room = if level >= crate::goal::MAX_DEPTH {
             0
@@ -572,7 +586,11 @@ mod tests {
         let s = slice(goals, None, 5, 20, 200);
         assert_eq!((s.more_big, s.more_small), (0, 630));
         assert_eq!(s.cards.len(), 20 + 20 * 5 + 20);
-        let bigs: Vec<_> = s.cards.iter().filter(|c| c.goal.kind == GoalKind::Big).collect();
+        let bigs: Vec<_> = s
+            .cards
+            .iter()
+            .filter(|c| c.goal.kind == GoalKind::Big)
+            .collect();
         assert!(bigs.iter().all(|c| c.sub_goals == 16 && c.more == 11));
     }
 
@@ -605,7 +623,9 @@ mod tests {
     #[test]
     fn below_a_root() {
         let big = goal(GoalKind::Big, None);
-        let kids: Vec<Goal> = (0..7).map(|_| goal(GoalKind::Small, Some(big.id))).collect();
+        let kids: Vec<Goal> = (0..7)
+            .map(|_| goal(GoalKind::Small, Some(big.id)))
+            .collect();
         let id = big.id;
         let mut all = vec![big];
         all.extend(kids);

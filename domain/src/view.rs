@@ -42,4 +42,3 @@ pub struct GoalSlice {
     /// …and top-level small goals left out.
     pub more_small: usize,
 }
-

@@ -249,10 +249,7 @@ mod tests {
             "the fourth change within a minute is refused"
         );
         assert!(l.changes.check_key(&other).is_ok(), "per address");
-        assert!(
-            l.limiter_for(&Method::POST, "/api/actions/get")
-                .is_none()
-        );
+        assert!(l.limiter_for(&Method::POST, "/api/actions/get").is_none());
         assert!(l.limiter_for(&Method::POST, "/api/me/actions").is_none());
         assert!(l.limiter_for(&Method::POST, "/api/pages/history").is_none());
         assert!(l.limiter_for(&Method::POST, "/api/pages/revert").is_some());

@@ -532,7 +532,11 @@ async fn matrix_for_sessions_decisions_and_action_items() {
     for who in EVERYONE {
         let app = client_as(&base, who, &h.slug).await;
         let editor = matches!(who, Who::Attendee | Who::Organizer | Who::Admin);
-        for (path, id) in [("sessions/get", s.id), ("decisions/get", d.id), ("actions/get", a.id)] {
+        for (path, id) in [
+            ("sessions/get", s.id),
+            ("decisions/get", d.id),
+            ("actions/get", a.id),
+        ] {
             let r = app.server_fn(path, &[slug(), ("id", id.to_string())]).await;
             assert_eq!(r.status(), StatusCode::OK, "{who:?} reads {path}");
         }

@@ -110,7 +110,10 @@ async fn queries_per_page_do_not_grow_with_items() {
     // Detail pages of the first item of each kind: the same objects before and after
     // a hundred more of everything are added.
     let action = domain::action::service::list(&app.db, h.id).await.unwrap()[0].clone();
-    let decision = domain::decision::service::list(&app.db, h.id).await.unwrap()[0].clone();
+    let decision = domain::decision::service::list(&app.db, h.id)
+        .await
+        .unwrap()[0]
+        .clone();
     let session = domain::session::service::list(&app.db, &h).await.unwrap()[0].clone();
     let goal = action.goal_id.unwrap();
     let details = [

@@ -28,7 +28,12 @@ pub async fn get_action(slug: String, id: Uuid) -> Result<ActionPage, AppError> 
         .await
         .map_err(domain::DomainError::from)?;
     let mut ids = domain::read::ids_in_history(&history);
-    ids.extend(item.goal_id.iter().chain(&item.session_id).chain(&item.decision_id));
+    ids.extend(
+        item.goal_id
+            .iter()
+            .chain(&item.session_id)
+            .chain(&item.decision_id),
+    );
     let titles = domain::read::titles_of(&s.db, s.hackfest.id, &ids).await?;
     Ok(ActionPage {
         item,

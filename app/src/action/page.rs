@@ -94,35 +94,38 @@ pub fn ActionListPage() -> impl IntoView {
 /// list again. What one change costs a tab is one row, not the list.
 fn patch_on_change(slug: String, filter: ActionFilter, items: RwSignal<Vec<ActionItem>>) {
     let key = slug.clone();
-    crate::live::on_change(move || key.clone(), move |c| {
-        let (slug, filter) = (slug.clone(), filter.clone());
-        match c {
-            Some(c) if c.is(ACTIONS) => leptos::task::spawn_local(async move {
-                if let Ok(row) = super::api::get_action_row(slug, c.object).await {
-                    items.update(|list| {
-                        let at = list.iter().position(|a| a.id == c.object);
-                        match (row.filter(|a| filter.matches(a)), at) {
-                            (Some(a), Some(i)) => list[i] = a,
-                            (Some(a), None) => {
-                                list.push(a);
-                                list.sort_by_key(|a| (a.created_at, a.id));
+    crate::live::on_change(
+        move || key.clone(),
+        move |c| {
+            let (slug, filter) = (slug.clone(), filter.clone());
+            match c {
+                Some(c) if c.is(ACTIONS) => leptos::task::spawn_local(async move {
+                    if let Ok(row) = super::api::get_action_row(slug, c.object).await {
+                        items.update(|list| {
+                            let at = list.iter().position(|a| a.id == c.object);
+                            match (row.filter(|a| filter.matches(a)), at) {
+                                (Some(a), Some(i)) => list[i] = a,
+                                (Some(a), None) => {
+                                    list.push(a);
+                                    list.sort_by_key(|a| (a.created_at, a.id));
+                                }
+                                (None, Some(i)) => {
+                                    list.remove(i);
+                                }
+                                (None, None) => {}
                             }
-                            (None, Some(i)) => {
-                                list.remove(i);
-                            }
-                            (None, None) => {}
-                        }
-                    });
-                }
-            }),
-            None => leptos::task::spawn_local(async move {
-                if let Ok(l) = list_actions(slug, filter).await {
-                    items.set(l.items);
-                }
-            }),
-            Some(_) => {}
-        }
-    });
+                        });
+                    }
+                }),
+                None => leptos::task::spawn_local(async move {
+                    if let Ok(l) = list_actions(slug, filter).await {
+                        items.set(l.items);
+                    }
+                }),
+                Some(_) => {}
+            }
+        },
+    );
 }
 
 #[component]

@@ -144,8 +144,14 @@ pub fn GrantOrganizer(slug: String) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let errors = RwSignal::new(domain::FieldErrors::new());
     // Without JavaScript it posts to the server function, which sends the browser back.
-    if let Some(e) = crate::editor::url_error(<super::api::GrantOrganizer as leptos::server_fn::ServerFn>::PATH) {
-        errors.set(e.field_errors().cloned().unwrap_or_else(|| domain::FieldErrors::single("username", e.to_string())));
+    if let Some(e) =
+        crate::editor::url_error(<super::api::GrantOrganizer as leptos::server_fn::ServerFn>::PATH)
+    {
+        errors.set(
+            e.field_errors()
+                .cloned()
+                .unwrap_or_else(|| domain::FieldErrors::single("username", e.to_string())),
+        );
     }
     let grant_slug = slug.clone();
     let grant = Action::new(|input: &(String, String)| {

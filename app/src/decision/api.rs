@@ -71,7 +71,10 @@ pub async fn list_decisions(
     let all = domain::decision::repo::list_for_hackfest(&s.db, h)
         .await
         .map_err(domain::DomainError::from)?;
-    let mut named: Vec<Uuid> = all.iter().flat_map(|d| d.goal_ids.iter().copied()).collect();
+    let mut named: Vec<Uuid> = all
+        .iter()
+        .flat_map(|d| d.goal_ids.iter().copied())
+        .collect();
     named.sort();
     named.dedup();
     let titles = domain::read::titles_of(&s.db, h, &named).await?;
@@ -80,7 +83,9 @@ pub async fn list_decisions(
     let decisions = all
         .into_iter()
         .filter(|d| filter.status.is_empty() || d.status.as_str() == filter.status)
-        .filter(|d| filter.goal.is_empty() || d.goal_ids.iter().any(|g| g.to_string() == filter.goal))
+        .filter(|d| {
+            filter.goal.is_empty() || d.goal_ids.iter().any(|g| g.to_string() == filter.goal)
+        })
         .map(domain::read::decision_row)
         .collect();
     Ok(DecisionList { decisions, goals })

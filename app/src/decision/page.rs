@@ -5,8 +5,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
 use super::api::{
-    DecisionEditorData, DecisionFilter, DecisionList, DecisionPage, create_decision,
-    get_decision, get_decision_editor, list_decisions, update_decision,
+    DecisionEditorData, DecisionFilter, DecisionList, DecisionPage, create_decision, get_decision,
+    get_decision_editor, list_decisions, update_decision,
 };
 use crate::components::{
     Field, GoalPicker, History, Rendered, Select, TextArea, TextInput, hackfest_page, id_param,

@@ -37,7 +37,11 @@ pub fn GoalTree(
     let mut children: HashMap<Uuid, Vec<GoalCard>> = HashMap::new();
     let mut top = Vec::new();
     for c in cards {
-        match c.goal.parent_id.filter(|p| known.contains(p) && Some(c.goal.id) != root) {
+        match c
+            .goal
+            .parent_id
+            .filter(|p| known.contains(p) && Some(c.goal.id) != root)
+        {
             Some(parent) => children.entry(parent).or_default().push(c),
             None => top.push(c),
         }

@@ -58,7 +58,12 @@ pub fn GoalListPage() -> impl IntoView {
 #[component]
 fn GoalListView(w: HackfestScope, list: GoalListData) -> impl IntoView {
     let slug = w.hackfest.slug.clone();
-    let GoalListData { goals, page, pages, total } = list;
+    let GoalListData {
+        goals,
+        page,
+        pages,
+        total,
+    } = list;
     let link = {
         let slug = slug.clone();
         move |p: u32| format!("/h/{slug}/goals?page={p}")
@@ -122,7 +127,9 @@ fn GoalDetail(w: HackfestScope, page: GoalDetailData) -> impl IntoView {
     };
     let g = card.goal.clone();
     let can_edit = w.role.can_edit_content();
-    let parent = g.parent_id.and_then(|p| titles.get(&p).map(|t| (p, t.clone())));
+    let parent = g
+        .parent_id
+        .and_then(|p| titles.get(&p).map(|t| (p, t.clone())));
     view! {
         <Title text=format!("{} · {}", g.title, w.hackfest.title) />
         <article class="page narrow">
@@ -238,12 +245,16 @@ fn GoalEditor(w: HackfestScope, page: GoalPage) -> impl IntoView {
     let editing = id.is_some();
     let can_edit = w.role.can_edit_content();
     provide_context(ParentTitles(std::sync::Arc::new(parents.clone())));
-    let fields = FormSignals::new(goal.as_ref().map(Goal::to_form).unwrap_or_else(|| GoalForm {
-        kind: "small".into(),
-        status: "proposed".into(),
-        progress: "0".into(),
-        ..Default::default()
-    }));
+    let fields = FormSignals::new(
+        goal.as_ref()
+            .map(Goal::to_form)
+            .unwrap_or_else(|| GoalForm {
+                kind: "small".into(),
+                status: "proposed".into(),
+                progress: "0".into(),
+                ..Default::default()
+            }),
+    );
     let navigate = use_navigate();
     let to = slug.clone();
     let editor = use_editor(
@@ -320,8 +331,14 @@ fn Timeline(
     let notes = RwSignal::new(notes);
     let body = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
-    if let Some(e) = crate::editor::url_error(<super::api::AddGoalNote as leptos::server_fn::ServerFn>::PATH) {
-        errors.set(e.field_errors().cloned().unwrap_or_else(|| FieldErrors::single("body", e.to_string())));
+    if let Some(e) =
+        crate::editor::url_error(<super::api::AddGoalNote as leptos::server_fn::ServerFn>::PATH)
+    {
+        errors.set(
+            e.field_errors()
+                .cloned()
+                .unwrap_or_else(|| FieldErrors::single("body", e.to_string())),
+        );
     }
     let note_slug = slug.clone();
     let add = Action::new(move |text: &String| {

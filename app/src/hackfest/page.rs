@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::api::{HackfestScope, Overview, create_hackfest, get_hackfest, get_overview, list_hackfests};
+use super::api::{
+    HackfestScope, Overview, create_hackfest, get_hackfest, get_overview, list_hackfests,
+};
 use crate::auth::api::join_hackfest;
 use crate::components::{ErrorPage, Field, HackfestContext, TextArea, TextInput, date_range};
 use crate::error::AppError;
@@ -110,26 +112,29 @@ impl Sections {
     fn follow(self, slug: String) {
         use super::api::{OverviewPart, get_overview_part};
         let key = slug.clone();
-        crate::live::on_change(move || key.clone(), move |c| {
-            let parts: Vec<&'static str> = match &c {
-                Some(c) => OverviewPart::for_topic(&c.topic).into_iter().collect(),
-                None => vec!["goals", "sessions", "decisions", "actions"],
-            };
-            for part in parts {
-                let slug = slug.clone();
-                leptos::task::spawn_local(async move {
-                    if let Ok((p, counts)) = get_overview_part(slug, part.to_owned()).await {
-                        self.counts.set(counts);
-                        match p {
-                            OverviewPart::Goals(g) => self.goals.set(g),
-                            OverviewPart::Sessions(x) => self.sessions.set(x),
-                            OverviewPart::Decisions(x) => self.decisions.set(x),
-                            OverviewPart::Actions(x) => self.actions.set(x),
+        crate::live::on_change(
+            move || key.clone(),
+            move |c| {
+                let parts: Vec<&'static str> = match &c {
+                    Some(c) => OverviewPart::for_topic(&c.topic).into_iter().collect(),
+                    None => vec!["goals", "sessions", "decisions", "actions"],
+                };
+                for part in parts {
+                    let slug = slug.clone();
+                    leptos::task::spawn_local(async move {
+                        if let Ok((p, counts)) = get_overview_part(slug, part.to_owned()).await {
+                            self.counts.set(counts);
+                            match p {
+                                OverviewPart::Goals(g) => self.goals.set(g),
+                                OverviewPart::Sessions(x) => self.sessions.set(x),
+                                OverviewPart::Decisions(x) => self.decisions.set(x),
+                                OverviewPart::Actions(x) => self.actions.set(x),
+                            }
                         }
-                    }
-                });
-            }
-        });
+                    });
+                }
+            },
+        );
     }
 }
 
@@ -231,7 +236,13 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
 #[component]
 fn JoinBar(slug: String, role: Role) -> impl IntoView {
     let join = Action::new(|slug: &String| join_hackfest(slug.clone()));
-    let (join_slug, posted) = (slug.clone(), crate::editor::url_error(<crate::auth::api::JoinHackfest as leptos::server_fn::ServerFn>::PATH).map(|e| e.to_string()));
+    let (join_slug, posted) = (
+        slug.clone(),
+        crate::editor::url_error(
+            <crate::auth::api::JoinHackfest as leptos::server_fn::ServerFn>::PATH,
+        )
+        .map(|e| e.to_string()),
+    );
     let joined = move || matches!(join.value().get(), Some(Ok(_)));
     Effect::new(move |_| {
         if joined() {

@@ -357,7 +357,10 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
         .map(|d| (d.from.number, d.to.number))
         .unwrap_or(((latest - 1).max(1), latest));
     let can_edit = role.can_edit_content();
-    let failure = RwSignal::new(crate::editor::url_error(<super::api::RevertPage as leptos::server_fn::ServerFn>::PATH).map(|e| e.to_string()));
+    let failure = RwSignal::new(
+        crate::editor::url_error(<super::api::RevertPage as leptos::server_fn::ServerFn>::PATH)
+            .map(|e| e.to_string()),
+    );
     let navigate = use_navigate();
     let revert = Action::new({
         let slug = slug.clone();

@@ -44,8 +44,13 @@ pub async fn link_question(
 ) -> Result<Question, AppError> {
     let s = crate::hackfest::scope::Scope::of(&slug).await?;
     let actor = s.editor()?;
-    Ok(
-        domain::question::service::link_decision(&s.db, &s.hackfest, id, version, &decision_id, &actor)
-            .await?,
+    Ok(domain::question::service::link_decision(
+        &s.db,
+        &s.hackfest,
+        id,
+        version,
+        &decision_id,
+        &actor,
     )
+    .await?)
 }

@@ -166,9 +166,11 @@ fn QuestionItem(q: Question, ctx: QuestionContext) -> impl IntoView {
     // The hidden arguments of the question's forms without JavaScript.
     let hidden = {
         let slug = slug.clone();
-        move || view! {
-            <input type="hidden" name="slug" value=slug.clone() /><input type="hidden" name="id" value=id.to_string() />
-            <input type="hidden" name="version" value=question.with_untracked(|q| q.version.to_string()) prop:value=move || question.with(|q| q.version.to_string()) />
+        move || {
+            view! {
+                <input type="hidden" name="slug" value=slug.clone() /><input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="version" value=question.with_untracked(|q| q.version.to_string()) prop:value=move || question.with(|q| q.version.to_string()) />
+            }
         }
     };
     let (hidden_answer, hidden_reopen) = (hidden.clone(), hidden.clone());
@@ -237,12 +239,24 @@ fn AskForm(slug: String, page_id: Uuid, questions: RwSignal<Vec<Question>>) -> i
     let failure = RwSignal::new(None::<String>);
     // Without JavaScript the question forms post to their server functions, which send
     // the browser back here with any error in the address; it shows here.
-    if let Some(e) = crate::editor::url_error(<super::api::AskQuestion as leptos::server_fn::ServerFn>::PATH) {
-        match e.field_errors() { Some(f) => errors.set(f.clone()), None => failure.set(Some(e.to_string())) }
+    if let Some(e) =
+        crate::editor::url_error(<super::api::AskQuestion as leptos::server_fn::ServerFn>::PATH)
+    {
+        match e.field_errors() {
+            Some(f) => errors.set(f.clone()),
+            None => failure.set(Some(e.to_string())),
+        }
     }
-    for path in [<super::api::AnswerQuestion as leptos::server_fn::ServerFn>::PATH, <super::api::ReopenQuestion as leptos::server_fn::ServerFn>::PATH, <super::api::LinkQuestion as leptos::server_fn::ServerFn>::PATH] {
+    for path in [
+        <super::api::AnswerQuestion as leptos::server_fn::ServerFn>::PATH,
+        <super::api::ReopenQuestion as leptos::server_fn::ServerFn>::PATH,
+        <super::api::LinkQuestion as leptos::server_fn::ServerFn>::PATH,
+    ] {
         if let Some(e) = crate::editor::url_error(path) {
-            failure.set(Some(match e.field_errors() { Some(f) => f.0.values().cloned().collect::<Vec<_>>().join(" "), None => e.to_string() }));
+            failure.set(Some(match e.field_errors() {
+                Some(f) => f.0.values().cloned().collect::<Vec<_>>().join(" "),
+                None => e.to_string(),
+            }));
         }
     }
     let ask_slug = slug.clone();

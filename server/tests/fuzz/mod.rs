@@ -169,7 +169,11 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
         ("decisions/get", vec![s(), ("id", ids.decision.clone())]),
         (
             "decisions/list",
-            vec![s(), ("filter[status]", "agreed".into()), ("filter[goal]", ids.goal.clone())],
+            vec![
+                s(),
+                ("filter[status]", "agreed".into()),
+                ("filter[goal]", ids.goal.clone()),
+            ],
         ),
         ("decisions/editor", vec![s(), ("id", ids.decision.clone())]),
         ("actions/get", vec![s(), ("id", ids.action.clone())]),
