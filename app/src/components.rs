@@ -383,6 +383,31 @@ pub fn parse_id(id: &str, what: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(id).map_err(|_| AppError::NotFound(what.to_owned()))
 }
 
+/// The routes of a kind of object under `/h/:slug/<path>`: its list, a new one, one
+/// object and its editor — what every kind has, written once:
+/// `object_routes!(ActionRoutes, "actions", ActionListPage, NewActionPage, ActionDetailPage, EditActionPage);`
+#[macro_export]
+macro_rules! object_routes {
+    ($(#[$doc:meta])* $name:ident, $path:tt, $list:ident, $new:ident, $detail:ident, $edit:ident) => {
+        $(#[$doc])*
+        #[component(transparent)]
+        pub fn $name() -> impl leptos_router::MatchNestedRoutes + Clone {
+            use leptos_router::components::{Outlet, ParentRoute, Route};
+            use leptos_router::{SsrMode, path};
+            let ssr = SsrMode::Async;
+            view! {
+                <ParentRoute path=path!($path) view=Outlet ssr=ssr.clone()>
+                    <Route path=path!("") view=$list ssr=ssr.clone() />
+                    <Route path=path!("new") view=$new ssr=ssr.clone() />
+                    <Route path=path!(":id") view=$detail ssr=ssr.clone() />
+                    <Route path=path!(":id/edit") view=$edit ssr=ssr.clone() />
+                </ParentRoute>
+            }
+            .into_inner()
+        }
+    };
+}
+
 /// What a page follows live: what it shows, and the object its key names (detail
 /// pages: the id in the route).
 pub type Follow<K> = (crate::live::Shows, fn(&K) -> Option<uuid::Uuid>);

@@ -17,22 +17,10 @@ use crate::editor::{EditorPage, use_editor};
 use crate::hackfest::api::HackfestScope;
 use crate::live::{ACTIONS, Shows};
 
-/// `/h/:slug/actions/…`: the list, a new item, an item, its editor.
-#[component(transparent)]
-pub fn ActionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use leptos_router::components::{Outlet, ParentRoute, Route};
-    use leptos_router::{SsrMode, path};
-    let ssr = SsrMode::Async;
-    view! {
-        <ParentRoute path=path!("actions") view=Outlet ssr=ssr.clone()>
-            <Route path=path!("") view=ActionListPage ssr=ssr.clone() />
-            <Route path=path!("new") view=NewActionPage ssr=ssr.clone() />
-            <Route path=path!(":id") view=ActionDetailPage ssr=ssr.clone() />
-            <Route path=path!(":id/edit") view=EditActionPage ssr=ssr.clone() />
-        </ParentRoute>
-    }
-    .into_inner()
-}
+crate::object_routes!(
+    /// `/h/:slug/actions/…`: the list, a new item, an item, its editor.
+    ActionRoutes, "actions", ActionListPage, NewActionPage, ActionDetailPage, EditActionPage
+);
 
 /// Action items as a list: status, owner, due date; overdue ones marked in words.
 pub fn action_list(

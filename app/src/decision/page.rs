@@ -16,22 +16,10 @@ use crate::editor::{EditorPage, use_editor};
 use crate::hackfest::api::HackfestScope;
 use crate::live::{DECISIONS, Shows};
 
-/// `/h/:slug/decisions/…`: the list, a new decision, a decision, its editor.
-#[component(transparent)]
-pub fn DecisionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use leptos_router::components::{Outlet, ParentRoute, Route};
-    use leptos_router::{SsrMode, path};
-    let ssr = SsrMode::Async;
-    view! {
-        <ParentRoute path=path!("decisions") view=Outlet ssr=ssr.clone()>
-            <Route path=path!("") view=DecisionListPage ssr=ssr.clone() />
-            <Route path=path!("new") view=NewDecisionPage ssr=ssr.clone() />
-            <Route path=path!(":id") view=DecisionDetailPage ssr=ssr.clone() />
-            <Route path=path!(":id/edit") view=EditDecisionPage ssr=ssr.clone() />
-        </ParentRoute>
-    }
-    .into_inner()
-}
+crate::object_routes!(
+    /// `/h/:slug/decisions/…`: the list, a new decision, a decision, its editor.
+    DecisionRoutes, "decisions", DecisionListPage, NewDecisionPage, DecisionDetailPage, EditDecisionPage
+);
 
 /// Decisions as a list of links with their status.
 pub fn decision_list(

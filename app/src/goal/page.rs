@@ -19,22 +19,10 @@ use crate::error::AppError;
 use crate::hackfest::api::HackfestScope;
 use crate::live::{GOALS, Shows};
 
-/// `/h/:slug/goals/…`: every goal, a new goal, a goal, its editor.
-#[component(transparent)]
-pub fn GoalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use leptos_router::components::{Outlet, ParentRoute, Route};
-    use leptos_router::{SsrMode, path};
-    let ssr = SsrMode::Async;
-    view! {
-        <ParentRoute path=path!("goals") view=Outlet ssr=ssr.clone()>
-            <Route path=path!("") view=GoalListPage ssr=ssr.clone() />
-            <Route path=path!("new") view=NewGoalPage ssr=ssr.clone() />
-            <Route path=path!(":id") view=GoalDetailPage ssr=ssr.clone() />
-            <Route path=path!(":id/edit") view=EditGoalPage ssr=ssr.clone() />
-        </ParentRoute>
-    }
-    .into_inner()
-}
+crate::object_routes!(
+    /// `/h/:slug/goals/…`: every goal, a new goal, a goal, its editor.
+    GoalRoutes, "goals", GoalListPage, NewGoalPage, GoalDetailPage, EditGoalPage
+);
 
 /// Every goal, a page at a time (the overview shows a bounded part of a large tree).
 #[component]

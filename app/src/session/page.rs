@@ -17,22 +17,10 @@ use crate::editor::{EditorPage, use_editor};
 use crate::hackfest::api::HackfestScope;
 use crate::live::{SESSIONS, Shows};
 
-/// `/h/:slug/sessions/…`: the schedule, a new session, a session, its editor.
-#[component(transparent)]
-pub fn SessionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    use leptos_router::components::{Outlet, ParentRoute, Route};
-    use leptos_router::{SsrMode, path};
-    let ssr = SsrMode::Async;
-    view! {
-        <ParentRoute path=path!("sessions") view=Outlet ssr=ssr.clone()>
-            <Route path=path!("") view=SessionListPage ssr=ssr.clone() />
-            <Route path=path!("new") view=NewSessionPage ssr=ssr.clone() />
-            <Route path=path!(":id") view=SessionDetailPage ssr=ssr.clone() />
-            <Route path=path!(":id/edit") view=EditSessionPage ssr=ssr.clone() />
-        </ParentRoute>
-    }
-    .into_inner()
-}
+crate::object_routes!(
+    /// `/h/:slug/sessions/…`: the schedule, a new session, a session, its editor.
+    SessionRoutes, "sessions", SessionListPage, NewSessionPage, SessionDetailPage, EditSessionPage
+);
 
 /// `Mon 23 Nov, 09:30–11:00` on the hackfest's wall clock.
 pub fn when(s: &HackSession) -> String {
