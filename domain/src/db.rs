@@ -18,7 +18,11 @@ pub enum Db {
 }
 
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// The guard is this process's turn to write (see [`sqlite_writer`]).
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -38,7 +42,7 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+            $crate::db::Tx::Sqlite(t, _) => {
                 let $conn = &mut **t;
                 $body
             }
@@ -296,7 +300,16 @@ impl Db {
         Ok(match self {
             // IMMEDIATE takes the write lock up front: a transaction that reads, then
             // writes, never fails with "database is locked" when another writer went first.
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            // Writers of this process queue for their turn first (FIFO): without it, the
+            // ones that lose the race sleep in SQLite's busy handler (1, 2, 5 … 100 ms
+            // steps), which made p99 of 16 concurrent editors 425 ms at 898 changes/s.
+            Db::Sqlite(p) => {
+                let turn = match sqlite_writer(p) {
+                    Some(lock) => Some(lock.lock_owned().await),
+                    None => None,
+                };
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -311,10 +324,29 @@ impl Db {
     }
 }
 
+/// One queue of writers per SQLite file in this process. SQLite has one writer at a
+/// time anyway; queueing here is fair and costs no sleeping. `None` for an in-memory
+/// database, whose pool is a single connection and so a queue already.
+fn sqlite_writer(pool: &SqlitePool) -> Option<std::sync::Arc<tokio::sync::Mutex<()>>> {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::{Arc, LazyLock, Mutex};
+    static WRITERS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    let options = pool.connect_options();
+    let file = options.get_filename();
+    if file.as_os_str().is_empty() || file == Path::new(":memory:") {
+        return None;
+    }
+    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+    let mut writers = WRITERS.lock().unwrap_or_else(|e| e.into_inner());
+    Some(writers.entry(file).or_default().clone())
+}
+
 impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
+            Tx::Sqlite(t, _turn) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }?;
         // The publisher and live updates of this process look at the outbox now
