@@ -450,8 +450,62 @@ pub async fn goal_slice(
     small: usize,
     budget: usize,
 ) -> Result<GoalSlice, DomainError> {
-    let goals: Vec<Goal> = crate::goal::repo::list_for_hackfest(db, hackfest_id).await?;
-    Ok(slice(goals, root, per_goal, small, budget))
+    let key = SliceKey {
+        hackfest_id,
+        root,
+        per_goal,
+        small,
+        budget,
+    };
+    let fingerprint = crate::goal::repo::tree_fingerprint(db, hackfest_id).await?;
+    if let Some(hit) = slices::get(&key, &fingerprint) {
+        return Ok(hit);
+    }
+    let goals: Vec<Goal> = crate::goal::repo::list_tree(db, hackfest_id).await?;
+    let cut = slice(goals, root, per_goal, small, budget);
+    slices::put(key, fingerprint, &cut);
+    Ok(cut)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct SliceKey {
+    hackfest_id: Uuid,
+    root: Option<Uuid>,
+    per_goal: usize,
+    small: usize,
+    budget: usize,
+}
+
+/// The goal trees this process cut last, each under the fingerprint of the goals it
+/// was cut from ([`crate::goal::repo::tree_fingerprint`], read from the database on
+/// every call, so several instances never serve one another's stale tree). Reading a
+/// thousand goals and rolling them up was most of an overview's time; the
+/// fingerprint is one aggregate over the hackfest's goals.
+mod slices {
+    use super::SliceKey;
+    use crate::view::GoalSlice;
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex};
+
+    /// Bounded: beyond this many trees the cache starts again.
+    const MAX_ENTRIES: usize = 256;
+
+    type Entries = HashMap<SliceKey, (String, Arc<GoalSlice>)>;
+    static CACHE: LazyLock<Mutex<Entries>> = LazyLock::new(Default::default);
+
+    pub fn get(key: &SliceKey, fingerprint: &str) -> Option<GoalSlice> {
+        let cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        let (f, cut) = cache.get(key)?;
+        (f == fingerprint).then(|| GoalSlice::clone(cut))
+    }
+
+    pub fn put(key: SliceKey, fingerprint: String, cut: &GoalSlice) {
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= MAX_ENTRIES && !cache.contains_key(&key) {
+            cache.clear();
+        }
+        cache.insert(key, (fingerprint, Arc::new(cut.clone())));
+    }
 }
 
 /// [`goal_slice`] on goals already read (pure; unit-tested).

@@ -27,25 +27,34 @@ impl TryFrom<GoalRow> for Goal {
     type Error = sqlx::Error;
 
     fn try_from(r: GoalRow) -> Result<Self, Self::Error> {
-        // The CHECK constraints guarantee these; a failure means a corrupted row.
-        let decode = |m: String| sqlx::Error::Decode(m.into());
+        let outcome_html = crate::markdown::render(&r.outcome);
         Ok(Goal {
-            id: r.id,
-            hackfest_id: r.hackfest_id,
-            title: r.title,
-            description: r.description,
-            kind: GoalKind::parse(&r.kind).map_err(decode)?,
-            parent_id: r.parent_id,
-            status: GoalStatus::parse(&r.status).map_err(decode)?,
-            progress: r.progress.clamp(0, 100) as u8,
-            owner: r.owner,
-            outcome_html: crate::markdown::render(&r.outcome),
-            outcome: r.outcome,
-            version: r.version,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
+            outcome_html,
+            ..decode(r)?
         })
     }
+}
+
+/// A row as a goal, its outcome not rendered.
+fn decode(r: GoalRow) -> Result<Goal, sqlx::Error> {
+    // The CHECK constraints guarantee these; a failure means a corrupted row.
+    let bad = |m: String| sqlx::Error::Decode(m.into());
+    Ok(Goal {
+        id: r.id,
+        hackfest_id: r.hackfest_id,
+        title: r.title,
+        description: r.description,
+        kind: GoalKind::parse(&r.kind).map_err(bad)?,
+        parent_id: r.parent_id,
+        status: GoalStatus::parse(&r.status).map_err(bad)?,
+        progress: r.progress.clamp(0, 100) as u8,
+        owner: r.owner,
+        outcome_html: String::new(),
+        outcome: r.outcome,
+        version: r.version,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
 }
 
 const COLUMNS: &str = "id, hackfest_id, title, description, kind, parent_id, status, progress, \
@@ -64,6 +73,31 @@ pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<Goal>, 
     let rows: Vec<GoalRow> =
         on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).fetch_all(p).await)?;
     convert(rows)
+}
+
+/// The whole tree as a tree view needs it: every goal of the hackfest in
+/// [`list_for_hackfest`]'s order, without descriptions and with outcomes not rendered
+/// (the view renders the few it shows). Rendering a thousand outcomes on every
+/// overview was most of its time.
+pub async fn list_tree(db: &Db, hackfest_id: Uuid) -> Result<Vec<Goal>, sqlx::Error> {
+    let sql = "SELECT id, hackfest_id, title, '' AS description, kind, parent_id, status, \
+               progress, owner, outcome, version, created_at, updated_at FROM goals \
+               WHERE hackfest_id = $1 \
+               ORDER BY CASE kind WHEN 'big' THEN 0 ELSE 1 END, created_at, id";
+    let rows: Vec<GoalRow> =
+        on_db!(db, p => sqlx::query_as(sql).bind(hackfest_id).fetch_all(p).await)?;
+    rows.into_iter().map(decode).collect()
+}
+
+/// What changes whenever a goal of the hackfest is added, changed or deleted (each
+/// write raises a version or the count, and stamps `updated_at`): the key under which
+/// a tree read from [`list_tree`] can be reused.
+pub async fn tree_fingerprint(db: &Db, hackfest_id: Uuid) -> Result<String, sqlx::Error> {
+    let sql = "SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT), \
+               COALESCE(CAST(MAX(updated_at) AS TEXT), '') FROM goals WHERE hackfest_id = $1";
+    let (n, versions, newest): (i64, i64, String) =
+        on_db!(db, p => sqlx::query_as(sql).bind(hackfest_id).fetch_one(p).await)?;
+    Ok(format!("{n}/{versions}/{newest}"))
 }
 
 pub async fn get(db: &Db, id: Uuid) -> Result<Option<Goal>, sqlx::Error> {
