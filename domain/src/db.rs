@@ -117,6 +117,12 @@ const CONSTRAINTS: &[Constraint] = &[
         message: "Another page of this hackfest already has this slug.",
     },
     Constraint {
+        postgres: &["summaries_hackfest_id_scope_key"],
+        sqlite: &["summaries.hackfest_id, summaries.scope"],
+        field: "day",
+        message: "This day already has a summary; open it instead.",
+    },
+    Constraint {
         postgres: &["hackfests_check"],
         sqlite: &["end_date >= start_date"],
         field: "end_date",
