@@ -279,11 +279,6 @@ pub async fn hackfests(db: &Db, ids: &[Uuid]) -> Result<Vec<Hackfest>, sqlx::Err
     })
 }
 
-/// Every hackfest (for drafting the days that ended).
-pub async fn all_hackfests(db: &Db) -> Result<Vec<Hackfest>, sqlx::Error> {
-    Ok(crate::hackfest::repo::list(db).await?)
-}
-
 /// Rows of `sql` (which selects from one table `WHERE hackfest_id = $1 AND id IN
 /// ({ids})`) for `ids`, in chunks so no query has too many parameters.
 macro_rules! refs {
