@@ -75,13 +75,18 @@ pub async fn by_day_in(
     on_tx!(tx, c => sqlx::query_as(&sql).bind(hackfest_id).bind(scope(day)).fetch_optional(c).await)
 }
 
+pub async fn get(db: &Db, id: Uuid) -> Result<Option<Summary>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM summaries WHERE id = $1");
+    on_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)
+}
+
 /// The days of the hackfest that have a summary.
-pub async fn days_in(tx: &mut Tx, hackfest_id: Uuid) -> Result<Vec<NaiveDate>, sqlx::Error> {
-    on_tx!(tx, c => sqlx::query_scalar(
+pub async fn days(db: &Db, hackfest_id: Uuid) -> Result<Vec<NaiveDate>, sqlx::Error> {
+    on_db!(db, p => sqlx::query_scalar(
         "SELECT day FROM summaries WHERE hackfest_id = $1 AND day IS NOT NULL ORDER BY day",
     )
     .bind(hackfest_id)
-    .fetch_all(c)
+    .fetch_all(p)
     .await)
 }
 

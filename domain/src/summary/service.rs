@@ -189,8 +189,10 @@ pub async fn get(
 
 /// The summary `id` of this hackfest.
 pub async fn by_id(db: &Db, h: &Hackfest, id: SummaryId) -> Result<Summary, DomainError> {
-    let mut tx = db.begin().await?;
-    write::current::<Summary>(&mut tx, HackfestId(h.id), id).await
+    repo::get(db, id.0)
+        .await?
+        .filter(|s| s.hackfest_id == h.id)
+        .ok_or(DomainError::NotFound("summary"))
 }
 
 /// What the day's draft is made of, read in `tx` (bounded).
@@ -674,9 +676,7 @@ pub async fn revert(
 pub async fn draft_due(db: &Db, now: DateTime<Utc>) -> Result<usize, DomainError> {
     let mut made = 0;
     for h in crate::hackfest::repo::list(db).await? {
-        let mut tx = db.begin().await?;
-        let have = repo::days_in(&mut tx, h.id).await?;
-        drop(tx);
+        let have = repo::days(db, h.id).await?;
         let due: Vec<NaiveDate> = h
             .start_date
             .iter_days()
