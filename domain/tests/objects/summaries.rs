@@ -519,6 +519,8 @@ async fn publishing(db: Db) {
         .unwrap();
     assert_eq!(public.revision, 1);
     assert!(public.body_html.contains("Use BDR"), "{}", public.body_html);
+    let link = format!("href=\"/h/{}/decisions/", h.slug);
+    assert!(public.body_html.contains(&link), "{}", public.body_html);
     assert!(!public.body_html.contains("later, unpublished"));
     assert_eq!(
         service::published(&db, &h).await.unwrap(),
@@ -588,3 +590,47 @@ crate::both!(
     days_that_ended_are_drafted,
     crate::summaries::days_that_ended_are_drafted
 );
+
+/// A day with more history than a draft reads: the draft says it is not complete.
+async fn a_long_day_is_cut(db: Db) {
+    let h = hackfest_now(&db, "long-day").await;
+    let day = hackfest::service::today(&h) - Duration::days(1);
+    let noon = chrono_tz::Europe::Prague
+        .from_local_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    let n = service::HISTORY_LIMIT + 5;
+    let rows = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $3) \
+                INSERT INTO history (id, hackfest_id, entity, entity_id, action, actor, changes, created_at) ";
+    match &db {
+        Db::Sqlite(p) => sqlx::query(&format!(
+            "{rows} SELECT randomblob(16), $1, 'goal', randomblob(16), 'update', 'bot', '[]', $2 FROM n"
+        ))
+        .bind(h.id)
+        .bind(noon)
+        .bind(n)
+        .execute(p)
+        .await
+        .map(|_| ()),
+        Db::Postgres(p) => sqlx::query(&format!(
+            "{rows} SELECT gen_random_uuid(), $1, 'goal', gen_random_uuid(), 'update', 'bot', '[]'::jsonb, $2 FROM n"
+        ))
+        .bind(h.id)
+        .bind(noon)
+        .bind(n)
+        .execute(p)
+        .await
+        .map(|_| ()),
+    }
+    .unwrap();
+    let s = service::generate(&db, &h, Some(day), "alice")
+        .await
+        .unwrap()
+        .summary;
+    assert!(
+        s.body.contains("and 5 more changes of this day not read"),
+        "{}",
+        s.body
+    );
+}
+crate::both!(a_long_day_is_cut, crate::summaries::a_long_day_is_cut);
