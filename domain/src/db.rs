@@ -466,6 +466,17 @@ mod tests {
                 "Another page of this hackfest already has this slug."
             )
         );
+        let summary = |id: &str| {
+            format!(
+                "INSERT INTO summaries (id, hackfest_id, scope, day, title, status, created_at, updated_at, updated_by) \
+                 VALUES ('00000000-0000-7000-8000-0000000000e{id}', {H}, 'event', NULL, 's', 'draft', {T}, {T}, 'a')"
+            )
+        };
+        db.execute_raw(&summary("1")).await.unwrap();
+        assert_eq!(
+            field(db.execute_raw(&summary("2")).await),
+            one("day", "This day already has a summary; open it instead.")
+        );
         // Not a person's input: a duplicate key stays internal.
         assert_eq!(
             field(
@@ -513,6 +524,16 @@ mod tests {
             "page_questions_page_id_fkey",
             "page_questions_state_check",
             "outbox_message_id_key",
+            // Summaries are written by the service only (the unique day is mapped).
+            "summaries_hackfest_id_fkey",
+            "summaries_status_check",
+            "summaries_revision_check",
+            "summaries_check",
+            "summaries_check1",
+            "summaries_check2",
+            "summary_revisions_summary_id_fkey",
+            "summary_revisions_revision_check",
+            "summary_revisions_summary_id_revision_key",
         ];
         let (db, url) = scratch::postgres().await;
         let Db::Postgres(pool) = &db else {

@@ -80,6 +80,14 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Option<Summary>, sqlx::Error> {
     on_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)
 }
 
+/// The hackfest's summaries: the event summary first, then by day.
+pub async fn list(db: &Db, hackfest_id: Uuid) -> Result<Vec<Summary>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM summaries WHERE hackfest_id = $1 ORDER BY day IS NOT NULL, day"
+    );
+    on_db!(db, p => sqlx::query_as(&sql).bind(hackfest_id).fetch_all(p).await)
+}
+
 /// The days of the hackfest that have a summary.
 pub async fn days(db: &Db, hackfest_id: Uuid) -> Result<Vec<NaiveDate>, sqlx::Error> {
     on_db!(db, p => sqlx::query_scalar(

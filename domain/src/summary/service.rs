@@ -187,6 +187,13 @@ pub async fn get(
     Ok(repo::by_day(db, h.id, day).await?)
 }
 
+/// Every summary of the hackfest, drafts too (for its members): the event summary
+/// first, then by day (a month at most, so at most 32).
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn list(db: &Db, h: &Hackfest) -> Result<Vec<Summary>, DomainError> {
+    Ok(repo::list(db, h.id).await?)
+}
+
 /// The summary `id` of this hackfest.
 pub async fn by_id(db: &Db, h: &Hackfest, id: SummaryId) -> Result<Summary, DomainError> {
     repo::get(db, id.0)

@@ -585,6 +585,14 @@ async fn days_that_ended_are_drafted(db: Db) {
         .unwrap();
     assert_eq!(s.updated_by, service::DRAFTER);
     assert!(service::get(&db, &h, Some(today)).await.unwrap().is_none());
+    let all = service::list(&db, &h).await.unwrap();
+    assert_eq!(
+        all.iter().map(|s| s.day).collect::<Vec<_>>(),
+        [
+            Some(today - Duration::days(2)),
+            Some(today - Duration::days(1))
+        ]
+    );
 }
 crate::both!(
     days_that_ended_are_drafted,
