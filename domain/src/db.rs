@@ -121,6 +121,12 @@ const CONSTRAINTS: &[Constraint] = &[
         message: "Another page of this hackfest already has this slug.",
     },
     Constraint {
+        postgres: &["summaries_hackfest_id_scope_key"],
+        sqlite: &["summaries.hackfest_id, summaries.scope"],
+        field: "day",
+        message: "This day already has a summary; open it instead.",
+    },
+    Constraint {
         postgres: &["hackfests_check"],
         sqlite: &["end_date >= start_date"],
         field: "end_date",
@@ -492,6 +498,17 @@ mod tests {
                 "Another page of this hackfest already has this slug."
             )
         );
+        let summary = |id: &str| {
+            format!(
+                "INSERT INTO summaries (id, hackfest_id, scope, day, title, status, created_at, updated_at, updated_by) \
+                 VALUES ('00000000-0000-7000-8000-0000000000e{id}', {H}, 'event', NULL, 's', 'draft', {T}, {T}, 'a')"
+            )
+        };
+        db.execute_raw(&summary("1")).await.unwrap();
+        assert_eq!(
+            field(db.execute_raw(&summary("2")).await),
+            one("day", "This day already has a summary; open it instead.")
+        );
         // Not a person's input: a duplicate key stays internal.
         assert_eq!(
             field(
@@ -539,6 +556,16 @@ mod tests {
             "page_questions_page_id_fkey",
             "page_questions_state_check",
             "outbox_message_id_key",
+            // Summaries are written by the service only (the unique day is mapped).
+            "summaries_hackfest_id_fkey",
+            "summaries_status_check",
+            "summaries_revision_check",
+            "summaries_check",
+            "summaries_check1",
+            "summaries_check2",
+            "summary_revisions_summary_id_fkey",
+            "summary_revisions_revision_check",
+            "summary_revisions_summary_id_revision_key",
         ];
         let (db, url) = scratch::postgres().await;
         let Db::Postgres(pool) = &db else {

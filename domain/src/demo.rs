@@ -9,6 +9,7 @@ use crate::decision::{self, DecisionForm};
 use crate::goal::{self, Goal, GoalForm};
 use crate::hackfest::{self, Hackfest, HackfestForm};
 use crate::session::{self, SessionForm};
+use crate::summary;
 
 pub const DEMO_SLUG: &str = "ci-infra-hackfest";
 const ACTOR: &str = "demo";
@@ -138,7 +139,21 @@ async fn load_in(tx: &mut Tx) -> Result<(), DomainError> {
         goals.push(g);
     }
     load_week(tx, &h, &goals).await?;
-    crate::page::service::seed_demo_in(tx, &h).await
+    crate::page::service::seed_demo_in(tx, &h).await?;
+    load_summaries(tx, &h).await
+}
+
+/// A draft summary of each day of the week, drafted from what the demo recorded, and
+/// Monday's published.
+async fn load_summaries(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> {
+    for day in h.start_date.iter_days().take_while(|d| *d <= h.end_date) {
+        let g = summary::service::generate_in(tx, h, Some(day), ACTOR).await?;
+        if day == h.start_date {
+            let url = summary::path(&h.slug, Some(day));
+            summary::service::publish_in(tx, g.summary, "kevin", &url).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Sessions, decisions and action items of the demo week.

@@ -128,6 +128,53 @@ mod store {
         Ok(changes)
     }
 
+    impl From<HistoryRow> for HistoryEntry {
+        fn from(r: HistoryRow) -> Self {
+            HistoryEntry {
+                id: r.id,
+                entity: r.entity,
+                entity_id: r.entity_id,
+                action: r.action,
+                actor: r.actor,
+                changes: r.changes.0,
+                created_at: r.created_at,
+            }
+        }
+    }
+
+    /// The hackfest's history from `from` until before `to`, oldest first, without
+    /// the rows of `except` (an entity), at most `limit` rows; and how many rows the
+    /// span holds in all.
+    pub async fn between_in(
+        tx: &mut Tx,
+        hackfest_id: Uuid,
+        (from, to): (DateTime<Utc>, DateTime<Utc>),
+        except: &str,
+        limit: i64,
+    ) -> Result<(Vec<HistoryEntry>, i64), sqlx::Error> {
+        const WHERE: &str = "WHERE hackfest_id = $1 AND created_at >= $2 AND created_at < $3 \
+                             AND entity <> $4";
+        let rows: Vec<HistoryRow> = on_tx!(tx, c => sqlx::query_as(&format!(
+            "SELECT id, entity, entity_id, action, actor, changes, created_at FROM history \
+             {WHERE} ORDER BY created_at, id LIMIT $5"
+        ))
+        .bind(hackfest_id)
+        .bind(from)
+        .bind(to)
+        .bind(except)
+        .bind(limit)
+        .fetch_all(c)
+        .await)?;
+        let total: i64 = on_tx!(tx, c => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM history {WHERE}"))
+            .bind(hackfest_id)
+            .bind(from)
+            .bind(to)
+            .bind(except)
+            .fetch_one(c)
+            .await)?;
+        Ok((rows.into_iter().map(HistoryEntry::from).collect(), total))
+    }
+
     /// The history of one object of hackfest `hackfest_id`, newest first (empty for an
     /// object of another hackfest).
     pub async fn for_entity(
@@ -146,17 +193,6 @@ mod store {
         .bind(entity_id)
         .fetch_all(p)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| HistoryEntry {
-                id: r.id,
-                entity: r.entity,
-                entity_id: r.entity_id,
-                action: r.action,
-                actor: r.actor,
-                changes: r.changes.0,
-                created_at: r.created_at,
-            })
-            .collect())
+        Ok(rows.into_iter().map(HistoryEntry::from).collect())
     }
 }

@@ -60,6 +60,8 @@ typed_ids! {
     PageId;
     /// A question's id (questions are asked on wiki pages).
     QuestionId;
+    /// A daily or event summary's id.
+    SummaryId;
 }
 
 #[cfg(test)]

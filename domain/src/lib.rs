@@ -11,6 +11,7 @@ pub mod ids;
 pub mod page;
 pub mod question;
 pub mod session;
+pub mod summary;
 pub mod text;
 pub mod user;
 pub mod view;

@@ -58,6 +58,7 @@ pub const TOPICS: &[&str] = &[
     "hackfest.hackfest.new",
     "hackfest.member.join",
     "hackfest.member.organizer",
+    "hackfest.summary.publish",
 ];
 
 /// One message as the event feed and live updates serve it.

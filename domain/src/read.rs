@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::action::ActionItem;
@@ -305,15 +305,8 @@ pub async fn sessions_on(
     h: &Hackfest,
     day: NaiveDate,
 ) -> Result<Vec<HackSession>, DomainError> {
-    let tz: chrono_tz::Tz = h.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let start = |d: NaiveDate| {
-        let t = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-        tz.from_local_datetime(&t)
-            .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&t))
-    };
-    let (from, to) = (start(day), start(day.succ_opt().unwrap_or(day)));
+    let tz = crate::hackfest::service::tz(h);
+    let (from, to) = crate::hackfest::service::day_bounds(h, day);
     let sql = format!(
         "SELECT {} FROM hack_sessions WHERE hackfest_id = $1 AND starts_at >= $2 AND starts_at < $3 \
          ORDER BY starts_at, id",

@@ -90,6 +90,12 @@ pub trait Versioned: Serialize + Sized + Send + Sync {
         changes
     }
 
+    /// Whether a save with this `event` goes on the bus (and the event feed). Every
+    /// save of every kind does, but a summary's drafts: unpublished text is private.
+    fn announced(&self, _event: &'static str) -> bool {
+        true
+    }
+
     /// `hackfest.<object>.<event>` about the object as saved; the shared path adds the
     /// field changes.
     fn message<'a>(
@@ -246,7 +252,7 @@ pub async fn update_in<K: Versioned>(
 }
 
 /// What every save writes after the row: the kind's other rows, the history row,
-/// the outbox message.
+/// the outbox message (if [`Versioned::announced`]).
 async fn record<K: Versioned>(
     tx: &mut Tx,
     k: &K,
@@ -269,10 +275,12 @@ async fn record<K: Versioned>(
         },
     )
     .await?;
-    let m = k
-        .message(input, &more, edit.event, edit.actor, at)
-        .changes(changes);
-    outbox::enqueue(tx, m).await?;
+    if k.announced(edit.event) {
+        let m = k
+            .message(input, &more, edit.event, edit.actor, at)
+            .changes(changes);
+        outbox::enqueue(tx, m).await?;
+    }
     Ok(())
 }
 

@@ -2,6 +2,8 @@
 //! each scenario on SQLite and on PostgreSQL.
 
 mod common;
+#[path = "objects/summaries.rs"]
+mod summaries;
 
 use domain::DomainError;
 use domain::action::{self, ActionForm, ActionStatus};

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use chrono::Utc;
 use domain::DomainError;
@@ -18,36 +17,10 @@ use domain::outbox::{self, Message, OutboxRow};
 use domain::page::{self, PageForm};
 use domain::question::{self, AnswerForm, QuestionForm};
 use domain::session::{self, SessionForm};
-use serde_json::Value;
 
 const PUBLIC_URL: &str = "https://hackfest.example.org";
 
-fn schema_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas")
-}
-
-fn schema(name: &str) -> Value {
-    let path = schema_dir().join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("no schema {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Validates `body` (with formats: uuid, date-time, uri) against the named schema.
-fn check_body(schema_name: &str, body: &Value) {
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema(schema_name))
-        .unwrap_or_else(|e| panic!("schema {schema_name} does not compile: {e}"));
-    let errors: Vec<String> = validator
-        .iter_errors(body)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{schema_name}: {errors:#?}\nbody: {body:#}"
-    );
-}
+use common::{check_body, schema, schema_dir};
 
 async fn hackfest(db: &Db, slug: &str) -> Hackfest {
     hackfest::service::create(

@@ -298,6 +298,17 @@ async fn demo_loads_once(db: Db) {
         3
     );
     assert_eq!(goals.len(), 8);
+    // Each day drafted, Monday published.
+    for day in h.start_date.iter_days().take(5) {
+        let s = domain::summary::service::get(&db, &h, Some(day))
+            .await
+            .unwrap()
+            .expect("a draft of each day");
+        assert!(!s.body.trim().is_empty());
+    }
+    let published = domain::summary::service::published(&db, &h).await.unwrap();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].day, Some(h.start_date));
 }
 both!(demo_data_loads_once, super::demo_loads_once);
 
@@ -691,6 +702,7 @@ async fn demo_all_or_nothing(db: Db) {
         "decisions",
         "action_items",
         "pages",
+        "summaries",
         "history",
     ] {
         let n: i64 = match &db {

@@ -187,8 +187,29 @@ pub async fn grant_organizer(
     .await
 }
 
+/// The hackfest's time zone (UTC if the stored name is unknown).
+pub fn tz(h: &Hackfest) -> chrono_tz::Tz {
+    h.time_zone.parse().unwrap_or(chrono_tz::UTC)
+}
+
 /// Today's date on the hackfest's wall clock.
 pub fn today(h: &Hackfest) -> chrono::NaiveDate {
-    let tz: chrono_tz::Tz = h.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    Utc::now().with_timezone(&tz).date_naive()
+    Utc::now().with_timezone(&tz(h)).date_naive()
+}
+
+/// When `day` begins and ends (the next day's start) on the hackfest's wall clock, in UTC.
+pub fn day_bounds(
+    h: &Hackfest,
+    day: chrono::NaiveDate,
+) -> (chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
+    use chrono::TimeZone;
+    let tz = tz(h);
+    let start = |d: chrono::NaiveDate| {
+        let t = d.and_time(chrono::NaiveTime::MIN);
+        tz.from_local_datetime(&t)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&t))
+    };
+    (start(day), start(day.succ_opt().unwrap_or(day)))
 }

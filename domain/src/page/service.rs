@@ -94,7 +94,7 @@ fn body_ref(revision: i64, body: &str) -> String {
 
 /// Field changes as history and the bus keep them: a body change becomes
 /// "revision 2 (812 bytes)" → "revision 3 (1040 bytes)".
-fn without_bodies(
+pub(crate) fn without_bodies(
     changes: Vec<(&'static str, String, String)>,
     revision: i64,
 ) -> Vec<(&'static str, String, String)> {
@@ -414,24 +414,31 @@ pub async fn diff(
             .ok_or(DomainError::NotFound("revision"))
     };
     let (a, b) = (get(from).await?, get(to).await?);
-    check_diff_size(&a.body, &b.body)?;
+    compare((summary(&a), a.body), (summary(&b), b.body)).await
+}
+
+/// What changed from one revision to another, of any kind kept in revisions (wiki
+/// pages, summaries): each is its summary and its body. Refused when too large
+/// ([`check_diff_size`]); the diff runs off the async workers.
+pub async fn compare(
+    (from, old): (RevisionSummary, String),
+    (to, new): (RevisionSummary, String),
+) -> Result<RevisionDiff, DomainError> {
+    check_diff_size(&old, &new)?;
     // Off the async workers: a diff is CPU work (bounded above and by its deadline).
-    let (a, b, (hunks, added, removed)) = tokio::task::spawn_blocking(move || {
-        let d = line_diff(&a.body, &b.body, 3);
-        (a, b, d)
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "the revision diff failed");
-        FieldErrors::single(
-            "to",
-            "These revisions could not be compared; open them side by side instead.",
-        )
-    })?;
+    let (hunks, added, removed) = tokio::task::spawn_blocking(move || line_diff(&old, &new, 3))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "the revision diff failed");
+            FieldErrors::single(
+                "to",
+                "These revisions could not be compared; open them side by side instead.",
+            )
+        })?;
     Ok(RevisionDiff {
-        from: summary(&a),
-        to: summary(&b),
-        title: (a.title != b.title).then(|| (a.title.clone(), b.title.clone())),
+        title: (from.title != to.title).then(|| (from.title.clone(), to.title.clone())),
+        from,
+        to,
         hunks,
         added,
         removed,
