@@ -50,3 +50,10 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   say "Installing end2end/ npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
+
+# Python validators for what the app emits (feeds…), from PyPI.
+if ! python3 -c 'import feedparser' >/dev/null 2>&1; then
+  say "Installing the Python validators (scripts/requirements-test.txt)"
+  python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r scripts/requirements-test.txt
+fi

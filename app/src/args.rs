@@ -115,7 +115,7 @@ macro_rules! checks {
 
 /// Every server function's path → its argument check.
 static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
-    use crate::{action, auth, decision, goal, hackfest, page, question, session};
+    use crate::{action, auth, decision, goal, hackfest, page, question, session, summary};
     HashMap::from(checks![
         page::api::GetWikiIndex,
         page::api::GetWikiPage,
@@ -160,6 +160,11 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         action::api::GetActionEditor,
         action::api::CreateAction,
         action::api::UpdateAction,
+        summary::api::GetSummaryPage,
+        summary::api::GetSummaryEditor,
+        summary::api::GenerateSummary,
+        summary::api::UpdateSummary,
+        summary::api::PublishSummary,
     ])
 });
 

@@ -18,6 +18,7 @@ pub mod question;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod summary;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -35,6 +36,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         provide_context(leptos::nonce::Nonce::from_value(n.0));
     }
+    // A summary's public page is complete as HTML: it goes without the hydration
+    // scripts, so a reader downloads no WASM (issue 11.4).
+    #[cfg(feature = "ssr")]
+    let hydrate = !use_context::<axum::http::request::Parts>()
+        .is_some_and(|p| summary::page::is_read_only(p.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let hydrate = true;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -44,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                {hydrate.then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -87,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <decision::page::DecisionRoutes />
                         <action::page::ActionRoutes />
                         <page::page::WikiRoutes />
+                        <summary::page::SummaryRoutes />
                     </ParentRoute>
                 </Routes>
             </main>

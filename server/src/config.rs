@@ -225,6 +225,15 @@ pub struct Config {
         global = true
     )]
     pub live_per_client: u32,
+    /// Every this many minutes, each hackfest day that has ended (in the hackfest's
+    /// time zone) and has no summary yet gets a draft drafted from its record. 0: never.
+    #[arg(
+        long,
+        env = "HACKFEST_SUMMARY_DRAFT_MINUTES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub summary_draft_minutes: u32,
 }
 
 impl Config {
@@ -324,6 +333,8 @@ impl Config {
             events_retention: "14d".into(),
             trusted_proxies: vec![],
             live_per_client: 8,
+            // Tests draft summaries themselves, when they want them.
+            summary_draft_minutes: 0,
         }
     }
 

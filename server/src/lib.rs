@@ -8,4 +8,5 @@ pub mod limit;
 pub mod nojs;
 pub mod routes;
 pub mod startup;
+pub mod summary;
 pub mod telemetry;

@@ -56,7 +56,7 @@ fn field<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
 
 /// The form behind an editor page's route (`/h/{slug}/actions/{id}/edit`), if any.
 fn target(path: &str) -> Option<Target> {
-    use app::{action, decision, goal, hackfest, page, session};
+    use app::{action, decision, goal, hackfest, page, session, summary};
     if path == "/hackfests/new" {
         return Some(Target {
             endpoint: hackfest::api::CreateHackfest::PATH,
@@ -102,6 +102,14 @@ fn target(path: &str) -> Option<Target> {
             pick(page::api::CreatePage::PATH, page::api::UpdatePage::PATH),
             |s, p| Some(format!("/h/{s}/pages/{}", field(p, "slug")?)),
         ),
+        // A summary is drafted from the record, never created by a form: edit only.
+        "summary" if update => (summary::api::UpdateSummary::PATH, |s, o| {
+            let day = o.get("day").and_then(Value::as_str);
+            Some(match day {
+                Some(d) => format!("/h/{s}/summary/{d}/edit"),
+                None => format!("/h/{s}/summary/week/edit"),
+            })
+        }),
         _ => return None,
     };
     Some(Target {

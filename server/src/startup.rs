@@ -140,6 +140,12 @@ impl Application {
             ))
         })?;
         store.spawn_cleanup();
+        if config.summary_draft_minutes > 0 {
+            crate::summary::spawn_drafting(
+                db.clone(),
+                std::time::Duration::from_secs(u64::from(config.summary_draft_minutes) * 60),
+            );
+        }
         let https = public_url.starts_with("https://");
         let sessions = SessionManagerLayer::new(store)
             // SECURITY 14: __Host- prefix and Secure under https; Lax so the provider's
@@ -350,12 +356,19 @@ pub fn router(
         )
         // Editor pages also take their form by POST, for browsers without JavaScript.
         .merge(crate::nojs::routes(&routes))
+        // Atom feeds and the JSON of published summaries.
+        .merge(crate::summary::routes())
         .leptos_routes_with_context(&state, routes, ctx.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(ctx, shell))
-        .with_state(state)
+        .with_state(state.clone())
+        // ETag / 304 and Cache-Control for the public summary pages (needs the viewer).
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::summary::cache_pages,
+        ))
         // A server function posted by a plain form sends the browser back to the page.
         .layer(axum::middleware::from_fn(crate::nojs::plain_form_answers))
         // Malformed server-function arguments: 422 naming the field (SECURITY, issue 9.11).

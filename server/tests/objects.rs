@@ -374,3 +374,6 @@ async fn creating_and_joining_are_recorded_once() {
 
 #[path = "objects/nojs.rs"]
 mod nojs;
+
+#[path = "objects/summaries.rs"]
+mod summaries;

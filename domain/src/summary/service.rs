@@ -14,7 +14,7 @@ use crate::ids::{HackfestId, SummaryId};
 use crate::outbox::Message;
 use crate::page::{RevisionDiff, RevisionSummary};
 use crate::write::{self, Edit, Outcome, Update, Versioned};
-use crate::{DomainError, FieldErrors};
+use crate::{DomainError, FieldErrors, on_db};
 
 /// At most this many history rows of a day are read for its draft.
 pub const HISTORY_LIMIT: i64 = 2_000;
@@ -708,4 +708,30 @@ pub async fn draft_due(db: &Db, now: DateTime<Utc>) -> Result<usize, DomainError
         }
     }
     Ok(made)
+}
+
+/// What the public summary pages of the hackfest `slug` are made of, as one short
+/// string: the hackfest's version and every summary's id, version and published
+/// revision. A page's `ETag` is made from it (a change to any of them may change the
+/// page: its text, its list of days). `None` when there is no such hackfest.
+pub async fn fingerprint(db: &Db, slug: &str) -> Result<Option<String>, DomainError> {
+    let hackfest: Option<(Uuid, i64)> = on_db!(db, p => sqlx::query_as(
+        "SELECT id, version FROM hackfests WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(p)
+    .await)?;
+    let Some((id, version)) = hackfest else {
+        return Ok(None);
+    };
+    let rows: Vec<(Uuid, i64, Option<i64>)> = on_db!(db, p => sqlx::query_as(
+        "SELECT id, version, published_revision FROM summaries WHERE hackfest_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(p)
+    .await)?;
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (id, version, rows).hash(&mut hasher);
+    Ok(Some(format!("{:016x}", hasher.finish())))
 }

@@ -52,6 +52,8 @@ struct Ids {
     page_id: String,
     page_slug: String,
     question: String,
+    summary: String,
+    day: String,
 }
 
 /// A form value: text (percent-encoded when sent) or raw bytes of the encoding itself.
@@ -292,6 +294,23 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
                 ("decision_id", ids.decision.clone()),
             ],
         ),
+        ("summaries/page", vec![s(), ("day", ids.day.clone())]),
+        ("summaries/editor", vec![s(), ("day", "week".into())]),
+        ("summaries/generate", vec![s(), ("day", ids.day.clone())]),
+        (
+            "summaries/update",
+            vec![
+                s(),
+                ("id", ids.summary.clone()),
+                v1(),
+                ("form[title]", "Fuzz summary".into()),
+                ("form[body]", "## Fuzz\n\n- one".into()),
+            ],
+        ),
+        (
+            "summaries/publish",
+            vec![s(), ("id", ids.summary.clone()), v1()],
+        ),
     ]
 }
 
@@ -425,6 +444,11 @@ async fn fixtures(app: &TestApp) -> Ids {
     let questions = domain::question::service::list(&app.db, &h, &page)
         .await
         .unwrap();
+    let summaries = domain::summary::service::list(&app.db, &h).await.unwrap();
+    let summary = summaries
+        .iter()
+        .find(|x| x.day.is_some())
+        .expect("the demo drafts its days");
     let mut mine: Vec<String> = goals.iter().map(|g| g.id.to_string()).collect();
     mine.extend(sessions.iter().map(|s| s.id.to_string()));
     mine.extend(decisions.iter().map(|d| d.id.to_string()));
@@ -443,6 +467,8 @@ async fn fixtures(app: &TestApp) -> Ids {
             .first()
             .map(|q| q.id.to_string())
             .unwrap_or_else(|| Uuid::now_v7().to_string()),
+        summary: summary.id.to_string(),
+        day: summary.day.map(|d| d.to_string()).unwrap_or_default(),
         mine,
     }
 }
@@ -456,7 +482,10 @@ fn route(rng: &mut Rng, ids: &Ids) -> String {
     // Servers and proxies refuse URLs beyond a few kilobytes; stay under that.
     let v: String = v.chars().take(6_000).collect();
     let s = &ids.slug;
-    match rng.below(14) {
+    match rng.below(17) {
+        14 => format!("/h/{s}/summary/{v}"),
+        15 => format!("/h/{s}/summary.json?day={v}"),
+        16 => format!("/h/{v}/summary.atom"),
         0 => format!("/h/{v}"),
         1 => format!("/h/{s}/goals/{v}/edit"),
         2 => format!("/h/{s}/sessions?day={v}"),
