@@ -106,8 +106,8 @@ fn target(path: &str) -> Option<Target> {
         "summary" if update => (summary::api::UpdateSummary::PATH, |s, o| {
             let day = o.get("day").and_then(Value::as_str);
             Some(match day {
-                Some(d) => format!("/h/{s}/summary/{d}/edit"),
-                None => format!("/h/{s}/summary/week/edit"),
+                Some(d) => format!("/h/{s}/summary/{d}"),
+                None => format!("/h/{s}/summary"),
             })
         }),
         _ => return None,

@@ -173,6 +173,7 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     <a href=format!("/h/{slug}/decisions")>{move || format!("Decisions ({})", counts.get().decisions)}</a>
                     <a href=format!("/h/{slug}/actions?status=open_any")>{move || format!("Open action items ({})", counts.get().open_actions)}</a>
                     <a href=format!("/h/{slug}/pages")>"Q&A pages"</a>
+                    <a href=format!("/h/{slug}/summary")>"Summaries"</a>
                 </nav>
             </header>
             <JoinBar slug=h.slug.clone() role />

@@ -56,6 +56,19 @@ fn generate_form(slug: &str, day: Option<NaiveDate>, label: &'static str) -> imp
     }
 }
 
+/// A plain form that publishes the saved text of summary `id` (at `version`).
+fn publish_form(slug: &str, id: uuid::Uuid, version: i64, label: &'static str) -> impl IntoView + use<> {
+    use leptos::server_fn::ServerFn;
+    view! {
+        <form class="inline" method="post" action=PublishSummary::PATH>
+            <input type="hidden" name="slug" value=slug.to_owned() />
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="version" value=version.to_string() />
+            <button type="submit" class="button primary">{label}</button>
+        </form>
+    }
+}
+
 #[component]
 pub fn SummaryView() -> impl IntoView {
     hackfest_page(
@@ -129,7 +142,8 @@ fn SummaryPageView(w: HackfestScope, page: SummaryPage) -> impl IntoView {
                         <h2 id="draft-head">"Draft"<span class="badge">"members only"</span></h2>
                         {organizer.then(|| view! {
                             <div class="actions">
-                                {draft.is_some().then(|| view! { <a class="button primary" href=edit.clone()>"Edit and publish"</a> })}
+                                {draft.as_ref().map(|d| publish_form(&slug, d.id, d.version, "Publish this draft"))}
+                                {draft.is_some().then(|| view! { <a class="button" href=edit.clone()>"Edit"</a> })}
                                 {generate_form(&slug, day, if draft.is_some() { "Bring up to date from the record" } else { "Draft from the record" })}
                             </div>
                         })}
@@ -215,6 +229,7 @@ fn SummaryEditorPage(data: SummaryEditor) -> impl IntoView {
     let id = summary.id;
     let to = page_path(&slug, day);
     let navigate = leptos_router::hooks::use_navigate();
+    let s_slug = slug.clone();
     let editor = use_editor(
         summary.version,
         {
@@ -223,15 +238,7 @@ fn SummaryEditorPage(data: SummaryEditor) -> impl IntoView {
         },
         |f: &SummaryForm| f.parse().map(|_| ()),
         |s: &Summary| s.version,
-        {
-            let slug = slug.clone();
-            move |s: Summary| {
-                navigate(
-                    &format!("/h/{slug}/summary/{}/edit", day_segment(s.day)),
-                    Default::default(),
-                )
-            }
-        },
+        move |s: Summary| navigate(&page_path(&s_slug, s.day), Default::default()),
     );
     let errors = editor.errors;
     let publish_error =
@@ -271,12 +278,7 @@ fn SummaryEditorPage(data: SummaryEditor) -> impl IntoView {
             })}
             {role.can_organize().then(|| view! {
                 <div class="actions">
-                    <form class="inline" method="post" action=PublishSummary::PATH>
-                        <input type="hidden" name="slug" value=slug.clone() />
-                        <input type="hidden" name="id" value=id.to_string() />
-                        <input type="hidden" name="version" value=version.to_string() />
-                        <button type="submit" class="button primary">"Publish the saved text"</button>
-                    </form>
+                    {publish_form(&slug, id, version, "Publish the saved text")}
                     {generate_form(&slug, day, "Bring up to date from the record")}
                 </div>
             })}
