@@ -140,7 +140,57 @@ async fn load_in(tx: &mut Tx) -> Result<(), DomainError> {
     }
     load_week(tx, &h, &goals).await?;
     crate::page::service::seed_demo_in(tx, &h).await?;
+    stamp_days(tx, &h).await?;
     load_summaries(tx, &h).await
+}
+
+/// The demo is written in one go, now; its record should read as a week. Each history
+/// row of a session's day (the session, the decisions and action items made in it, the
+/// goals it worked on, from its `changes`) is stamped at that session's end, so each
+/// day's summary is drafted from a real day: Monday's authentication systems dump,
+/// Friday's OpenShift cluster. Everything else stays on the first morning.
+async fn stamp_days(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> {
+    use crate::on_tx;
+    let first_morning = hackfest::service::day_bounds(h, h.start_date).0 + Duration::hours(8);
+    on_tx!(tx, c => sqlx::query("UPDATE history SET created_at = $1 WHERE hackfest_id = $2")
+        .bind(first_morning)
+        .bind(h.id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ()))?;
+    let sessions: Vec<(uuid::Uuid, chrono::DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, ends_at FROM hack_sessions WHERE hackfest_id = $1",
+    )
+    .bind(h.id)
+    .fetch_all(&mut *c)
+    .await)?;
+    for (session, ends) in sessions {
+        let id = session.to_string();
+        // The session itself, and what was made in it (its id is in their changes).
+        on_tx!(tx, c => sqlx::query(
+            "UPDATE history SET created_at = $1 WHERE hackfest_id = $2 \
+             AND (entity_id = $3 OR (entity <> 'session' AND CAST(changes AS TEXT) LIKE $4))",
+        )
+        .bind(ends)
+        .bind(h.id)
+        .bind(session)
+        .bind(format!("%{id}%"))
+        .execute(&mut *c)
+        .await
+        .map(|_| ()))?;
+    }
+    // The Friday goal update happened after Friday's session.
+    let friday = h.start_date + Duration::days(4);
+    let friday_evening = hackfest::service::day_bounds(h, friday).0 + Duration::hours(17);
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE history SET created_at = $1 WHERE hackfest_id = $2 AND entity = 'goal' AND action = 'update'",
+    )
+    .bind(friday_evening)
+    .bind(h.id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
 }
 
 /// A draft summary of each day of the week, drafted from what the demo recorded, and
@@ -206,6 +256,17 @@ async fn load_week(tx: &mut Tx, h: &Hackfest, goals: &[Goal]) -> Result<(), Doma
             goal("QA setup"),
             "Cloud runners for openQA: cost and capacity.",
             "",
+        ),
+        (
+            "OpenShift cluster: up in staging",
+            "work",
+            day(4, "09:30"),
+            day(4, "13:00"),
+            "olivia\nkevin\nadam",
+            goal("OpenShift"),
+            "Install from the Ansible playbooks; move one app (the wiki) as a test.",
+            "The staging cluster is up: three control-plane nodes and two workers, installed \
+             from Ansible. The wiki runs on it as a test.\n\n- Next: move the apps one by one.",
         ),
         (
             "Evening visit to the old town",
@@ -314,10 +375,29 @@ async fn load_week(tx: &mut Tx, h: &Hackfest, goals: &[Goal]) -> Result<(), Doma
             0,
             "done",
             String::new(),
-            Some(made[4].id),
+            Some(made[5].id),
             None,
         ),
     ];
+    // Friday: the staging cluster is done, and says so.
+    if let Some(cluster) = goals.iter().find(|g| g.title.contains("OpenShift")) {
+        let done = GoalForm {
+            status: "done".into(),
+            progress: "100".into(),
+            outcome: "A staging OpenShift cluster, installed from Ansible; the wiki runs on it."
+                .into(),
+            ..cluster.to_form()
+        }
+        .parse()?;
+        crate::write::update_in(
+            tx,
+            cluster.clone(),
+            cluster.version,
+            &done,
+            crate::write::Edit::update(ACTOR),
+        )
+        .await?;
+    }
     for (title, owner, due, status, goal_id, session_id, decision_id) in actions {
         action::service::create_in(
             tx,

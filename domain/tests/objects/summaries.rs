@@ -642,3 +642,55 @@ async fn a_long_day_is_cut(db: Db) {
     );
 }
 crate::both!(a_long_day_is_cut, crate::summaries::a_long_day_is_cut);
+
+/// Issue 11.9: the demo's days draft from a real record — Monday's authentication
+/// systems dump with its decisions and action items, Friday's OpenShift cluster with
+/// the goal done — and Monday is published.
+async fn the_demo_drafts_its_days(db: Db) {
+    domain::demo::load_if_empty(&db).await.unwrap();
+    let h = hackfest::service::by_slug(&db, domain::demo::DEMO_SLUG)
+        .await
+        .unwrap();
+    let monday = service::get(&db, &h, Some(h.start_date))
+        .await
+        .unwrap()
+        .expect("Monday's draft");
+    for expected in [
+        "Authentication systems deep dive",
+        "Deploy BDR, then decide app by app",
+        "Write down the FAS → FreeIPA sync",
+    ] {
+        assert!(
+            monday.body.contains(expected),
+            "{expected}:\n{}",
+            monday.body
+        );
+    }
+    assert_eq!(monday.status, SummaryStatus::Published);
+    let friday = service::get(&db, &h, Some(h.start_date + Duration::days(4)))
+        .await
+        .unwrap()
+        .expect("Friday's draft");
+    for expected in [
+        "OpenShift cluster: up in staging",
+        "Stand up an OpenShift cluster",
+    ] {
+        assert!(
+            friday.body.contains(expected),
+            "{expected}:\n{}",
+            friday.body
+        );
+    }
+    assert!(
+        !friday.body.contains("Deploy BDR"),
+        "Monday's decision is not Friday's:\n{}",
+        friday.body
+    );
+    let published = service::published(&db, &h).await.unwrap();
+    assert_eq!(published.len(), 1);
+}
+
+crate::both!(
+    the_demo_drafts_its_days,
+    crate::summaries::the_demo_drafts_its_days
+);
