@@ -20,6 +20,8 @@ pub mod view;
 pub mod db;
 #[cfg(feature = "server")]
 pub mod demo;
+#[cfg(feature = "server")]
+pub mod export;
 pub mod history;
 #[cfg(feature = "server")]
 pub mod markdown;
