@@ -32,6 +32,11 @@ TABS=${BENCH_TABS:-100}
 IDLE=${BENCH_IDLE_CONNECTIONS:-10000}
 PG_ADMIN=${BENCH_POSTGRES_URL:-}
 if [ -n "${BENCH_DATABASE_URL:-}" ]; then DATABASES=$(echo "$BENCH_DATABASE_URL" | cut -d: -f1); else DATABASES=${BENCH_DATABASES:-sqlite postgres}; fi
+# nginx is the yardstick of the summary page (a static file, and a caching proxy).
+if [ "${BENCH_SUMMARY:-1}" != 0 ] && ! command -v nginx >/dev/null 2>&1; then
+  echo "==> Installing nginx (the summary page's yardstick)" >&2
+  $( [ "$(id -u)" -ne 0 ] && echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >&2
+fi
 [ -x "$BIN" ] || { echo "no server binary at $BIN: run 'cargo leptos build --release' (make bench does)" >&2; exit 1; }
 # The editors take action items the open tabs do not show (the tabs' pages show the first 30).
 EDITOR_OFFSET=40
@@ -103,6 +108,13 @@ bench_db() {
   local de; de=$(wrk_stats -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$detail")
   say "[$name] Action item page: $(field rps "$de") req/s, p99 $(field p99_ms "$de") ms"
 
+  local sm=""
+  if [ "${BENCH_SUMMARY:-1}" != 0 ]; then
+    say "[$name] The published summary page: the app uncached, revalidated (304), behind nginx's cache, and nginx serving the same bytes"
+    sm=$(scripts/bench/summary.sh "$port" "$slug" "$cookie" "$work/$name" "$DURATION" "$CONNECTIONS" | grep '^SUMMARY')
+    echo "$sm"
+  fi
+
   local tabs=""
   if [ "$TABS" -gt 0 ]; then
     say "[$name] $TABS open tabs, then one change to one action item"
@@ -149,6 +161,9 @@ bench_db() {
     echo "changes_p99_ms=$(field p99_ms "$ed")"
     echo "changes_ok=$(field ok "$ed")"
     echo "changes_failed=$failed"
+    if [ -n "$sm" ]; then
+      for k in bytes uncached_rps uncached_p99_ms revalidated_rps revalidated_non2xx cached_rps nginx_rps; do echo "summary_$k=$(field "$k" "$sm")"; done
+    fi
     if [ -n "$tabs" ]; then
       for k in tabs live requests total_kb wire_kb max_tab_kb mean_tab_kb; do echo "tabs_$k=$(field "$k" "$tabs")"; done
     fi

@@ -66,6 +66,17 @@ row("Action item page HTML (brotli)", "",
 row("Action item page, 32 connections: req/s, p99", "",
     lambda n, d: f"{mark(d.get('detail_rps'), None, '', 0)}, {mark(d.get('detail_p99_ms'), None, ' ms')}"
     + bad(d, "detail_bad"))
+def ratio(d, k):
+    a, b = num(d.get(k)), num(d.get("summary_nginx_rps"))
+    return f" ({a / b:.2f}× nginx)" if a and b else ""
+
+
+row("Summary page: uncached / 304 / from nginx's cache, req/s (× nginx static)", "",
+    lambda n, d: (f"{mark(d.get('summary_uncached_rps'), None, '', 0)}{ratio(d, 'summary_uncached_rps')} / "
+                  f"{mark(d.get('summary_revalidated_rps'), None, '', 0)}{ratio(d, 'summary_revalidated_rps')} / "
+                  f"{mark(d.get('summary_cached_rps'), None, '', 0)}{ratio(d, 'summary_cached_rps')}; "
+                  f"nginx static {mark(d.get('summary_nginx_rps'), None, '', 0)}")
+    if d.get("summary_nginx_rps") else "—")
 row("Changes/s, 16 editors on different action items: rate, p99", "SQLite: ≥ 1,500/s, p99 ≤ 30 ms",
     lambda n, d: f"{mark(d.get('changes_per_s'), sqlite_only(n, ge(1500)), '/s', 0)}, "
     f"{mark(d.get('changes_p99_ms'), sqlite_only(n, le(30)), ' ms')}")
