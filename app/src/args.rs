@@ -165,6 +165,8 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         summary::api::GenerateSummary,
         summary::api::UpdateSummary,
         summary::api::PublishSummary,
+        summary::api::GetSummaryHistory,
+        summary::api::RevertSummary,
     ])
 });
 

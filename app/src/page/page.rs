@@ -451,7 +451,7 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
 }
 
 #[component]
-fn DiffView(d: RevisionDiff) -> impl IntoView {
+pub fn DiffView(d: RevisionDiff) -> impl IntoView {
     let RevisionDiff {
         from,
         to,

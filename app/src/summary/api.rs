@@ -359,6 +359,81 @@ pub async fn publish_summary(slug: String, id: Uuid, version: i64) -> Result<Sum
     Ok(published)
 }
 
+/// A summary's revisions, newest first, and two of them compared (members only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummaryHistory {
+    pub hackfest: Hackfest,
+    pub role: Role,
+    pub summary: Summary,
+    pub revisions: Vec<domain::page::RevisionSummary>,
+    pub diff: Option<domain::page::RevisionDiff>,
+    /// Why the chosen revisions were not compared (too large).
+    pub diff_error: Option<String>,
+}
+
+#[server(endpoint = "summaries/history")]
+pub async fn get_summary_history(
+    slug: String,
+    day: String,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<SummaryHistory, AppError> {
+    use domain::summary::service;
+    let s = Scope::of(&slug).await?;
+    let day = day_of(&s, &day)?;
+    let not_found = || {
+        let e = AppError::NotFound("Summary".into());
+        e.set_response_status();
+        e
+    };
+    if !s.role.can_edit_content() {
+        return Err(not_found());
+    }
+    let summary = service::get(&s.db, &s.hackfest, day)
+        .await?
+        .ok_or_else(not_found)?;
+    let id = domain::ids::SummaryId(summary.id);
+    let revisions = service::revisions(&s.db, &s.hackfest, id).await?;
+    let (diff, diff_error) = match (from, to) {
+        (Some(a), Some(b)) => match service::diff(&s.db, &s.hackfest, id, a, b).await {
+            Ok(d) => (Some(d), None),
+            Err(domain::DomainError::Validation(f)) => (None, Some(f.to_string())),
+            Err(e) => return Err(e.into()),
+        },
+        _ => (None, None),
+    };
+    Ok(SummaryHistory {
+        hackfest: s.hackfest.clone(),
+        role: s.role,
+        summary,
+        revisions,
+        diff,
+        diff_error,
+    })
+}
+
+/// Makes revision `number`'s text the summary's text again (a new revision; publish
+/// it to show it).
+#[server(endpoint = "summaries/revert")]
+pub async fn revert_summary(
+    slug: String,
+    id: Uuid,
+    version: i64,
+    number: i64,
+) -> Result<Summary, AppError> {
+    let s = Scope::of(&slug).await?;
+    let actor = s.organizer()?;
+    Ok(domain::summary::service::revert(
+        &s.db,
+        &s.hackfest,
+        domain::ids::SummaryId(id),
+        number,
+        version,
+        &actor,
+    )
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

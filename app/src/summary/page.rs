@@ -10,12 +10,14 @@ use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
-    GenerateSummary, PublishSummary, SummaryEditor, SummaryPage, day_label, day_segment,
-    get_summary_editor, get_summary_page, page_path, update_summary,
+    GenerateSummary, PublishSummary, RevertSummary, SummaryEditor, SummaryHistory, SummaryPage,
+    day_label, day_segment, get_summary_editor, get_summary_history, get_summary_page, page_path,
+    update_summary,
 };
 use crate::components::{Field, Rendered, TextArea, TextInput, hackfest_page};
 use crate::editor::{EditorPage, url_error, use_editor};
 use crate::hackfest::api::HackfestScope;
+use crate::page::page::DiffView;
 
 /// Is `path` a summary's public page (sent without the hydration scripts)?
 pub fn is_read_only(path: &str) -> bool {
@@ -57,7 +59,12 @@ fn generate_form(slug: &str, day: Option<NaiveDate>, label: &'static str) -> imp
 }
 
 /// A plain form that publishes the saved text of summary `id` (at `version`).
-fn publish_form(slug: &str, id: uuid::Uuid, version: i64, label: &'static str) -> impl IntoView + use<> {
+fn publish_form(
+    slug: &str,
+    id: uuid::Uuid,
+    version: i64,
+    label: &'static str,
+) -> impl IntoView + use<> {
     use leptos::server_fn::ServerFn;
     view! {
         <form class="inline" method="post" action=PublishSummary::PATH>
@@ -280,8 +287,104 @@ fn SummaryEditorPage(data: SummaryEditor) -> impl IntoView {
                 <div class="actions">
                     {publish_form(&slug, id, version, "Publish the saved text")}
                     {generate_form(&slug, day, "Bring up to date from the record")}
+                    <a class="button" href=format!("/h/{slug}/summary/{}/history", day_segment(day))>"History"</a>
                 </div>
             })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn SummaryHistoryView() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let day = day_param();
+    let key = move || {
+        let n = |k: &str| {
+            query
+                .read()
+                .get(k)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        };
+        (day(), n("from"), n("to"))
+    };
+    hackfest_page(
+        key,
+        |slug, (day, from, to)| get_summary_history(slug, day, from, to),
+        None,
+        |_, h| view! { <SummaryHistoryPage h /> },
+    )
+}
+
+#[component]
+fn SummaryHistoryPage(h: SummaryHistory) -> impl IntoView {
+    use leptos::server_fn::ServerFn;
+    let SummaryHistory {
+        hackfest,
+        role,
+        summary,
+        revisions,
+        diff,
+        diff_error,
+    } = h;
+    let slug = hackfest.slug.clone();
+    let base = format!("/h/{slug}/summary/{}", day_segment(summary.day));
+    let latest = revisions
+        .first()
+        .map(|r| r.number)
+        .unwrap_or(summary.revision);
+    let (from, to) = diff
+        .as_ref()
+        .map(|d| (d.from.number, d.to.number))
+        .unwrap_or(((latest - 1).max(1), latest));
+    let organizer = role.can_organize();
+    let error = url_error(RevertSummary::PATH);
+    view! {
+        <Title text=format!("History of {}", summary.title) />
+        <section class="page narrow">
+            {crumbs(&slug, &hackfest.title)}
+            <h1>"History of " <a href=page_path(&slug, summary.day)>{summary.title.clone()}</a></h1>
+            {error.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            <form id="compare" class="compare" method="get" action=format!("{base}/history")></form>
+            <div class="table-scroll">
+            <table class="revisions">
+                <caption>"Revisions, newest first. Choose two to compare."</caption>
+                <thead><tr>
+                    <th scope="col">"From"</th><th scope="col">"To"</th><th scope="col">"Revision"</th>
+                    <th scope="col">"Author and time"</th><th scope="col">"State"</th>
+                    {organizer.then(|| view! { <th scope="col"><span class="visually-hidden">"Revert"</span></th> })}
+                </tr></thead>
+                <tbody>
+                    {revisions.into_iter().map(|r| {
+                        let n = r.number;
+                        let state = if summary.published_revision == Some(n) { "published" } else { "" };
+                        view! {
+                            <tr>
+                                <td><input type="radio" form="compare" name="from" value=n.to_string() checked=n == from aria-label=format!("Compare from revision {n}") /></td>
+                                <td><input type="radio" form="compare" name="to" value=n.to_string() checked=n == to aria-label=format!("Compare to revision {n}") /></td>
+                                <th scope="row">{n}</th>
+                                <td><strong>{r.author.clone()}</strong><br />{r.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                                <td>{state}</td>
+                                {organizer.then(|| view! {
+                                    <td>{(n != latest).then(|| view! {
+                                        <form method="post" action=RevertSummary::PATH>
+                                            <input type="hidden" name="slug" value=slug.clone() />
+                                            <input type="hidden" name="id" value=summary.id.to_string() />
+                                            <input type="hidden" name="version" value=summary.version.to_string() />
+                                            <input type="hidden" name="number" value=n.to_string() />
+                                            <button type="submit" class="button small" aria-label=format!("Revert to revision {n}")>"Revert to this"</button>
+                                        </form>
+                                    })}</td>
+                                })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+            <button type="submit" form="compare" class="button">"Compare selected revisions"</button>
+            {diff_error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {diff.map(|d| view! { <DiffView d /> })}
         </section>
     }
     .into_any()
@@ -299,6 +402,7 @@ pub fn SummaryRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("") view=SummaryView ssr=ssr.clone() />
             <Route path=path!(":day") view=SummaryView ssr=ssr.clone() />
             <Route path=path!(":day/edit") view=SummaryEditorView ssr=ssr.clone() />
+            <Route path=path!(":day/history") view=SummaryHistoryView ssr=ssr.clone() />
         </ParentRoute>
     }
     .into_inner()

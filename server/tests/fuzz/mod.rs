@@ -311,6 +311,19 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             "summaries/publish",
             vec![s(), ("id", ids.summary.clone()), v1()],
         ),
+        (
+            "summaries/history",
+            vec![
+                s(),
+                ("day", ids.day.clone()),
+                ("from", "1".into()),
+                ("to", "2".into()),
+            ],
+        ),
+        (
+            "summaries/revert",
+            vec![s(), ("id", ids.summary.clone()), v1(), ("number", "1".into())],
+        ),
     ]
 }
 

@@ -309,6 +309,56 @@ async fn a_published_day_is_public_cached_and_in_the_feeds() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+
+    // The revisions: members compare them; the public does not see them.
+    let history = format!("{day_path}/history?from=1&to=3");
+    let html = app.get(&history).await.text().await.unwrap();
+    assert!(html.contains("Revisions, newest first"), "{html}");
+    assert!(
+        html.contains("Corrected"),
+        "the diff shows the correction: {html}"
+    );
+    assert_eq!(
+        anonymous.get(&history).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Reverting to the first revision is a new revision; publishing shows it again.
+    let current = json(
+        app.server_fn(
+            "summaries/editor",
+            &[("slug", slug.clone()), ("day", MONDAY.into())],
+        )
+        .await,
+    )
+    .await;
+    let v = current["summary"]["version"].as_i64().unwrap();
+    let r = app
+        .server_fn(
+            "summaries/revert",
+            &[
+                ("slug", slug.clone()),
+                ("id", id.clone()),
+                ("version", v.to_string()),
+                ("number", "2".into()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let reverted = json(
+        app.server_fn(
+            "summaries/editor",
+            &[("slug", slug.clone()), ("day", MONDAY.into())],
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        reverted["summary"]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("We started with"),
+        "{reverted}"
+    );
 }
 
 #[tokio::test]
