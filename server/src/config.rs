@@ -30,6 +30,20 @@ pub enum Command {
     Migrate,
     /// Load the demo hackfest if the database holds no hackfest yet, then exit.
     Demo,
+    /// Write one hackfest as JSON (every object with its history), then exit.
+    Export {
+        /// The hackfest's slug.
+        #[arg(long)]
+        slug: String,
+        /// The file to write (`-`: standard output).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a hackfest from a JSON export (all or nothing), then exit.
+    Import {
+        /// The file written by `hackfest export`.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod bus;
 pub mod config;
 pub mod events;
+pub mod export;
 pub mod limit;
 pub mod nojs;
 pub mod routes;

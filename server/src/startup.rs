@@ -358,6 +358,8 @@ pub fn router(
         .merge(crate::nojs::routes(&routes))
         // Atom feeds and the JSON of published summaries.
         .merge(crate::summary::routes())
+        // The organizers' exports: JSON (the backup `hackfest import` restores) and Markdown.
+        .merge(crate::export::routes())
         .leptos_routes_with_context(&state, routes, ctx.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -245,3 +245,101 @@ fn dev_sign_in_is_announced_and_off_by_default() {
         "the token is never logged: {with_token:#?}"
     );
 }
+
+/// `hackfest export` then `hackfest import` into another database; bad files are one
+/// line naming the file and the field, exit code 2, nothing written.
+#[test]
+fn export_and_import_a_hackfest() {
+    let dir = std::env::temp_dir().join(format!("hackfest-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = format!("sqlite:{}/source.db", dir.display());
+    let target = format!("sqlite:{}/target.db", dir.display());
+    let on = |url: &str| vec![("HACKFEST_DATABASE_URL", url.to_owned())];
+    let run = |args: &[&str], url: &str| {
+        let env = on(url);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        hackfest(args, &env)
+    };
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    assert!(run(&["demo"], &source).status.success());
+    let file = dir.join("export.json");
+    let file_arg = file.to_str().unwrap();
+    let out = run(
+        &["export", "--slug", "ci-infra-hackfest", "--out", file_arg],
+        &source,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(&file).unwrap();
+    let out = run(&["export", "--slug", "nowhere", "--out", file_arg], &source);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--slug"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(&["import", file_arg], &target);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("imported ci-infra-hackfest"),
+        "{}",
+        text(&out.stdout)
+    );
+    // The restored hackfest exports to the same document (apart from exported_at).
+    let again = dir.join("again.json");
+    let out = run(
+        &[
+            "export",
+            "--slug",
+            "ci-infra-hackfest",
+            "--out",
+            again.to_str().unwrap(),
+        ],
+        &target,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let strip = |b: &[u8]| {
+        let mut v: serde_json::Value = serde_json::from_slice(b).unwrap();
+        v.as_object_mut().unwrap().remove("exported_at");
+        v
+    };
+    assert_eq!(strip(&std::fs::read(&again).unwrap()), strip(&bytes));
+
+    let out = run(&["import", file_arg], &target);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("slug"), "{}", text(&out.stderr));
+
+    let truncated = dir.join("truncated.json");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let fresh = format!("sqlite:{}/fresh.db", dir.display());
+    let out = run(&["import", truncated.to_str().unwrap()], &fresh);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("truncated.json")
+            && stderr.contains("truncated")
+            && stderr.contains("line "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!dir.join("fresh.db").exists(), "nothing written");
+
+    let newer = dir.join("newer.json");
+    let t = text(&bytes).replacen("\"schema_version\": 1", "\"schema_version\": 2", 1);
+    std::fs::write(&newer, t).unwrap();
+    let out = run(&["import", newer.to_str().unwrap()], &fresh);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("schema_version: this file is from a newer Hackfest (schema 2)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(
+        &["import", dir.join("missing.json").to_str().unwrap()],
+        &fresh,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("missing.json"));
+    let _ = std::fs::remove_dir_all(dir);
+}

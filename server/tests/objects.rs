@@ -377,3 +377,6 @@ mod nojs;
 
 #[path = "objects/summaries.rs"]
 mod summaries;
+
+#[path = "objects/export.rs"]
+mod export;

@@ -26,7 +26,7 @@ use crate::decision::FollowUp;
 use crate::history::FieldChange;
 use crate::{DomainError, FieldErrors, on_tx};
 
-pub use markdown::markdown_tar;
+pub use markdown::{file_part, markdown_tar};
 
 /// The `format` of every export.
 pub const FORMAT: &str = "hackfest-export";
