@@ -167,6 +167,7 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         summary::api::PublishSummary,
         summary::api::GetSummaryHistory,
         summary::api::RevertSummary,
+        crate::search::api::SearchQuery,
     ])
 });
 

@@ -15,6 +15,7 @@ pub mod hackfest;
 pub mod live;
 pub mod page;
 pub mod question;
+pub mod search;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=auth::components::MyHackfestsPage ssr=ssr.clone() />
                     <Route path=path!("/auth/dev") view=auth::components::DevSignInPage ssr=ssr.clone() />
                     <Route path=path!("/hackfests/new") view=hackfest::page::NewHackfestPage ssr=ssr.clone() />
+                    <Route path=path!("/search") view=search::page::SiteSearch ssr=ssr.clone() />
                     <ParentRoute path=path!("/h/:slug") view=hackfest::page::HackfestLayout ssr=ssr.clone()>
                         <Route path=path!("") view=hackfest::page::HackfestOverview ssr=ssr.clone() />
                         <goal::page::GoalRoutes />
@@ -96,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <action::page::ActionRoutes />
                         <page::page::WikiRoutes />
                         <summary::page::SummaryRoutes />
+                        <search::page::SearchRoutes />
                     </ParentRoute>
                 </Routes>
             </main>

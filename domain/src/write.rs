@@ -27,7 +27,9 @@ use crate::outbox::{self, Message};
 pub type Changes = Vec<(&'static str, String, String)>;
 
 /// An object written through the shared path.
-pub trait Versioned: Serialize + Sized + Send + Sync {
+/// Every kind is [`Searchable`](crate::search::Searchable): each save writes its
+/// search document in the same transaction.
+pub trait Versioned: Serialize + Sized + Send + Sync + crate::search::Searchable {
     /// Its typed id.
     type Id: Copy + Default + Send + Sync + std::fmt::Debug + Into<uuid::Uuid>;
     /// What a create or an update writes: the parsed input, with whatever the kind's
@@ -262,6 +264,15 @@ async fn record<K: Versioned>(
     at: DateTime<Utc>,
 ) -> Result<(), DomainError> {
     let more = k.write_more(tx, input, edit.actor, at).await?;
+    crate::search::sync(
+        tx,
+        K::KIND,
+        k.id().into(),
+        k.hackfest_id().0,
+        k.indexed(),
+        at,
+    )
+    .await?;
     let changes = history::record(
         tx,
         Change {

@@ -525,3 +525,5 @@ async fn goal_notes_and_outcome(db: Db) {
 both!(goal_notes_and_outcome, super::goal_notes_and_outcome);
 #[path = "objects/export.rs"]
 mod export;
+#[path = "objects/search.rs"]
+mod search;

@@ -380,3 +380,6 @@ mod summaries;
 
 #[path = "objects/export.rs"]
 mod export;
+
+#[path = "objects/search.rs"]
+mod search;

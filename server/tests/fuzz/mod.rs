@@ -324,6 +324,15 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             "summaries/revert",
             vec![s(), ("id", ids.summary.clone()), v1(), ("number", "1".into())],
         ),
+        (
+            "search/query",
+            vec![
+                s(),
+                ("q", "quota \"AND NEAR(x*".into()),
+                ("kinds", "goal,page".into()),
+                ("page", "1".into()),
+            ],
+        ),
     ]
 }
 
@@ -495,7 +504,9 @@ fn route(rng: &mut Rng, ids: &Ids) -> String {
     // Servers and proxies refuse URLs beyond a few kilobytes; stay under that.
     let v: String = v.chars().take(6_000).collect();
     let s = &ids.slug;
-    match rng.below(17) {
+    match rng.below(19) {
+        17 => format!("/h/{s}/search?q={v}&kind={v}&page={v}"),
+        18 => format!("/search?q={v}&kind=goal"),
         14 => format!("/h/{s}/summary/{v}"),
         15 => format!("/h/{s}/summary.json?day={v}"),
         16 => format!("/h/{v}/summary.atom"),
