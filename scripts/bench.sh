@@ -108,6 +108,12 @@ bench_db() {
   local de; de=$(wrk_stats -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$detail")
   say "[$name] Action item page: $(field rps "$de") req/s, p99 $(field p99_ms "$de") ms"
 
+  say "[$name] Search, one reader at a time over the whole hackfest: wrk -t1 -c1 -d$DURATION (server function, 7 queries)"
+  local se
+  se=$(BENCH_SLUG="$slug" wrk -t1 -c1 -d"$DURATION" --latency -s scripts/bench/search.lua "$base/api/search/query" \
+    >"$work/search.txt"; cat "$work/search.txt" >&2; grep '^SEARCH' "$work/search.txt")
+  say "[$name] Search: p50 $(field p50_ms "$se") ms, p99 $(field p99_ms "$se") ms, $(field failed "$se") failed"
+
   local sm=""
   if [ "${BENCH_SUMMARY:-1}" != 0 ]; then
     say "[$name] The published summary page: the app uncached, revalidated (304), behind nginx's cache, and nginx serving the same bytes"
@@ -161,6 +167,9 @@ bench_db() {
     echo "changes_p99_ms=$(field p99_ms "$ed")"
     echo "changes_ok=$(field ok "$ed")"
     echo "changes_failed=$failed"
+    echo "search_p50_ms=$(field p50_ms "$se")"
+    echo "search_p99_ms=$(field p99_ms "$se")"
+    echo "search_failed=$(field failed "$se")"
     if [ -n "$sm" ]; then
       for k in bytes uncached_rps uncached_p99_ms revalidated_rps revalidated_non2xx cached_rps nginx_rps; do echo "summary_$k=$(field "$k" "$sm")"; done
     fi

@@ -71,6 +71,9 @@ def ratio(d, k):
     return f" ({a / b:.2f}× nginx)" if a and b else ""
 
 
+row("Search, one reader (7 queries): p50 / p99", "",
+    lambda n, d: f"{mark(d.get('search_p50_ms'), None, ' ms')} / {mark(d.get('search_p99_ms'), None, ' ms')}"
+    + (f" ({d['search_failed']} failed)" if d.get("search_failed", "0") != "0" else ""))
 row("Summary page: uncached / 304 / from nginx's cache, req/s (× nginx static)", "",
     lambda n, d: (f"{mark(d.get('summary_uncached_rps'), None, '', 0)}{ratio(d, 'summary_uncached_rps')} / "
                   f"{mark(d.get('summary_revalidated_rps'), None, '', 0)}{ratio(d, 'summary_revalidated_rps')} / "
