@@ -354,12 +354,18 @@ fn by_creation<T>(v: &mut [T], key: impl Fn(&T) -> (DateTime<Utc>, Uuid)) {
 /// consistent state). `NotFound` for an unknown id.
 #[tracing::instrument(skip_all, err)]
 pub async fn json(db: &Db, hackfest_id: Uuid) -> Result<Export, DomainError> {
-    let mut tx = db.begin().await?;
-    if let Tx::Postgres(t) = &mut tx {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut **t)
-            .await?;
-    }
+    // A read transaction: one snapshot, and writers are not held up (SQLite: a
+    // deferred BEGIN reads one snapshot of the WAL without the writers' lock).
+    let mut tx = match db {
+        Db::Sqlite(p) => Tx::Sqlite(p.begin().await?, None),
+        Db::Postgres(p) => {
+            let mut t = p.begin().await?;
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *t)
+                .await?;
+            Tx::Postgres(t)
+        }
+    };
     let hackfest: Option<HackfestRow> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT id, slug, title, start_date, end_date, time_zone, location, description, \
          version, created_at, updated_at FROM hackfests WHERE id = $1",

@@ -42,6 +42,10 @@ async fn only_organizers_export() {
     assert_eq!(e.goals.len(), 1);
     assert_eq!(e.schema_version, 1);
 
+    let admin = TestApp::with_new_client(&app);
+    admin.sign_in("root", "admin").await;
+    assert_eq!(admin.get("/h/exported/export.json").await.status(), 200);
+
     let r = organizer.get("/h/exported/export.tar").await;
     assert_eq!(r.status(), 200);
     assert_eq!(
