@@ -554,6 +554,86 @@ mod server {
         }
     }
 
+    /// Rebuilds the search documents of `hackfest` from its rows, in `tx`: for writes
+    /// that do not go through the shared path (an import writes rows as they were
+    /// exported). The same texts as [`Searchable`] (and the migration's back-fill).
+    /// Returns how many documents it wrote.
+    pub async fn reindex(tx: &mut Tx, hackfest: Uuid) -> Result<u64, sqlx::Error> {
+        let (id, nl, day, strip) = match tx {
+            Tx::Sqlite(..) => (
+                "lower(substr(hex(id), 1, 8) || '-' || substr(hex(id), 9, 4) || '-' || \
+                 substr(hex(id), 13, 4) || '-' || substr(hex(id), 17, 4) || '-' || substr(hex(id), 21))",
+                "char(10)",
+                "s.day",
+                "char(57344), ' '), char(57345), ' ')",
+            ),
+            Tx::Postgres(_) => (
+                "id::text",
+                "chr(10)",
+                "s.day::text",
+                "chr(57344), ' '), chr(57345), ' ')",
+            ),
+        };
+        let select = [
+            format!(
+                "SELECT 'goal', id, hackfest_id, title, description || {nl} || {nl} || outcome, \
+                 '/goals/' || {id}, updated_at FROM goals WHERE hackfest_id = $1"
+            ),
+            format!(
+                "SELECT 'session', id, hackfest_id, title, agenda || {nl} || {nl} || notes, \
+                 '/sessions/' || {id}, updated_at FROM hack_sessions WHERE hackfest_id = $1"
+            ),
+            format!(
+                "SELECT 'decision', id, hackfest_id, title, context || {nl} || {nl} || decision, \
+                 '/decisions/' || {id}, updated_at FROM decisions WHERE hackfest_id = $1"
+            ),
+            format!(
+                "SELECT 'action_item', id, hackfest_id, title, description, '/actions/' || {id}, \
+                 updated_at FROM action_items WHERE hackfest_id = $1"
+            ),
+            "SELECT 'page', id, hackfest_id, title, body, '/pages/' || slug, updated_at \
+             FROM pages WHERE hackfest_id = $1"
+                .to_owned(),
+            format!(
+                "SELECT 'question', id, hackfest_id, question, answer, '#q-' || {id}, updated_at \
+                 FROM page_questions WHERE hackfest_id = $1"
+            ),
+            format!(
+                "SELECT 'summary', s.id, s.hackfest_id, r.title, r.body, \
+                 CASE WHEN s.day IS NULL THEN '/summary' ELSE '/summary/' || {day} END, s.updated_at \
+                 FROM summaries s JOIN summary_revisions r \
+                 ON r.summary_id = s.id AND r.revision = s.published_revision \
+                 WHERE s.status = 'published' AND s.hackfest_id = $1"
+            ),
+        ];
+        let mut written = 0;
+        crate::on_tx!(tx, c => {
+            sqlx::query("DELETE FROM search_documents WHERE hackfest_id = $1")
+                .bind(hackfest)
+                .execute(&mut *c)
+                .await?;
+            for sel in &select {
+                let sql = format!(
+                    "INSERT INTO search_documents \
+                     (kind, object_id, hackfest_id, title, body, url_path, updated_at) {sel}"
+                );
+                written += sqlx::query(&sql)
+                    .bind(hackfest)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected();
+            }
+            sqlx::query(&format!(
+                "UPDATE search_documents SET title = replace(replace(title, {strip}, \
+                 body = replace(replace(body, {strip} WHERE hackfest_id = $1"
+            ))
+            .bind(hackfest)
+            .execute(&mut *c)
+            .await?;
+        });
+        Ok(written)
+    }
+
     #[derive(sqlx::FromRow)]
     struct HitRow {
         kind: String,

@@ -385,3 +385,42 @@ async fn snippets_are_escaped(db: Db) {
     assert!(hit.snippet_html.contains("&lt;img"), "{}", hit.snippet_html);
 }
 crate::both!(snippets_are_escaped, super::snippets_are_escaped);
+
+/// Rows written around the shared path (an import) are found after `reindex`, with
+/// the same documents the saves wrote.
+async fn reindex_rebuilds_a_hackfest(db: Db) {
+    let h = hackfest(&db, "rebuilt").await;
+    let other = hackfest(&db, "untouched").await;
+    corpus(&db, &h).await;
+    corpus(&db, &other).await;
+    let before: Vec<Results> = {
+        let mut v = Vec::new();
+        for q in ["storage", "mirror", "owns", "running"] {
+            v.push(find(&db, Some(&h), q).await);
+        }
+        v
+    };
+    db.execute_raw("DELETE FROM search_documents")
+        .await
+        .unwrap();
+    assert!(find(&db, None, "storage").await.hits.is_empty());
+    let mut tx = db.begin().await.unwrap();
+    assert_eq!(search::reindex(&mut tx, h.id).await.unwrap(), 6);
+    tx.commit().await.unwrap();
+    for (q, was) in ["storage", "mirror", "owns", "running"].iter().zip(before) {
+        let now = find(&db, Some(&h), q).await;
+        assert_eq!(ids(&now), ids(&was), "{q}");
+        let urls = |r: &Results| {
+            r.hits
+                .iter()
+                .map(|x| x.url.clone())
+                .collect::<BTreeSet<_>>()
+        };
+        assert_eq!(urls(&now), urls(&was), "{q}");
+    }
+    assert!(find(&db, Some(&other), "storage").await.hits.is_empty());
+}
+crate::both!(
+    reindex_rebuilds_a_hackfest,
+    super::reindex_rebuilds_a_hackfest
+);
