@@ -271,3 +271,76 @@ pub async fn markdown_tar(db: Db) {
     assert_eq!(unique.len(), names.len(), "no name twice");
 }
 crate::both!(markdown_tar, crate::export::markdown_tar);
+
+/// A thousand goals, each the child of the goal after it in the file (a 1,000-deep
+/// chain whose parents all come later), and a decision superseded by a later one:
+/// imported in one transaction, exported again the same; the tar holds every goal.
+pub async fn later_references(db: Db) {
+    let source = scratch::sqlite().await;
+    let h = domain::hackfest::service::create(
+        &source,
+        &domain::hackfest::HackfestForm {
+            slug: "big-one".into(),
+            title: "Big".into(),
+            start_date: "2026-03-23".into(),
+            end_date: "2026-03-27".into(),
+            time_zone: "Europe/Prague".into(),
+            location: String::new(),
+            description: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let file = export::json(&source, h.id).await.unwrap().to_json();
+    let ids: Vec<Uuid> = (0..1000).map(|_| Uuid::now_v7()).collect();
+    let at = |i: usize| {
+        format!(
+            "2026-03-23T{:02}:{:02}:{:02}.000000Z",
+            i / 3600,
+            i / 60 % 60,
+            i % 60
+        )
+    };
+    let file = edit(&file, |v| {
+        let goals: Vec<serde_json::Value> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                serde_json::json!({
+                    "id": id, "title": format!("Goal {i}"), "description": "", "kind": "small",
+                    "parent_id": ids.get(i + 1), "status": "active", "progress": i % 101,
+                    "owner": "", "outcome": "", "version": 1,
+                    "created_at": at(i), "updated_at": at(i),
+                })
+            })
+            .collect();
+        v["goals"] = goals.into();
+        let (old, new) = (Uuid::now_v7(), Uuid::now_v7());
+        let decision = |id: Uuid, status: &str, by: Option<Uuid>, i: usize| {
+            serde_json::json!({
+                "id": id, "title": format!("Decision {i}"), "context": "", "decision": "",
+                "status": status, "superseded_by": by, "session_id": null,
+                "goal_ids": [ids[0]], "followups": [], "version": 2,
+                "created_at": at(i), "updated_at": at(i),
+            })
+        };
+        v["decisions"] = vec![
+            decision(old, "superseded", Some(new), 1),
+            decision(new, "agreed", None, 2),
+        ]
+        .into();
+    });
+    let first = export::parse(&file).unwrap();
+    let report = export::import(&db, &file).await.unwrap();
+    assert_eq!((report.goals, report.decisions), (1000, 2));
+    let again = export::json(&db, h.id).await.unwrap();
+    assert_eq!(bytes(&again), bytes(&first));
+    let tar = export::markdown_tar(&db, h.id).await.unwrap();
+    let goals = tar::Archive::new(tar.as_slice())
+        .entries()
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().unwrap().starts_with("goals"))
+        .count();
+    assert_eq!(goals, 1000);
+}
+crate::both!(later_references, crate::export::later_references);
