@@ -723,6 +723,8 @@ pub async fn import(db: &Db, bytes: &[u8]) -> Result<ImportReport, DomainError> 
     check_links(&e)?;
     let mut tx = db.begin().await?;
     let report = write(&mut tx, &e).await?;
+    // The rows went around the shared write path: index them in this transaction.
+    crate::search::reindex(&mut tx, report.hackfest_id).await?;
     tx.commit().await?;
     Ok(report)
 }

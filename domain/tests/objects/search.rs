@@ -424,3 +424,16 @@ crate::both!(
     reindex_rebuilds_a_hackfest,
     super::reindex_rebuilds_a_hackfest
 );
+
+/// An imported hackfest is searchable: the import indexes the rows it writes.
+async fn an_import_is_searchable(db: Db) {
+    let h = hackfest(&db, "exported").await;
+    let made = corpus(&db, &h).await;
+    let file = domain::export::json(&db, h.id).await.unwrap().to_json();
+    let target = crate::common::sqlite().await;
+    domain::export::import(&target, &file).await.unwrap();
+    let r = find(&target, None, "storage").await;
+    let want: BTreeSet<Uuid> = [made[0].1, made[4].1, made[5].1].into();
+    assert_eq!(ids(&r), want);
+}
+crate::both!(an_import_is_searchable, super::an_import_is_searchable);
