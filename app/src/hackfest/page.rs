@@ -174,10 +174,18 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     <a href=format!("/h/{slug}/actions?status=open_any")>{move || format!("Open action items ({})", counts.get().open_actions)}</a>
                     <a href=format!("/h/{slug}/pages")>"Q&A pages"</a>
                     <a href=format!("/h/{slug}/summary")>"Summaries"</a>
+                    <a href=format!("/h/{slug}/search")>"Search"</a>
                 </nav>
             </header>
             <JoinBar slug=h.slug.clone() role />
             {role.can_organize().then(|| view! { <crate::auth::components::GrantOrganizer slug=h.slug.clone() /> })}
+            {role.can_organize().then(|| view! {
+                // Plain downloads, not app routes: the router leaves rel=external links alone.
+                <p class="meta">"Export this hackfest: "
+                    <a rel="external" download="" href=format!("/h/{slug}/export.json")>"JSON (every object and its history)"</a>" · "
+                    <a rel="external" download="" href=format!("/h/{slug}/export.tar")>"Markdown (tar)"</a>
+                </p>
+            })}
             <div class="columns">
                 <div class="main-column">
                     <div class="section-head">
