@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <a class="brand" href="/">"Hackfest"</a>
+                <a class="site-search" href="/search">"Search"</a>
                 <auth::components::AccountBar />
             </header>
             <main id="main" tabindex="-1">
