@@ -376,6 +376,7 @@ pub fn marked_html(s: &str) -> String {
 }
 
 /// Stored text never holds the highlighting markers.
+#[cfg_attr(not(feature = "server"), allow(dead_code))]
 fn stored(s: &str) -> String {
     s.replace([START, STOP], " ")
 }
