@@ -13,9 +13,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 p99() { sed -n 's/^STATS.* p99_ms=\([^ ]*\).*/\1/p'; }
 
 # The week's summary, drafted from the record and published by the seeding organizer.
-summary=$(curl -fsS -b "$cookie" -H "Origin: $base" --data-urlencode "slug=$slug" --data-urlencode day=week "$base/api/summaries/generate")
-id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "$summary")
-version=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["version"])' "$summary")
+curl -fsS -o "$work/summary.json" -b "$cookie" -H "Origin: $base" --data-urlencode "slug=$slug" --data-urlencode day=week "$base/api/summaries/generate"
+id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/summary.json")
+version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$work/summary.json")
 curl -fsS -o /dev/null -b "$cookie" -H "Origin: $base" -H 'Accept: application/json' \
   --data-urlencode "slug=$slug" --data-urlencode "id=$id" --data-urlencode "version=$version" "$base/api/summaries/publish"
 page="$base/h/$slug/summary"
