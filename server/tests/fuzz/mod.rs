@@ -322,7 +322,12 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
         ),
         (
             "summaries/revert",
-            vec![s(), ("id", ids.summary.clone()), v1(), ("number", "1".into())],
+            vec![
+                s(),
+                ("id", ids.summary.clone()),
+                v1(),
+                ("number", "1".into()),
+            ],
         ),
         (
             "search/query",
