@@ -121,6 +121,24 @@ const CONSTRAINTS: &[Constraint] = &[
         message: "Another page of this hackfest already has this slug.",
     },
     Constraint {
+        postgres: &["rooms_hackfest_id_name_key"],
+        sqlite: &["rooms.hackfest_id, rooms.name"],
+        field: "name",
+        message: "Another room of this hackfest already has this name.",
+    },
+    Constraint {
+        postgres: &["rooms_capacity_check"],
+        sqlite: &["capacity BETWEEN 1 AND 10000"],
+        field: "capacity",
+        message: "Capacity must be a number from 1 to 10000 (or empty: no limit).",
+    },
+    Constraint {
+        postgres: &["rooms_check"],
+        sqlite: &["(opens IS NULL) = (closes IS NULL) AND (opens IS NULL OR closes > opens)"],
+        field: "closes",
+        message: "The room must close after it opens.",
+    },
+    Constraint {
         postgres: &["summaries_hackfest_id_scope_key"],
         sqlite: &["summaries.hackfest_id, summaries.scope"],
         field: "day",
@@ -566,6 +584,9 @@ mod tests {
             "summary_revisions_summary_id_fkey",
             "summary_revisions_revision_check",
             "summary_revisions_summary_id_revision_key",
+            // A session's room is checked by its service first (same hackfest).
+            "rooms_hackfest_id_fkey",
+            "hack_sessions_room_id_fkey",
         ];
         let (db, url) = scratch::postgres().await;
         let Db::Postgres(pool) = &db else {

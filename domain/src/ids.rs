@@ -58,6 +58,8 @@ typed_ids! {
     ActionItemId;
     /// A wiki page's id.
     PageId;
+    /// A room's id.
+    RoomId;
     /// A question's id (questions are asked on wiki pages).
     QuestionId;
     /// A daily or event summary's id.

@@ -10,6 +10,7 @@ pub mod hackfest;
 pub mod ids;
 pub mod page;
 pub mod question;
+pub mod room;
 pub mod search;
 pub mod session;
 pub mod summary;

@@ -49,6 +49,8 @@ pub const TOPICS: &[&str] = &[
     "hackfest.decision.superseded",
     "hackfest.action_item.new",
     "hackfest.action_item.update",
+    "hackfest.room.new",
+    "hackfest.room.update",
     "hackfest.wiki.new",
     "hackfest.wiki.edit",
     "hackfest.question.new",

@@ -49,6 +49,9 @@ pub enum Kind {
     Page,
     Question,
     Summary,
+    /// Never indexed (a room is found on the rooms page), so not in [`Kind::ALL`]:
+    /// the kind the shared write path names a room's (absent) document by.
+    Room,
 }
 
 impl Kind {
@@ -72,6 +75,7 @@ impl Kind {
             Kind::Page => "page",
             Kind::Question => "question",
             Kind::Summary => "summary",
+            Kind::Room => "room",
         }
     }
 
@@ -85,6 +89,7 @@ impl Kind {
             Kind::Page => "Wiki page",
             Kind::Question => "Question",
             Kind::Summary => "Summary",
+            Kind::Room => "Room",
         }
     }
 
@@ -506,6 +511,14 @@ mod server {
                 }
                 SummaryStatus::Published => Indexed::Keep,
             }
+        }
+    }
+
+    /// Rooms have no search document: a save leaves the index alone.
+    impl Searchable for crate::room::Room {
+        const KIND: Kind = Kind::Room;
+        fn indexed(&self) -> Indexed {
+            Indexed::Keep
         }
     }
 

@@ -525,5 +525,7 @@ async fn goal_notes_and_outcome(db: Db) {
 both!(goal_notes_and_outcome, super::goal_notes_and_outcome);
 #[path = "objects/export.rs"]
 mod export;
+#[path = "objects/rooms.rs"]
+mod rooms;
 #[path = "objects/search.rs"]
 mod search;
