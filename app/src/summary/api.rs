@@ -157,13 +157,18 @@ fn day_of(s: &Scope, day: &str) -> Result<Option<NaiveDate>, AppError> {
     Ok(day)
 }
 
-/// The first paragraph of sanitised HTML as plain text, at most 300 characters.
+/// The first paragraph (or, in a summary of lists, the first list item) of sanitised
+/// HTML as plain text, at most 300 characters: Open Graph's description, the feeds'.
 #[cfg(feature = "ssr")]
 pub fn excerpt(html: &str) -> String {
-    let para = html
-        .split("<p>")
-        .nth(1)
-        .and_then(|p| p.split("</p>").next())
+    let first = |open: &str, close: &str| {
+        html.split(open)
+            .nth(1)
+            .and_then(|p| p.split(close).next())
+            .filter(|p| !p.trim().is_empty())
+    };
+    let para = first("<p>", "</p>")
+        .or_else(|| first("<li>", "</li>"))
         .unwrap_or("");
     let mut text = String::new();
     let mut in_tag = false;
@@ -451,6 +456,28 @@ mod tests {
             ]
         );
         assert!(missing(generated, generated).is_empty());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_excerpt_is_the_first_paragraph_or_list_item_as_text() {
+        assert_eq!(
+            excerpt("<h2>Sessions</h2><p>We <strong>met</strong> &amp; talked.</p>"),
+            "We met & talked."
+        );
+        assert_eq!(
+            excerpt(
+                "<h2>Sessions held</h2><ul><li><a href=\"/x\">Auth</a>, 09:30</li><li>B</li></ul>"
+            ),
+            "Auth, 09:30"
+        );
+        assert_eq!(excerpt(""), "");
+        assert_eq!(
+            excerpt(&format!("<p>{}</p>", "x".repeat(400)))
+                .chars()
+                .count(),
+            301
+        );
     }
 
     #[test]

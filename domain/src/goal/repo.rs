@@ -77,8 +77,8 @@ pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<Goal>, 
 
 /// The whole tree as a tree view needs it: every goal of the hackfest in
 /// [`list_for_hackfest`]'s order, without descriptions and with outcomes not rendered
-/// (the view renders the few it shows). Rendering a thousand outcomes on every
-/// overview was most of its time.
+/// (the view renders the few it shows): a thousand outcomes rendered on every
+/// overview were a thousand wasted Markdown renders.
 pub async fn list_tree(db: &Db, hackfest_id: Uuid) -> Result<Vec<Goal>, sqlx::Error> {
     let sql = "SELECT id, hackfest_id, title, '' AS description, kind, parent_id, status, \
                progress, owner, outcome, version, created_at, updated_at FROM goals \
