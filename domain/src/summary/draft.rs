@@ -138,6 +138,29 @@ pub fn first_paragraph(text: &str) -> String {
         .map(str::trim)
         .find(|p| !p.is_empty() && !p.starts_with('#'))
         .unwrap_or("");
+    // Notes that open with a list read as one sentence: "a; b; c" (list markers in the
+    // middle of a summary's line would read as stray dashes).
+    let item = |l: &str| {
+        let l = l.trim_start();
+        l.strip_prefix("- ")
+            .or_else(|| l.strip_prefix("* "))
+            .or_else(|| l.strip_prefix("+ "))
+            .or_else(|| {
+                let digits = l.find(|c: char| !c.is_ascii_digit())?;
+                (digits > 0).then(|| l[digits..].strip_prefix(". "))?
+            })
+            .map(str::to_owned)
+    };
+    let lines: Vec<&str> = para.lines().filter(|l| !l.trim().is_empty()).collect();
+    let items: Option<Vec<String>> = lines.iter().map(|l| item(l)).collect();
+    let para = match items {
+        Some(items) if !items.is_empty() => items
+            .iter()
+            .map(|i| i.trim().trim_end_matches(['.', ';']))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => para.to_owned(),
+    };
     let flat = para.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() > QUOTE_CHARS {
         let cut: String = flat.chars().take(QUOTE_CHARS).collect();
@@ -556,6 +579,23 @@ pub fn merge(body: &str, old: &str, new: &str) -> Merged {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_that_open_with_a_list_read_as_one_line() {
+        assert_eq!(
+            first_paragraph("- Accounts sync every 10 minutes.\n- Apps move to OIDC.\n\nMore."),
+            "Accounts sync every 10 minutes; Apps move to OIDC"
+        );
+        assert_eq!(first_paragraph("1. one\n2. two"), "one; two");
+        assert_eq!(
+            first_paragraph("We met.\n- not a list"),
+            "We met. - not a list"
+        );
+        assert_eq!(
+            first_paragraph("## Heading\n\nText -- here"),
+            "Text -- here"
+        );
+    }
     use crate::history::FieldChange;
     use chrono::Utc;
 
