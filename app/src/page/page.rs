@@ -391,63 +391,97 @@ fn HistoryView(w: WikiHistory) -> impl IntoView {
             <h1>"History of " <a href=base.clone()>{page.title.clone()}</a></h1>
             <p class="form-error" role="alert" hidden=move || failure.with(Option::is_none)>{move || failure.get()}</p>
             {(!can_edit).then(|| view! { <ReadOnlyNotice role /> })}
-            <form id="compare" class="compare" method="get" action=format!("{base}/history")></form>
-            <div class="table-scroll">
-            <table class="revisions">
-                <caption>"Revisions, newest first. Choose two to compare."</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"From"</th>
-                        <th scope="col">"To"</th>
-                        <th scope="col">"Revision"</th>
-                        <th scope="col">"Author and time"</th>
-                        <th scope="col">"Comment"</th>
-                        {can_edit.then(|| view! { <th scope="col"><span class="visually-hidden">"Revert"</span></th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {revisions.into_iter().map(|r| {
-                        let n = r.number;
-                        view! {
-                            <tr id=format!("rev-{n}")>
-                                <td><input type="radio" form="compare" name="from" value=n.to_string() checked=n == from aria-label=format!("Compare from revision {n}") /></td>
-                                <td><input type="radio" form="compare" name="to" value=n.to_string() checked=n == to aria-label=format!("Compare to revision {n}") /></td>
-                                <th scope="row">{n}</th>
-                                <td><strong>{r.author.clone()}</strong><br />{when(r.created_at, r.created_local)}</td>
-                                <td class="comment">{r.comment.clone()}</td>
-                                {can_edit.then(|| view! {
-                                    <td>{(n != latest).then(|| view! {
-                                        // A plain form post without JavaScript (the server
-                                        // sends the browser back here); with it, no reload.
-                                        <form method="post" action="/api/pages/revert"
-                                            on:submit=move |ev: SubmitEvent| {
-                                                ev.prevent_default();
-                                                failure.set(None);
-                                                revert.dispatch((n, version));
-                                            }>
-                                            <input type="hidden" name="slug" value=slug_for_form.clone() />
-                                            <input type="hidden" name="id" value=page_id.to_string() />
-                                            <input type="hidden" name="version" value=version.to_string() />
-                                            <input type="hidden" name="number" value=n.to_string() />
-                                            <button type="submit" class="button small" disabled=move || pending.get()
-                                                aria-label=format!("Revert to revision {n}")>
-                                                "Revert to this"
-                                            </button>
-                                        </form>
-                                    })}</td>
-                                })}
-                            </tr>
-                        }.into_any()
-                    }).collect_view()}
-                </tbody>
-            </table>
-            </div>
-            <button type="submit" form="compare" class="button">"Compare selected revisions"</button>
-            {diff_error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            {diff.map(|d| view! { <DiffView d /> })}
+            {revisions_and_diff(
+                &format!("{base}/history"),
+                revisions,
+                (from, to),
+                ("Comment", |r: &RevisionSummary| r.comment.clone()),
+                can_edit.then_some(move |r: &RevisionSummary| {
+                    let n = r.number;
+                    (n != latest).then(|| view! {
+                        // A plain form post without JavaScript (the server
+                        // sends the browser back here); with it, no reload.
+                        <form method="post" action="/api/pages/revert"
+                            on:submit=move |ev: SubmitEvent| {
+                                ev.prevent_default();
+                                failure.set(None);
+                                revert.dispatch((n, version));
+                            }>
+                            <input type="hidden" name="slug" value=slug_for_form.clone() />
+                            <input type="hidden" name="id" value=page_id.to_string() />
+                            <input type="hidden" name="version" value=version.to_string() />
+                            <input type="hidden" name="number" value=n.to_string() />
+                            <button type="submit" class="button small" disabled=move || pending.get()
+                                aria-label=format!("Revert to revision {n}")>
+                                "Revert to this"
+                            </button>
+                        </form>
+                    }).into_any()
+                }),
+                diff,
+                diff_error,
+            )}
         </section>
     }
     .into_any()
+}
+
+/// What every history page shows below its heading (the wiki's, a summary's): the
+/// revisions, newest first, with two radio columns choosing what to compare (a plain
+/// GET form to `compare`, so it works without JavaScript), the author and time, one
+/// column of the kind's own (`note`: its header and text), an action cell per revision
+/// for those who may (revert), then the comparison.
+pub fn revisions_and_diff<N, A>(
+    compare: &str,
+    revisions: Vec<RevisionSummary>,
+    (from, to): (i64, i64),
+    note: (&'static str, N),
+    action: Option<A>,
+    diff: Option<RevisionDiff>,
+    diff_error: Option<String>,
+) -> impl IntoView + use<N, A>
+where
+    N: Fn(&RevisionSummary) -> String,
+    A: Fn(&RevisionSummary) -> AnyView,
+{
+    let (note_head, note_of) = note;
+    let has_action = action.is_some();
+    view! {
+        <form id="compare" class="compare" method="get" action=compare.to_owned()></form>
+        <div class="table-scroll">
+        <table class="revisions">
+            <caption>"Revisions, newest first. Choose two to compare."</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"From"</th>
+                    <th scope="col">"To"</th>
+                    <th scope="col">"Revision"</th>
+                    <th scope="col">"Author and time"</th>
+                    <th scope="col">{note_head}</th>
+                    {has_action.then(|| view! { <th scope="col"><span class="visually-hidden">"Revert"</span></th> })}
+                </tr>
+            </thead>
+            <tbody>
+                {revisions.into_iter().map(|r| {
+                    let n = r.number;
+                    view! {
+                        <tr id=format!("rev-{n}")>
+                            <td><input type="radio" form="compare" name="from" value=n.to_string() checked=n == from aria-label=format!("Compare from revision {n}") /></td>
+                            <td><input type="radio" form="compare" name="to" value=n.to_string() checked=n == to aria-label=format!("Compare to revision {n}") /></td>
+                            <th scope="row">{n}</th>
+                            <td><strong>{r.author.clone()}</strong><br />{when(r.created_at, r.created_local)}</td>
+                            <td class="comment">{note_of(&r)}</td>
+                            {action.as_ref().map(|a| view! { <td>{a(&r)}</td> })}
+                        </tr>
+                    }.into_any()
+                }).collect_view()}
+            </tbody>
+        </table>
+        </div>
+        <button type="submit" form="compare" class="button">"Compare selected revisions"</button>
+        {diff_error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        {diff.map(|d| view! { <DiffView d /> })}
+    }
 }
 
 #[component]

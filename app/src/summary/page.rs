@@ -17,7 +17,8 @@ use super::api::{
 use crate::components::{Field, Rendered, TextArea, TextInput, hackfest_page};
 use crate::editor::{EditorPage, url_error, use_editor};
 use crate::hackfest::api::HackfestScope;
-use crate::page::page::DiffView;
+use crate::page::page::revisions_and_diff;
+use domain::page::RevisionSummary;
 
 /// Is `path` a summary's public page (sent without the hydration scripts)?
 pub fn is_read_only(path: &str) -> bool {
@@ -339,52 +340,36 @@ fn SummaryHistoryPage(h: SummaryHistory) -> impl IntoView {
         .unwrap_or(((latest - 1).max(1), latest));
     let organizer = role.can_organize();
     let error = url_error(RevertSummary::PATH);
+    let (published, id, version) = (summary.published_revision, summary.id, summary.version);
+    let crumbs_view = crumbs(&slug, &hackfest.title);
     view! {
         <Title text=format!("History of {}", summary.title) />
         <section class="page narrow">
-            {crumbs(&slug, &hackfest.title)}
+            {crumbs_view}
             <h1>"History of " <a href=page_path(&slug, summary.day)>{summary.title.clone()}</a></h1>
             {error.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-            <form id="compare" class="compare" method="get" action=format!("{base}/history")></form>
-            <div class="table-scroll">
-            <table class="revisions">
-                <caption>"Revisions, newest first. Choose two to compare."</caption>
-                <thead><tr>
-                    <th scope="col">"From"</th><th scope="col">"To"</th><th scope="col">"Revision"</th>
-                    <th scope="col">"Author and time"</th><th scope="col">"State"</th>
-                    {organizer.then(|| view! { <th scope="col"><span class="visually-hidden">"Revert"</span></th> })}
-                </tr></thead>
-                <tbody>
-                    {revisions.into_iter().map(|r| {
-                        let n = r.number;
-                        let state = if summary.published_revision == Some(n) { "published" } else { "" };
-                        view! {
-                            <tr>
-                                <td><input type="radio" form="compare" name="from" value=n.to_string() checked=n == from aria-label=format!("Compare from revision {n}") /></td>
-                                <td><input type="radio" form="compare" name="to" value=n.to_string() checked=n == to aria-label=format!("Compare to revision {n}") /></td>
-                                <th scope="row">{n}</th>
-                                <td><strong>{r.author.clone()}</strong><br />{r.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
-                                <td>{state}</td>
-                                {organizer.then(|| view! {
-                                    <td>{(n != latest).then(|| view! {
-                                        <form method="post" action=RevertSummary::PATH>
-                                            <input type="hidden" name="slug" value=slug.clone() />
-                                            <input type="hidden" name="id" value=summary.id.to_string() />
-                                            <input type="hidden" name="version" value=summary.version.to_string() />
-                                            <input type="hidden" name="number" value=n.to_string() />
-                                            <button type="submit" class="button small" aria-label=format!("Revert to revision {n}")>"Revert to this"</button>
-                                        </form>
-                                    })}</td>
-                                })}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            </div>
-            <button type="submit" form="compare" class="button">"Compare selected revisions"</button>
-            {diff_error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            {diff.map(|d| view! { <DiffView d /> })}
+            {revisions_and_diff(
+                &format!("{base}/history"),
+                revisions,
+                (from, to),
+                ("State", move |r: &RevisionSummary| {
+                    if published == Some(r.number) { "published".to_owned() } else { String::new() }
+                }),
+                organizer.then_some(move |r: &RevisionSummary| {
+                    let n = r.number;
+                    (n != latest).then(|| view! {
+                        <form method="post" action=RevertSummary::PATH>
+                            <input type="hidden" name="slug" value=slug.clone() />
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="version" value=version.to_string() />
+                            <input type="hidden" name="number" value=n.to_string() />
+                            <button type="submit" class="button small" aria-label=format!("Revert to revision {n}")>"Revert to this"</button>
+                        </form>
+                    }).into_any()
+                }),
+                diff,
+                diff_error,
+            )}
         </section>
     }
     .into_any()
