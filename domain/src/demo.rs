@@ -8,6 +8,7 @@ use crate::db::{Db, Tx};
 use crate::decision::{self, DecisionForm};
 use crate::goal::{self, Goal, GoalForm};
 use crate::hackfest::{self, Hackfest, HackfestForm};
+use crate::room::{self, RoomForm};
 use crate::session::{self, SessionForm};
 use crate::summary;
 
@@ -206,6 +207,46 @@ async fn load_summaries(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// The places of the demo week: the team's meeting room, a smaller one, the hotel
+/// lobby and the restaurant (no capacity).
+async fn load_rooms(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> {
+    let rooms = [
+        RoomForm {
+            name: "Fedora".into(),
+            location: "9th floor".into(),
+            capacity: "12".into(),
+            equipment: "projector, video call, whiteboard".into(),
+            notes: "The team's room for the week. Ask **reception** for the key.".into(),
+            open_for_breakouts: "on".into(),
+            ..Default::default()
+        },
+        RoomForm {
+            name: "Brno".into(),
+            location: "9th floor".into(),
+            capacity: "6".into(),
+            equipment: "video call".into(),
+            opens: "08:00".into(),
+            closes: "18:00".into(),
+            ..Default::default()
+        },
+        RoomForm {
+            name: "Hotel lobby".into(),
+            notes: "Where we meet before going out.".into(),
+            open_for_breakouts: "on".into(),
+            ..Default::default()
+        },
+        RoomForm {
+            name: "Restaurant".into(),
+            location: "Ground floor".into(),
+            ..Default::default()
+        },
+    ];
+    for r in &rooms {
+        room::service::create_in(tx, h.id, r, ACTOR).await?;
+    }
+    Ok(())
+}
+
 /// Sessions, decisions and action items of the demo week.
 async fn load_week(tx: &mut Tx, h: &Hackfest, goals: &[Goal]) -> Result<(), DomainError> {
     let goal = |needle: &str| {
@@ -279,6 +320,12 @@ async fn load_week(tx: &mut Tx, h: &Hackfest, goals: &[Goal]) -> Result<(), Doma
             "",
         ),
     ];
+    load_rooms(tx, h).await?;
+    let room_of = |title: &str| match title {
+        t if t.starts_with("Meeting with the Red Hat Storage") || t.starts_with("QA") => "Brno",
+        t if t.starts_with("Evening") => "Hotel lobby",
+        _ => "Fedora",
+    };
     let mut made = Vec::new();
     for (title, kind, starts, ends, people, goal_ids, agenda, notes) in sessions {
         let s = session::service::create_in(
@@ -289,7 +336,8 @@ async fn load_week(tx: &mut Tx, h: &Hackfest, goals: &[Goal]) -> Result<(), Doma
                 kind: kind.into(),
                 starts_at: starts,
                 ends_at: ends,
-                room: "Fedora".into(),
+                room: room_of(title).into(),
+                room_id: String::new(),
                 participants: people.into(),
                 goal_ids,
                 agenda: agenda.into(),

@@ -65,11 +65,14 @@ pub async fn session_labels(s: &Scope) -> Result<Titles, AppError> {
         .collect())
 }
 
-/// The create/edit form: the session (when editing) and the goals it may serve.
+/// The create/edit form: the session (when editing), the goals it may serve and the
+/// hackfest's rooms it may be booked in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionEditorData {
     pub session: Option<HackSession>,
     pub goals: Titles,
+    #[serde(default)]
+    pub rooms: Titles,
 }
 
 #[server(endpoint = "sessions/editor")]
@@ -85,6 +88,11 @@ pub async fn get_session_editor(
     Ok(SessionEditorData {
         session,
         goals: domain::read::titles(&s.db, s.hackfest.id, domain::read::Linked::Goal).await?,
+        rooms: domain::room::service::list(&s.db, s.hackfest.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.label()))
+            .collect(),
     })
 }
 

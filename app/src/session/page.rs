@@ -218,7 +218,7 @@ pub fn EditSessionPage() -> impl IntoView {
     )
 }
 
-crate::form_signals!(Fields for SessionForm { title, kind, starts_at, ends_at, room, participants, goal_ids, agenda, notes });
+crate::form_signals!(Fields for SessionForm { title, kind, starts_at, ends_at, room, room_id, participants, goal_ids, agenda, notes });
 
 fn check(f: &SessionForm) -> Result<(), domain::FieldErrors> {
     f.parse().map(|_| ())
@@ -239,7 +239,16 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
     let fields = Fields::new(
         existing
             .as_ref()
-            .map(HackSession::to_form)
+            .map(|s| SessionForm {
+                // Booked in a room: the other place is empty (choosing no room then
+                // leaves none).
+                room: if s.room_id.is_some() {
+                    String::new()
+                } else {
+                    s.room.clone()
+                },
+                ..s.to_form()
+            })
             .unwrap_or_else(|| SessionForm {
                 kind: "discussion".into(),
                 starts_at: format!("{first_day}T10:00"),
@@ -276,6 +285,14 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
     );
     let errors = editor.errors;
     let goals = data.goals;
+    let room_options: Vec<(String, String)> =
+        std::iter::once((String::new(), "No room".to_owned()))
+            .chain(
+                data.rooms
+                    .iter()
+                    .map(|(id, label)| (id.to_string(), label.clone())),
+            )
+            .collect();
     let heading = match (existing.is_some(), can_edit) {
         (true, true) => "Edit session",
         (true, false) => "Session",
@@ -306,7 +323,12 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
                     <TextInput id="ends_at" kind="datetime-local" sig=fields.ends_at errors />
                 </Field>
             </div>
-            <Field id="room" label="Room" errors><TextInput id="room" sig=fields.room errors /></Field>
+            <Field id="room_id" label="Room" errors hint="One of the hackfest's rooms: a room is never booked twice at once.">
+                <Select id="room_id" sig=fields.room_id options=room_options />
+            </Field>
+            <Field id="room" label="Other place" errors hint="When no room is chosen: a place outside the rooms list.">
+                <TextInput id="room" sig=fields.room errors />
+            </Field>
             <Field id="participants" label="Participants" errors hint="One per line: people and guests such as “Red Hat Storage team”.">
                 <TextArea id="participants" sig=fields.participants errors />
             </Field>

@@ -84,3 +84,42 @@ pub async fn update(
         .fetch_optional(c)
         .await)
 }
+
+/// The room, locked for the rest of the transaction on PostgreSQL (`FOR UPDATE`), so
+/// two sessions booked into it at once are checked one after the other. On SQLite
+/// the writers' queue already runs one write transaction at a time.
+pub async fn lock(tx: &mut Tx, id: Uuid) -> Result<Option<Room>, sqlx::Error> {
+    match tx {
+        Tx::Sqlite(t, _) => {
+            let sql = format!("SELECT {COLUMNS} FROM rooms WHERE id = $1");
+            sqlx::query_as(&sql).bind(id).fetch_optional(&mut **t).await
+        }
+        Tx::Postgres(t) => {
+            let sql = format!("SELECT {COLUMNS} FROM rooms WHERE id = $1 FOR UPDATE");
+            sqlx::query_as(&sql).bind(id).fetch_optional(&mut **t).await
+        }
+    }
+}
+
+/// The id of the hackfest's room called `name`.
+pub async fn id_by_name(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    name: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM rooms WHERE hackfest_id = $1 AND name = $2")
+        .bind(hackfest_id)
+        .bind(name)
+        .fetch_optional(c)
+        .await)
+}
+
+/// A renamed room's sessions show its new name.
+pub async fn rename_sessions(tx: &mut Tx, id: Uuid, name: &str) -> Result<(), sqlx::Error> {
+    on_tx!(tx, c => sqlx::query("UPDATE hack_sessions SET room = $1 WHERE room_id = $2 AND room <> $1")
+        .bind(name)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(drop))
+}

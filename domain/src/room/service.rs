@@ -114,6 +114,16 @@ impl Versioned for Room {
         NewRoom::from(self).field_values()
     }
     write::repo_sql!();
+    /// Its sessions carry its name: a rename renames them too.
+    async fn write_more(
+        &self,
+        tx: &mut Tx,
+        _: &NewRoom,
+        _: &str,
+        _: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        repo::rename_sessions(tx, self.id, &self.name).await
+    }
     fn message<'a>(
         &self,
         _: &NewRoom,

@@ -50,9 +50,29 @@ impl Room {
             capacity: self.capacity.map(|c| c.to_string()).unwrap_or_default(),
             equipment: self.equipment.join(", "),
             notes: self.notes.clone(),
-            open_for_breakouts: self.open_for_breakouts,
+            open_for_breakouts: if self.open_for_breakouts {
+                "on".into()
+            } else {
+                String::new()
+            },
             opens: self.opens.clone().unwrap_or_default(),
             closes: self.closes.clone().unwrap_or_default(),
+        }
+    }
+
+    /// How a select names it: "Fedora (9th floor, 12 people)".
+    pub fn label(&self) -> String {
+        let mut about: Vec<String> = Vec::new();
+        if !self.location.is_empty() {
+            about.push(self.location.clone());
+        }
+        if let Some(c) = self.capacity {
+            about.push(format!("{c} people"));
+        }
+        if about.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, about.join(", "))
         }
     }
 
@@ -80,26 +100,21 @@ pub struct RoomForm {
     pub equipment: String,
     #[serde(default)]
     pub notes: String,
-    #[serde(default, deserialize_with = "crate::room::checkbox")]
-    pub open_for_breakouts: bool,
+    /// A checkbox: `on` (or `true`) when ticked, empty (absent) when not.
+    #[serde(default)]
+    pub open_for_breakouts: String,
     #[serde(default)]
     pub opens: String,
     #[serde(default)]
     pub closes: String,
 }
 
-/// A checkbox as a form posts it (`on`, absent) or as JSON (`true`).
-pub fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum B {
-        Bool(bool),
-        Text(String),
-    }
-    Ok(match B::deserialize(d)? {
-        B::Bool(b) => b,
-        B::Text(s) => matches!(s.trim(), "on" | "true" | "1" | "yes"),
-    })
+/// A ticked checkbox as a form posts it (`on`) or a person writes it.
+pub fn ticked(input: &str) -> bool {
+    matches!(
+        input.trim().to_ascii_lowercase().as_str(),
+        "on" | "true" | "1" | "yes"
+    )
 }
 
 /// Parsed, valid room fields.
@@ -170,7 +185,7 @@ impl RoomForm {
             capacity: capacity.unwrap(),
             equipment: equipment.unwrap(),
             notes: notes.unwrap(),
-            open_for_breakouts: self.open_for_breakouts,
+            open_for_breakouts: ticked(&self.open_for_breakouts),
             opens: opens.unwrap(),
             closes: closes.unwrap(),
         })
@@ -219,7 +234,7 @@ mod tests {
             capacity: "12".into(),
             equipment: "projector, video call,whiteboard, projector".into(),
             notes: "Ask **reception** for the key.".into(),
-            open_for_breakouts: true,
+            open_for_breakouts: "on".into(),
             opens: "08:00".into(),
             closes: "18:30".into(),
         }
@@ -289,7 +304,7 @@ mod tests {
             capacity: "0".into(),
             equipment: "e".repeat(TAG_MAX + 1),
             notes: "n".repeat(NOTES_MAX + 1),
-            open_for_breakouts: false,
+            open_for_breakouts: String::new(),
             opens: "25:00".into(),
             closes: "x".into(),
         };

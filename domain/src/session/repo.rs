@@ -7,8 +7,8 @@ use crate::db::{Db, Tx};
 use crate::ids::{HackfestId, SessionId};
 use crate::{on_db, on_tx};
 
-pub(crate) const COLUMNS: &str = "id, hackfest_id, title, kind, starts_at, ends_at, room, participants, \
-                       goal_ids, agenda, notes, version, created_at, updated_at";
+pub(crate) const COLUMNS: &str = "id, hackfest_id, title, kind, starts_at, ends_at, room, room_id, \
+                       participants, goal_ids, agenda, notes, version, created_at, updated_at";
 
 /// Sessions stored in UTC, with the values to write.
 pub struct Row<'a> {
@@ -17,6 +17,7 @@ pub struct Row<'a> {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub room: &'a str,
+    pub room_id: Option<Uuid>,
     pub participants: &'a [String],
     pub goal_ids: &'a [Uuid],
     pub agenda: &'a str,
@@ -54,7 +55,7 @@ pub async fn insert(
 ) -> Result<HackSession, sqlx::Error> {
     let sql = format!(
         "INSERT INTO hack_sessions ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING {COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $13, $8, $9, $10, $11, 1, $12, $12) RETURNING {COLUMNS}"
     );
     on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
@@ -69,6 +70,7 @@ pub async fn insert(
         .bind(r.agenda)
         .bind(r.notes)
         .bind(now)
+        .bind(r.room_id)
         .fetch_one(c)
         .await)
 }
@@ -84,7 +86,7 @@ pub async fn update(
 ) -> Result<Option<HackSession>, sqlx::Error> {
     let sql = format!(
         "UPDATE hack_sessions SET title = $3, kind = $4, starts_at = $5, ends_at = $6, room = $7, \
-         participants = $8, goal_ids = $9, agenda = $10, notes = $11, version = version + 1, \
+         room_id = $13, participants = $8, goal_ids = $9, agenda = $10, notes = $11, version = version + 1, \
          updated_at = $12 WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
     );
     on_tx!(tx, c => sqlx::query_as(&sql)
@@ -100,6 +102,35 @@ pub async fn update(
         .bind(r.agenda)
         .bind(r.notes)
         .bind(now)
+        .bind(r.room_id)
+        .fetch_optional(c)
+        .await)
+}
+
+/// A room's sessions, in start order.
+pub async fn list_in_room(db: &Db, room_id: Uuid) -> Result<Vec<HackSession>, sqlx::Error> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM hack_sessions WHERE room_id = $1 ORDER BY starts_at, id");
+    on_db!(db, p => sqlx::query_as(&sql).bind(room_id).fetch_all(p).await)
+}
+
+/// The first session other than `except` booked in `room_id` over part of
+/// `[starts_at, ends_at)`: its title and times.
+pub async fn first_clash(
+    tx: &mut Tx,
+    room_id: Uuid,
+    except: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> Result<Option<(String, DateTime<Utc>, DateTime<Utc>)>, sqlx::Error> {
+    let sql = "SELECT title, starts_at, ends_at FROM hack_sessions \
+               WHERE room_id = $1 AND id <> $2 AND starts_at < $3 AND ends_at > $4 \
+               ORDER BY starts_at, id LIMIT 1";
+    on_tx!(tx, c => sqlx::query_as(sql)
+        .bind(room_id)
+        .bind(except)
+        .bind(ends_at)
+        .bind(starts_at)
         .fetch_optional(c)
         .await)
 }

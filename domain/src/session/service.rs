@@ -2,12 +2,14 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+use super::repo as session_repo;
 use super::{HackSession, NewSession, SessionForm, repo};
 use crate::db::{Db, Tx};
 use crate::hackfest::Hackfest;
 use crate::history::Fields;
 use crate::ids::{HackfestId, SessionId};
 use crate::outbox::Message;
+use crate::room::{self, Room};
 use crate::write::{self, Edit, Update, Versioned};
 use crate::{DomainError, FieldErrors, markdown};
 
@@ -31,6 +33,22 @@ pub async fn list(db: &Db, h: &Hackfest) -> Result<Vec<HackSession>, DomainError
     Ok(repo::list_for_hackfest(db, h.id)
         .await?
         .into_iter()
+        .map(|s| decorate(s, tz))
+        .collect())
+}
+
+/// The sessions booked in room `room_id` of this hackfest, in start order.
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn list_in_room(
+    db: &Db,
+    h: &Hackfest,
+    room_id: Uuid,
+) -> Result<Vec<HackSession>, DomainError> {
+    let tz = zone(h);
+    Ok(repo::list_in_room(db, room_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.hackfest_id == h.id)
         .map(|s| decorate(s, tz))
         .collect())
 }
@@ -91,6 +109,75 @@ async fn check(
     }
 }
 
+/// The room the session is booked in: the chosen one (of this hackfest), else the
+/// hackfest's room named by the free-text `room`, else none (a free-text place).
+/// The room is locked on PostgreSQL, then checked: open over the session's times
+/// (on the hackfest's wall clock) and not booked by another session (`except`) over
+/// any part of `[starts_at, ends_at)`. Errors are on `room_id`.
+async fn book(
+    tx: &mut Tx,
+    h: &Hackfest,
+    s: &NewSession,
+    except: Option<Uuid>,
+    (starts_at, ends_at): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Option<Room>, DomainError> {
+    let id = match s.room_id {
+        Some(id) => Some(id),
+        None if !s.room.is_empty() => room::repo::id_by_name(tx, h.id, &s.room).await?,
+        None => None,
+    };
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let Some(r) = room::repo::lock(tx, id)
+        .await?
+        .filter(|r| r.hackfest_id == h.id)
+    else {
+        return Err(
+            FieldErrors::single("room_id", "The room does not exist in this hackfest.").into(),
+        );
+    };
+    if let Some((opens, closes)) = r.hours() {
+        let inside = s.starts_at.date() == s.ends_at.date()
+            && s.starts_at.time() >= opens
+            && s.ends_at.time() <= closes;
+        if !inside {
+            return Err(FieldErrors::single(
+                "room_id",
+                format!(
+                    "Room {} is open from {} to {}; the session is outside those hours.",
+                    r.name,
+                    opens.format("%H:%M"),
+                    closes.format("%H:%M")
+                ),
+            )
+            .into());
+        }
+    }
+    let except = except.unwrap_or_else(Uuid::nil);
+    if let Some((title, a, b)) =
+        session_repo::first_clash(tx, r.id, except, starts_at, ends_at).await?
+    {
+        let tz = zone(h);
+        let (a, b) = (a.with_timezone(&tz), b.with_timezone(&tz));
+        let end = if a.date_naive() == b.date_naive() {
+            b.format("%H:%M")
+        } else {
+            b.format("%a %-d %b %H:%M")
+        };
+        return Err(FieldErrors::single(
+            "room_id",
+            format!(
+                "Room {} is booked for \u{201c}{title}\u{201d}, {}\u{2013}{end}.",
+                r.name,
+                a.format("%a %-d %b %H:%M")
+            ),
+        )
+        .into());
+    }
+    Ok(Some(r))
+}
+
 /// A parsed session with its wall-clock times turned into instants (by [`check`]):
 /// what a create or an update writes.
 pub struct Scheduled {
@@ -100,9 +187,19 @@ pub struct Scheduled {
     tz: Tz,
 }
 
-/// Checks `new` against the hackfest and the database: the session to write.
-async fn schedule(tx: &mut Tx, h: &Hackfest, new: NewSession) -> Result<Scheduled, DomainError> {
+/// Checks `new` (session `except` when it is an update) against the hackfest and
+/// the database, and books its room: the session to write.
+async fn schedule(
+    tx: &mut Tx,
+    h: &Hackfest,
+    mut new: NewSession,
+    except: Option<Uuid>,
+) -> Result<Scheduled, DomainError> {
     let (starts_at, ends_at) = check(tx, h, &new).await?;
+    if let Some(r) = book(tx, h, &new, except, (starts_at, ends_at)).await? {
+        new.room = r.name;
+        new.room_id = Some(r.id);
+    }
     Ok(Scheduled {
         new,
         starts_at,
@@ -118,6 +215,7 @@ fn row(s: &Scheduled) -> repo::Row<'_> {
         starts_at: s.starts_at,
         ends_at: s.ends_at,
         room: &s.new.room,
+        room_id: s.new.room_id,
         participants: &s.new.participants,
         goal_ids: &s.new.goal_ids,
         agenda: &s.new.agenda,
@@ -132,6 +230,7 @@ fn as_new(s: &HackSession) -> NewSession {
         starts_at: s.starts_local.unwrap_or(s.starts_at.naive_utc()),
         ends_at: s.ends_local.unwrap_or(s.ends_at.naive_utc()),
         room: s.room.clone(),
+        room_id: s.room_id,
         participants: s.participants.clone(),
         goal_ids: s.goal_ids.clone(),
         agenda: s.agenda.clone(),
@@ -159,7 +258,7 @@ pub async fn create_in(
     form: &SessionForm,
     actor: &str,
 ) -> Result<HackSession, DomainError> {
-    let new = schedule(tx, h, form.parse()?).await?;
+    let new = schedule(tx, h, form.parse()?, None).await?;
     let s = write::create_in(tx, HackfestId(h.id), &new, actor).await?;
     Ok(decorate(s, new.tz))
 }
@@ -241,6 +340,6 @@ pub async fn update(
         async move |s: HackSession| decorate(s, tz),
     )
     .await?;
-    let new = schedule(&mut w.tx, h, new).await?;
+    let new = schedule(&mut w.tx, h, new, Some(id)).await?;
     w.save(&new, Edit::update(actor)).await
 }

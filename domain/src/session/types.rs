@@ -41,7 +41,12 @@ pub struct HackSession {
     pub kind: SessionKind,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// The room's name (or a free-text place when `room_id` is `None`).
     pub room: String,
+    /// The hackfest's room the session is booked in.
+    #[cfg_attr(feature = "server", sqlx(default))]
+    #[serde(default)]
+    pub room_id: Option<Uuid>,
     #[cfg_attr(feature = "server", sqlx(json))]
     pub participants: Vec<String>,
     #[cfg_attr(feature = "server", sqlx(json))]
@@ -79,6 +84,7 @@ impl HackSession {
             starts_at: local(self.starts_local, self.starts_at),
             ends_at: local(self.ends_local, self.ends_at),
             room: self.room.clone(),
+            room_id: self.room_id.map(|r| r.to_string()).unwrap_or_default(),
             participants: self.participants.join("\n"),
             goal_ids: join_ids(&self.goal_ids),
             agenda: self.agenda.clone(),
@@ -104,6 +110,9 @@ pub struct SessionForm {
     pub ends_at: String,
     #[serde(default)]
     pub room: String,
+    /// One of the hackfest's rooms (empty: none, or the room named `room` if there is one).
+    #[serde(default)]
+    pub room_id: String,
     /// One name per line (or comma-separated): people and guests such as "Red Hat Storage team".
     #[serde(default)]
     pub participants: String,
@@ -124,6 +133,7 @@ pub struct NewSession {
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub room: String,
+    pub room_id: Option<Uuid>,
     pub participants: Vec<String>,
     pub goal_ids: Vec<Uuid>,
     pub agenda: String,
@@ -197,6 +207,17 @@ pub fn parse_ids(input: &str, what: &str) -> Result<Vec<Uuid>, String> {
     Ok(out)
 }
 
+/// One id, or nothing (an empty select).
+pub fn parse_optional_id(input: &str, what: &str) -> Result<Option<Uuid>, String> {
+    let t = input.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    Uuid::parse_str(t)
+        .map(Some)
+        .map_err(|_| format!("{what}: \"{}\" is not a valid id.", crate::text::shown(t)))
+}
+
 pub fn join_ids(ids: &[Uuid]) -> String {
     ids.iter()
         .map(Uuid::to_string)
@@ -222,6 +243,7 @@ impl SessionForm {
             }
         }
         let room = e.check("room", optional_line(&self.room, "Room", ROOM_MAX));
+        let room_id = e.check("room_id", parse_optional_id(&self.room_id, "Room"));
         let participants = e.check(
             "participants",
             parse_names(
@@ -240,6 +262,7 @@ impl SessionForm {
             starts_at: starts_at.unwrap(),
             ends_at: ends_at.unwrap(),
             room: room.unwrap(),
+            room_id: room_id.unwrap(),
             participants: participants.unwrap(),
             goal_ids: goal_ids.unwrap(),
             agenda: agenda.unwrap(),
@@ -279,6 +302,7 @@ mod tests {
             starts_at: "2026-11-23T09:30".into(),
             ends_at: "2026-11-23T11:00".into(),
             room: "Fedora".into(),
+            room_id: String::new(),
             participants: "alice\nRed Hat Storage team, alice".into(),
             goal_ids: String::new(),
             agenda: "1. Ipsilon\n2. Kerberos".into(),
@@ -359,6 +383,7 @@ mod tests {
             starts_at: "tomorrow".into(),
             ends_at: "".into(),
             room: "r\nr".into(),
+            room_id: "nope".into(),
             participants: "p".repeat(PARTICIPANT_MAX + 1),
             goal_ids: "nope".into(),
             agenda: "a".repeat(TEXT_MAX + 1),
@@ -371,6 +396,7 @@ mod tests {
             "starts_at",
             "ends_at",
             "room",
+            "room_id",
             "participants",
             "goal_ids",
             "agenda",

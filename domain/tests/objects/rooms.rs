@@ -5,6 +5,7 @@
 use domain::db::Db;
 use domain::history;
 use domain::room::{self, RoomForm};
+use domain::session::{self, SessionForm};
 
 use super::{count, field_error, hackfest};
 
@@ -15,7 +16,7 @@ fn fedora() -> RoomForm {
         capacity: "12".into(),
         equipment: "projector, video call, whiteboard".into(),
         notes: "Ask **reception** for the key.".into(),
-        open_for_breakouts: true,
+        open_for_breakouts: "on".into(),
         opens: "08:00".into(),
         closes: "18:00".into(),
     }
@@ -37,7 +38,7 @@ pub async fn rooms_are_versioned(db: Db) {
     f.capacity = String::new();
     f.opens = String::new();
     f.closes = String::new();
-    f.open_for_breakouts = false;
+    f.open_for_breakouts = String::new();
     let saved = room::service::update(&db, h.id, r.id, r.version, &f, "alice")
         .await
         .unwrap();
@@ -154,4 +155,199 @@ pub async fn bad_rooms_are_field_errors(db: Db) {
 crate::both!(
     bad_rooms_are_field_errors,
     super::bad_rooms_are_field_errors
+);
+
+fn booking(title: &str, room_id: uuid::Uuid, starts: &str, ends: &str) -> SessionForm {
+    SessionForm {
+        title: title.into(),
+        kind: "meeting".into(),
+        starts_at: starts.into(),
+        ends_at: ends.into(),
+        room_id: room_id.to_string(),
+        ..Default::default()
+    }
+}
+
+/// Two saves of one slot at once: exactly one wins, the other is told who has it.
+pub async fn one_slot_one_booking(db: Db) {
+    let h = hackfest(&db, "booking").await;
+    let r = room::service::create(&db, h.id, &fedora(), "alice")
+        .await
+        .unwrap();
+    for round in 0..3 {
+        let day = 24 + round;
+        let spawn = |title: &'static str| {
+            let (db, h) = (db.clone(), h.clone());
+            let f = booking(
+                title,
+                r.id,
+                &format!("2026-03-{day}T10:00"),
+                &format!("2026-03-{day}T11:00"),
+            );
+            tokio::spawn(async move { session::service::create(&db, &h, &f, "alice").await })
+        };
+        let (a, b) = (spawn("Meeting A"), spawn("Meeting B"));
+        let (a, b) = (a.await.unwrap(), b.await.unwrap());
+        let (won, lost) = match (a, b) {
+            (Ok(w), Err(l)) | (Err(l), Ok(w)) => (w, l),
+            (a, b) => panic!("exactly one booking wins: {a:?} / {b:?}"),
+        };
+        assert_eq!(won.room_id, Some(r.id));
+        assert_eq!(won.room, "Fedora");
+        let e = field_error(lost, "room_id");
+        let weekday = ["Tue", "Wed", "Thu"][round as usize];
+        assert_eq!(
+            e,
+            format!(
+                "Room Fedora is booked for \u{201c}{}\u{201d}, {weekday} {day} Mar 10:00\u{2013}11:00.",
+                won.title
+            )
+        );
+    }
+    let booked = session::service::list_in_room(&db, &h, r.id).await.unwrap();
+    assert_eq!(booked.len(), 3);
+
+    // Back to back is fine; an overlap by a minute is not, and moving a session over
+    // its own slot is not a clash with itself.
+    let s = &booked[0];
+    session::service::create(
+        &db,
+        &h,
+        &booking("Right after", r.id, "2026-03-24T11:00", "2026-03-24T12:00"),
+        "alice",
+    )
+    .await
+    .unwrap();
+    let e = field_error(
+        session::service::create(
+            &db,
+            &h,
+            &booking("Overlap", r.id, "2026-03-24T09:00", "2026-03-24T10:01"),
+            "alice",
+        )
+        .await
+        .unwrap_err(),
+        "room_id",
+    );
+    assert!(e.contains(&s.title), "{e}");
+    let mut f = s.to_form();
+    f.ends_at = "2026-03-24T10:45".into();
+    session::service::update(&db, &h, s.id, s.version, &f, "alice")
+        .await
+        .unwrap();
+}
+crate::both!(one_slot_one_booking, super::one_slot_one_booking);
+
+pub async fn rooms_refuse_what_does_not_fit(db: Db) {
+    let h = hackfest(&db, "room-rules").await;
+    let r = room::service::create(&db, h.id, &fedora(), "alice")
+        .await
+        .unwrap();
+    // Open 08:00–18:00.
+    for (starts, ends) in [
+        ("2026-03-24T07:30", "2026-03-24T09:00"),
+        ("2026-03-24T17:00", "2026-03-24T18:30"),
+        ("2026-03-24T17:00", "2026-03-25T09:00"),
+    ] {
+        let e = field_error(
+            session::service::create(&db, &h, &booking("Late", r.id, starts, ends), "alice")
+                .await
+                .unwrap_err(),
+            "room_id",
+        );
+        assert_eq!(
+            e,
+            "Room Fedora is open from 08:00 to 18:00; the session is outside those hours."
+        );
+    }
+    session::service::create(
+        &db,
+        &h,
+        &booking("All day", r.id, "2026-03-24T08:00", "2026-03-24T18:00"),
+        "alice",
+    )
+    .await
+    .unwrap();
+
+    // Another hackfest's room, or no room at all.
+    let other = hackfest(&db, "room-rules-other").await;
+    let theirs = room::service::create(&db, other.id, &fedora(), "alice")
+        .await
+        .unwrap();
+    for id in [theirs.id, uuid::Uuid::now_v7()] {
+        let e = field_error(
+            session::service::create(
+                &db,
+                &h,
+                &booking("Elsewhere", id, "2026-03-25T10:00", "2026-03-25T11:00"),
+                "alice",
+            )
+            .await
+            .unwrap_err(),
+            "room_id",
+        );
+        assert_eq!(e, "The room does not exist in this hackfest.");
+    }
+    assert_eq!(count(&db, "hack_sessions").await, 1);
+}
+crate::both!(
+    rooms_refuse_what_does_not_fit,
+    super::rooms_refuse_what_does_not_fit
+);
+
+/// A free-text room that names one of the hackfest's rooms is booked in it; another
+/// stays a free-text place. A renamed room renames its sessions' room.
+pub async fn free_text_rooms_are_linked(db: Db) {
+    let h = hackfest(&db, "room-names").await;
+    let r = room::service::create(&db, h.id, &fedora(), "alice")
+        .await
+        .unwrap();
+    let f = SessionForm {
+        title: "Free text".into(),
+        kind: "discussion".into(),
+        starts_at: "2026-03-24T10:00".into(),
+        ends_at: "2026-03-24T11:00".into(),
+        room: "Fedora".into(),
+        ..Default::default()
+    };
+    let s = session::service::create(&db, &h, &f, "alice")
+        .await
+        .unwrap();
+    assert_eq!(s.room_id, Some(r.id));
+    // Linked, so it is booked: the same slot by name is refused.
+    let e = field_error(
+        session::service::create(&db, &h, &f, "alice")
+            .await
+            .unwrap_err(),
+        "room_id",
+    );
+    assert!(e.contains("Free text"), "{e}");
+    let cafe = session::service::create(
+        &db,
+        &h,
+        &SessionForm {
+            room: "Café Sladkovský".into(),
+            ..f.clone()
+        },
+        "alice",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (cafe.room.as_str(), cafe.room_id),
+        ("Café Sladkovský", None)
+    );
+
+    let mut rf = r.to_form();
+    rf.name = "Fedora (9th floor)".into();
+    room::service::update(&db, h.id, r.id, r.version, &rf, "alice")
+        .await
+        .unwrap();
+    let s = session::service::get(&db, &h, s.id).await.unwrap();
+    assert_eq!(s.room, "Fedora (9th floor)");
+    assert_eq!(s.to_form().room_id, r.id.to_string());
+}
+crate::both!(
+    free_text_rooms_are_linked,
+    super::free_text_rooms_are_linked
 );
