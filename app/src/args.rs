@@ -115,7 +115,7 @@ macro_rules! checks {
 
 /// Every server function's path → its argument check.
 static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
-    use crate::{action, auth, decision, goal, hackfest, page, question, session, summary};
+    use crate::{action, auth, decision, goal, hackfest, page, question, room, session, summary};
     HashMap::from(checks![
         page::api::GetWikiIndex,
         page::api::GetWikiPage,
@@ -168,6 +168,11 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         summary::api::GetSummaryHistory,
         summary::api::RevertSummary,
         crate::search::api::SearchQuery,
+        room::api::ListRooms,
+        room::api::GetRoom,
+        room::api::GetRoomEditor,
+        room::api::CreateRoom,
+        room::api::UpdateRoom,
     ])
 });
 

@@ -15,6 +15,7 @@ pub mod hackfest;
 pub mod live;
 pub mod page;
 pub mod question;
+pub mod room;
 pub mod search;
 pub mod session;
 #[cfg(feature = "ssr")]
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                         <action::page::ActionRoutes />
                         <page::page::WikiRoutes />
                         <summary::page::SummaryRoutes />
+                        <room::page::RoomRoutes />
                         <search::page::SearchRoutes />
                     </ParentRoute>
                 </Routes>

@@ -56,7 +56,7 @@ fn field<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
 
 /// The form behind an editor page's route (`/h/{slug}/actions/{id}/edit`), if any.
 fn target(path: &str) -> Option<Target> {
-    use app::{action, decision, goal, hackfest, page, session, summary};
+    use app::{action, decision, goal, hackfest, page, room, session, summary};
     if path == "/hackfests/new" {
         return Some(Target {
             endpoint: hackfest::api::CreateHackfest::PATH,
@@ -97,6 +97,10 @@ fn target(path: &str) -> Option<Target> {
                 action::api::UpdateAction::PATH,
             ),
             |s, o| Some(format!("/h/{s}/actions/{}", field(o, "id")?)),
+        ),
+        "rooms" => (
+            pick(room::api::CreateRoom::PATH, room::api::UpdateRoom::PATH),
+            |s, o| Some(format!("/h/{s}/rooms/{}", field(o, "id")?)),
         ),
         "pages" => (
             pick(page::api::CreatePage::PATH, page::api::UpdatePage::PATH),

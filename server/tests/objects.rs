@@ -383,3 +383,6 @@ mod export;
 
 #[path = "objects/search.rs"]
 mod search;
+
+#[path = "objects/rooms.rs"]
+mod rooms;

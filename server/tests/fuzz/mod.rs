@@ -54,6 +54,7 @@ struct Ids {
     question: String,
     summary: String,
     day: String,
+    room: String,
 }
 
 /// A form value: text (percent-encoded when sent) or raw bytes of the encoding itself.
@@ -126,6 +127,16 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
         ("form[goal_ids]", ids.goal.clone()),
         ("form[agenda]", "- one".into()),
         ("form[notes]", String::new()),
+    ];
+    let room_form = vec![
+        ("form[name]", "Fuzz room".to_owned()),
+        ("form[location]", "9th floor".into()),
+        ("form[capacity]", "12".into()),
+        ("form[equipment]", "projector, whiteboard".into()),
+        ("form[notes]", "Ask *reception*".into()),
+        ("form[open_for_breakouts]", "on".into()),
+        ("form[opens]", "08:00".into()),
+        ("form[closes]", "18:00".into()),
     ];
     let decision_form = vec![
         ("form[title]", "Fuzz decision".to_owned()),
@@ -329,6 +340,14 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
                 ("number", "1".into()),
             ],
         ),
+        ("rooms/list", vec![s()]),
+        ("rooms/get", vec![s(), ("id", ids.room.clone())]),
+        ("rooms/editor", vec![s(), ("id", ids.room.clone())]),
+        ("rooms/create", with(vec![s()], &room_form)),
+        (
+            "rooms/update",
+            with(vec![s(), ("id", ids.room.clone()), v1()], &room_form),
+        ),
         (
             "search/query",
             vec![
@@ -480,7 +499,10 @@ async fn fixtures(app: &TestApp) -> Ids {
     mine.extend(sessions.iter().map(|s| s.id.to_string()));
     mine.extend(decisions.iter().map(|d| d.id.to_string()));
     mine.extend(actions.iter().map(|a| a.id.to_string()));
+    let rooms = domain::room::service::list(&app.db, h.id).await.unwrap();
+    mine.extend(rooms.iter().map(|r| r.id.to_string()));
     Ids {
+        room: rooms[0].id.to_string(),
         slug: h.slug.to_string(),
         other_slug: other.slug.to_string(),
         other: vec![other_goal.id.to_string(), other.id.to_string()],

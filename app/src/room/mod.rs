@@ -1,0 +1,4 @@
+//! Rooms: list, detail (the room's sessions by day), create and edit (organizers).
+
+pub mod api;
+pub mod page;
