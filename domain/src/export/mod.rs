@@ -68,6 +68,9 @@ pub struct Export {
     pub hackfest: HackfestRow,
     pub goals: Vec<GoalRow>,
     pub goal_notes: Vec<GoalNoteRow>,
+    /// Rooms, before the sessions booked in them.
+    #[serde(default)]
+    pub rooms: Vec<RoomRow>,
     pub sessions: Vec<SessionRow>,
     pub decisions: Vec<DecisionRow>,
     pub action_items: Vec<ActionRow>,
@@ -137,6 +140,25 @@ pub struct GoalNoteRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 #[serde(deny_unknown_fields)]
+pub struct RoomRow {
+    pub id: Uuid,
+    pub name: String,
+    pub location: String,
+    pub capacity: Option<i64>,
+    pub equipment: Json<Vec<String>>,
+    pub notes: String,
+    pub open_for_breakouts: bool,
+    pub opens: Option<String>,
+    pub closes: Option<String>,
+    pub version: i64,
+    #[serde(serialize_with = "micros")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "micros")]
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
 pub struct SessionRow {
     pub id: Uuid,
     pub title: String,
@@ -146,6 +168,9 @@ pub struct SessionRow {
     #[serde(serialize_with = "micros")]
     pub ends_at: DateTime<Utc>,
     pub room: String,
+    /// The room it is booked in (none: free text only).
+    #[serde(default)]
+    pub room_id: Option<Uuid>,
     pub participants: Json<Vec<String>>,
     pub goal_ids: Json<Vec<Uuid>>,
     pub agenda: String,
@@ -317,6 +342,7 @@ pub struct ImportReport {
     pub slug: String,
     pub goals: usize,
     pub goal_notes: usize,
+    pub rooms: usize,
     pub sessions: usize,
     pub decisions: usize,
     pub action_items: usize,
@@ -390,9 +416,17 @@ pub async fn json(db: &Db, hackfest_id: Uuid) -> Result<Export, DomainError> {
     )
     .await?;
     by_creation(&mut goal_notes, |r| (r.created_at, r.id));
+    let mut rooms: Vec<RoomRow> = rows(
+        &mut tx,
+        "SELECT id, name, location, capacity, equipment, notes, open_for_breakouts, opens, closes, \
+         version, created_at, updated_at FROM rooms WHERE hackfest_id = $1",
+        id,
+    )
+    .await?;
+    by_creation(&mut rooms, |r| (r.created_at, r.id));
     let mut sessions: Vec<SessionRow> = rows(
         &mut tx,
-        "SELECT id, title, kind, starts_at, ends_at, room, participants, goal_ids, agenda, notes, \
+        "SELECT id, title, kind, starts_at, ends_at, room, room_id, participants, goal_ids, agenda, notes, \
          version, created_at, updated_at FROM hack_sessions WHERE hackfest_id = $1",
         id,
     )
@@ -498,6 +532,7 @@ pub async fn json(db: &Db, hackfest_id: Uuid) -> Result<Export, DomainError> {
         hackfest,
         goals,
         goal_notes,
+        rooms,
         sessions,
         decisions,
         action_items,
@@ -595,6 +630,7 @@ fn check_links(e: &Export) -> Result<(), DomainError> {
     let set = |ids: Vec<Uuid>| ids.into_iter().collect::<HashSet<Uuid>>();
     let goals = set(e.goals.iter().map(|g| g.id).collect());
     let sessions = set(e.sessions.iter().map(|s| s.id).collect());
+    let rooms = set(e.rooms.iter().map(|r| r.id).collect());
     let decisions = set(e.decisions.iter().map(|d| d.id).collect());
     let pages = set(e.pages.iter().map(|p| p.id).collect());
     let mut errors = FieldErrors::new();
@@ -620,6 +656,7 @@ fn check_links(e: &Export) -> Result<(), DomainError> {
         for g in &s.goal_ids.0 {
             need(format!("sessions[{i}].goal_ids"), Some(*g), &goals, "goal");
         }
+        need(format!("sessions[{i}].room_id"), s.room_id, &rooms, "room");
     }
     for (i, d) in e.decisions.iter().enumerate() {
         need(
@@ -827,11 +864,35 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
         .map(|_| ()))
         .map_err(|err| row_error(format!("goal_notes[{i}]"), err))?;
     }
+    for (i, r) in e.rooms.iter().enumerate() {
+        on_tx!(&mut *tx, c => sqlx::query(
+            "INSERT INTO rooms (id, hackfest_id, name, location, capacity, equipment, notes, \
+             open_for_breakouts, opens, closes, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(r.id)
+        .bind(hid)
+        .bind(&r.name)
+        .bind(&r.location)
+        .bind(r.capacity)
+        .bind(&r.equipment)
+        .bind(&r.notes)
+        .bind(r.open_for_breakouts)
+        .bind(&r.opens)
+        .bind(&r.closes)
+        .bind(r.version)
+        .bind(r.created_at)
+        .bind(r.updated_at)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(|err| row_error(format!("rooms[{i}]"), err))?;
+    }
     for (i, s) in e.sessions.iter().enumerate() {
         on_tx!(&mut *tx, c => sqlx::query(
             "INSERT INTO hack_sessions (id, hackfest_id, title, kind, starts_at, ends_at, room, \
-             participants, goal_ids, agenda, notes, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             participants, goal_ids, agenda, notes, version, created_at, updated_at, room_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(s.id)
         .bind(hid)
@@ -847,6 +908,7 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
         .bind(s.version)
         .bind(s.created_at)
         .bind(s.updated_at)
+        .bind(s.room_id)
         .execute(c)
         .await
         .map(|_| ()))
@@ -1097,6 +1159,7 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
         slug: h.slug.clone(),
         goals: e.goals.len(),
         goal_notes: e.goal_notes.len(),
+        rooms: e.rooms.len(),
         sessions: e.sessions.len(),
         decisions: e.decisions.len(),
         action_items: e.action_items.len(),

@@ -16,6 +16,7 @@ const TABLES: &[&str] = &[
     "hackfests",
     "goals",
     "goal_notes",
+    "rooms",
     "hack_sessions",
     "decisions",
     "action_items",
@@ -102,6 +103,9 @@ pub async fn round_trip(db: Db) {
     assert!(!first.goals.is_empty() && !first.sessions.is_empty());
     assert!(!first.decisions.is_empty() && !first.action_items.is_empty());
     assert!(!first.pages.is_empty() && !first.history.is_empty());
+    // Rooms travel with the sessions booked in them.
+    assert!(first.rooms.len() >= 4, "{:?}", first.rooms);
+    assert!(first.sessions.iter().all(|s| s.room_id.is_some()));
     assert!(first.pages.iter().any(|p| p.revisions.len() > 1));
     assert_eq!(first.goal_notes.len(), 1);
     assert_eq!(first.members[0].username, "kevin");
