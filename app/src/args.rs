@@ -154,6 +154,7 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         session::api::GetSessionEditor,
         session::api::CreateSession,
         session::api::UpdateSession,
+        session::api::CancelSession,
         action::api::GetAction,
         action::api::GetActionRow,
         action::api::ListActions,

@@ -42,6 +42,7 @@ pub const TOPICS: &[&str] = &[
     "hackfest.goal.note",
     "hackfest.session.new",
     "hackfest.session.update",
+    "hackfest.session.cancel",
     "hackfest.decision.new",
     "hackfest.decision.update",
     "hackfest.decision.agreed",

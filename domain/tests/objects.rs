@@ -527,5 +527,7 @@ both!(goal_notes_and_outcome, super::goal_notes_and_outcome);
 mod export;
 #[path = "objects/rooms.rs"]
 mod rooms;
+#[path = "objects/schedule.rs"]
+mod schedule;
 #[path = "objects/search.rs"]
 mod search;

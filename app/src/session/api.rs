@@ -115,3 +115,14 @@ pub async fn update_session(
     let actor = s.editor()?;
     Ok(domain::session::service::update(&s.db, &s.hackfest, id, version, &form, &actor).await?)
 }
+
+/// Organizers only (401 anonymous, 403 attendees). Cancels the session at version
+/// `version`: it stays, marked cancelled (the iCal feeds say `STATUS:CANCELLED`), and
+/// frees its room; history `cancel`, message `hackfest.session.cancel`. A plain form
+/// posts it without JavaScript (the browser comes back to the session's page).
+#[server(endpoint = "sessions/cancel")]
+pub async fn cancel_session(slug: String, id: Uuid, version: i64) -> Result<HackSession, AppError> {
+    let s = Scope::of(&slug).await?;
+    let actor = s.organizer()?;
+    Ok(domain::session::service::cancel(&s.db, &s.hackfest, id, version, &actor).await?)
+}

@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
 use super::api::{
-    SessionEditorData, SessionPage, create_session, get_session_editor, get_session_page,
-    list_sessions, update_session,
+    CancelSession, SessionEditorData, SessionPage, create_session, get_session_editor,
+    get_session_page, list_sessions, update_session,
 };
 use crate::components::{
     Field, GoalPicker, History, Rendered, Select, TextArea, TextInput, hackfest_page, id_param,
@@ -56,6 +56,7 @@ pub fn SessionRow(slug: String, s: HackSession) -> impl IntoView {
             <a href=format!("/h/{slug}/sessions/{}", s.id)>{s.title.clone()}</a>
             <p class="meta">
                 <span class=format!("badge kind-{}", s.kind.as_str())>{s.kind.label()}</span>
+                {s.cancelled_at.is_some().then(|| view! { <strong class="badge cancelled">"Cancelled"</strong> })}
                 {(!s.room.is_empty()).then(|| view! { <span>{format!("Room {}", s.room)}</span> })}
                 {(!s.participants.is_empty()).then(|| view! { <span>{s.participants.join(", ")}</span> })}
             </p>
@@ -152,6 +153,11 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
     } = page;
     let slug = w.hackfest.slug.clone();
     let can_edit = w.role.can_edit_content();
+    let cancelled = s.cancelled_at.is_some();
+    let can_cancel = w.role.can_organize() && !cancelled;
+    let cancel_error =
+        crate::editor::url_error(<CancelSession as leptos::server_fn::ServerFn>::PATH)
+            .map(|e| e.to_string());
     let goals: Vec<(Uuid, String)> = s
         .goal_ids
         .iter()
@@ -170,9 +176,20 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
             </div>
             <p class="meta">
                 <span class=format!("badge kind-{}", s.kind.as_str())>{s.kind.label()}</span>
+                {cancelled.then(|| view! { <strong class="badge cancelled" data-testid="session-cancelled">"Cancelled"</strong> })}
                 <span>{when(&s)}</span>
                 {(!s.room.is_empty()).then(|| view! { <span>{format!("Room {}", s.room)}</span> })}
             </p>
+            {cancel_error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            // A plain form: it works without JavaScript; the browser comes back here.
+            {can_cancel.then(|| view! {
+                <form class="inline" method="post" action={<CancelSession as leptos::server_fn::ServerFn>::PATH}>
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <input type="hidden" name="id" value=s.id.to_string() />
+                    <input type="hidden" name="version" value=s.version.to_string() />
+                    <button type="submit" class="button danger">"Cancel this session"</button>
+                </form>
+            })}
             {(!s.participants.is_empty()).then(|| view! { <p><strong>"Participants: "</strong>{s.participants.join(", ")}</p> })}
             {(!goals.is_empty()).then(|| view! {
                 <p><strong>"Goals: "</strong>

@@ -8,7 +8,7 @@ use crate::ids::{HackfestId, SessionId};
 use crate::{on_db, on_tx};
 
 pub(crate) const COLUMNS: &str = "id, hackfest_id, title, kind, starts_at, ends_at, room, room_id, \
-                       participants, goal_ids, agenda, notes, version, created_at, updated_at";
+                       participants, goal_ids, agenda, notes, version, created_at, updated_at, cancelled_at";
 
 /// Sessions stored in UTC, with the values to write.
 pub struct Row<'a> {
@@ -22,6 +22,7 @@ pub struct Row<'a> {
     pub goal_ids: &'a [Uuid],
     pub agenda: &'a str,
     pub notes: &'a str,
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 /// In start order.
@@ -55,7 +56,7 @@ pub async fn insert(
 ) -> Result<HackSession, sqlx::Error> {
     let sql = format!(
         "INSERT INTO hack_sessions ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $13, $8, $9, $10, $11, 1, $12, $12) RETURNING {COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $13, $8, $9, $10, $11, 1, $12, $12, $14) RETURNING {COLUMNS}"
     );
     on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
@@ -71,6 +72,7 @@ pub async fn insert(
         .bind(r.notes)
         .bind(now)
         .bind(r.room_id)
+        .bind(r.cancelled_at)
         .fetch_one(c)
         .await)
 }
@@ -87,7 +89,7 @@ pub async fn update(
     let sql = format!(
         "UPDATE hack_sessions SET title = $3, kind = $4, starts_at = $5, ends_at = $6, room = $7, \
          room_id = $13, participants = $8, goal_ids = $9, agenda = $10, notes = $11, version = version + 1, \
-         updated_at = $12 WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
+         updated_at = $12, cancelled_at = $14 WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
     );
     on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
@@ -103,6 +105,7 @@ pub async fn update(
         .bind(r.notes)
         .bind(now)
         .bind(r.room_id)
+        .bind(r.cancelled_at)
         .fetch_optional(c)
         .await)
 }
@@ -115,7 +118,7 @@ pub async fn list_in_room(db: &Db, room_id: Uuid) -> Result<Vec<HackSession>, sq
 }
 
 /// The first session other than `except` booked in `room_id` over part of
-/// `[starts_at, ends_at)`: its title and times.
+/// `[starts_at, ends_at)`: its title and times. A cancelled session holds no room.
 pub async fn first_clash(
     tx: &mut Tx,
     room_id: Uuid,
@@ -124,7 +127,7 @@ pub async fn first_clash(
     ends_at: DateTime<Utc>,
 ) -> Result<Option<(String, DateTime<Utc>, DateTime<Utc>)>, sqlx::Error> {
     let sql = "SELECT title, starts_at, ends_at FROM hack_sessions \
-               WHERE room_id = $1 AND id <> $2 AND starts_at < $3 AND ends_at > $4 \
+               WHERE room_id = $1 AND id <> $2 AND starts_at < $3 AND ends_at > $4 AND cancelled_at IS NULL \
                ORDER BY starts_at, id LIMIT 1";
     on_tx!(tx, c => sqlx::query_as(sql)
         .bind(room_id)

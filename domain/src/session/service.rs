@@ -185,6 +185,13 @@ pub struct Scheduled {
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     tz: Tz,
+    /// Kept by an edit; set by [`cancel`].
+    cancelled_at: Option<DateTime<Utc>>,
+}
+
+/// How history shows whether a session is cancelled.
+fn cancelled_field(at: Option<DateTime<Utc>>) -> (&'static str, String) {
+    ("cancelled", if at.is_some() { "yes" } else { "" }.into())
 }
 
 /// Checks `new` (session `except` when it is an update) against the hackfest and
@@ -205,6 +212,7 @@ async fn schedule(
         starts_at,
         ends_at,
         tz: zone(h),
+        cancelled_at: None,
     })
 }
 
@@ -220,6 +228,7 @@ fn row(s: &Scheduled) -> repo::Row<'_> {
         goal_ids: &s.new.goal_ids,
         agenda: &s.new.agenda,
         notes: &s.new.notes,
+        cancelled_at: s.cancelled_at,
     }
 }
 
@@ -272,16 +281,20 @@ impl Versioned for HackSession {
 
     write::row_keys!(SessionId);
     fn new_fields(s: &Scheduled) -> Fields {
-        s.new.field_values()
+        let mut f = s.new.field_values();
+        f.push(cancelled_field(s.cancelled_at));
+        f
     }
     /// On the hackfest's wall clock, as the form has them.
     fn old_fields(&self, s: &Scheduled) -> Fields {
-        NewSession {
+        let mut f = NewSession {
             starts_at: self.starts_at.with_timezone(&s.tz).naive_local(),
             ends_at: self.ends_at.with_timezone(&s.tz).naive_local(),
             ..as_new(self)
         }
-        .field_values()
+        .field_values();
+        f.push(cancelled_field(self.cancelled_at));
+        f
     }
     async fn read(tx: &mut Tx, id: SessionId) -> Result<Option<HackSession>, sqlx::Error> {
         repo::get_in_tx(tx, id.0).await
@@ -340,6 +353,49 @@ pub async fn update(
         async move |s: HackSession| decorate(s, tz),
     )
     .await?;
-    let new = schedule(&mut w.tx, h, new, Some(id)).await?;
+    let mut new = schedule(&mut w.tx, h, new, Some(id)).await?;
+    // An edit neither cancels nor reinstates.
+    new.cancelled_at = w.current.cancelled_at;
     w.save(&new, Edit::update(actor)).await
+}
+
+/// Cancels the session (the caller checks that the actor organizes the hackfest) if
+/// it is still at `expected_version`: it stays, marked cancelled (the feeds show it
+/// `STATUS:CANCELLED`), and no longer holds its room. History `cancel`, message
+/// `hackfest.session.cancel`. Cancelling a cancelled session changes nothing.
+#[tracing::instrument(skip(db, h), err(level = "debug"))]
+pub async fn cancel(
+    db: &Db,
+    h: &Hackfest,
+    id: Uuid,
+    expected_version: i64,
+    actor: &str,
+) -> Result<HackSession, DomainError> {
+    let tz = zone(h);
+    let w = Update::open(
+        db,
+        HackfestId(h.id),
+        SessionId(id),
+        expected_version,
+        async move |s: HackSession| decorate(s, tz),
+    )
+    .await?;
+    let c = &w.current;
+    let input = Scheduled {
+        new: NewSession {
+            starts_at: c.starts_at.with_timezone(&tz).naive_local(),
+            ends_at: c.ends_at.with_timezone(&tz).naive_local(),
+            ..as_new(c)
+        },
+        starts_at: c.starts_at,
+        ends_at: c.ends_at,
+        tz,
+        cancelled_at: Some(c.cancelled_at.unwrap_or_else(Utc::now)),
+    };
+    let edit = Edit {
+        actor,
+        action: "cancel",
+        event: "cancel",
+    };
+    w.save(&input, edit).await
 }

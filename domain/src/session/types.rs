@@ -56,6 +56,11 @@ pub struct HackSession {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When an organizer cancelled it: it stays (feeds mark it cancelled) and no
+    /// longer holds its room.
+    #[cfg_attr(feature = "server", sqlx(default))]
+    #[serde(default)]
+    pub cancelled_at: Option<DateTime<Utc>>,
     #[cfg_attr(feature = "server", sqlx(skip))]
     #[serde(default)]
     pub starts_local: Option<NaiveDateTime>,
