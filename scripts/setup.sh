@@ -12,10 +12,11 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[" ]/,""); 
 CARGO_LEPTOS_VERSION=0.3.11
 
 # Debian packages: a C toolchain, Node.js for the browser tests and wasm-opt, Chromium,
-# brotli (bundle size), wrk (benchmarks), PostgreSQL.
+# brotli (bundle size), wrk (benchmarks), PostgreSQL, xmllint (validates schedule.xml).
 apt_missing=()
 for pair in gcc:gcc make:make pkg-config:pkg-config node:nodejs npm:npm chromium:chromium \
-            brotli:brotli wrk:wrk psql:postgresql-client pg_ctlcluster:postgresql-common; do
+            brotli:brotli wrk:wrk psql:postgresql-client pg_ctlcluster:postgresql-common \
+            xmllint:libxml2-utils; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || apt_missing+=("${pair#*:}")
 done
 # The server, not only the client: a cluster must be installable and startable.
@@ -51,8 +52,9 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 
-# Python validators for what the app emits (feeds…), from PyPI.
-if ! python3 -c 'import feedparser' >/dev/null 2>&1; then
+# Python validators for what the app emits (feeds…), from PyPI: every module the tests
+# import (scripts/requirements-test.txt), not only the first.
+if ! python3 -c 'import feedparser, icalendar' >/dev/null 2>&1; then
   say "Installing the Python validators (scripts/requirements-test.txt)"
   python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r scripts/requirements-test.txt

@@ -174,6 +174,7 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         room::api::GetRoomEditor,
         room::api::CreateRoom,
         room::api::UpdateRoom,
+        crate::calendar::api::GetCalendarPage,
     ])
 });
 

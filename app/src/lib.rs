@@ -6,6 +6,7 @@ pub mod action;
 #[cfg(feature = "ssr")]
 pub mod args;
 pub mod auth;
+pub mod calendar;
 pub mod components;
 pub mod decision;
 pub mod editor;
@@ -101,6 +102,7 @@ pub fn App() -> impl IntoView {
                         <page::page::WikiRoutes />
                         <summary::page::SummaryRoutes />
                         <room::page::RoomRoutes />
+                        <Route path=path!("calendar") view=calendar::page::CalendarPage ssr=ssr.clone() />
                         <search::page::SearchRoutes />
                     </ParentRoute>
                 </Routes>

@@ -31,6 +31,8 @@ pub mod outbox;
 #[cfg(feature = "server")]
 pub mod read;
 #[cfg(feature = "server")]
+pub mod schedule;
+#[cfg(feature = "server")]
 pub mod write;
 
 pub use error::{DomainError, FieldErrors};

@@ -8,6 +8,7 @@ pub mod export;
 pub mod limit;
 pub mod nojs;
 pub mod routes;
+pub mod schedule;
 pub mod startup;
 pub mod summary;
 pub mod telemetry;

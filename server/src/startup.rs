@@ -360,6 +360,8 @@ pub fn router(
         .merge(crate::summary::routes())
         // The organizers' exports: JSON (the backup `hackfest import` restores) and Markdown.
         .merge(crate::export::routes())
+        // iCal feeds, schedule.xml/.json and the private calendar URL's form.
+        .merge(crate::schedule::routes())
         .leptos_routes_with_context(&state, routes, ctx.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -386,3 +386,6 @@ mod search;
 
 #[path = "objects/rooms.rs"]
 mod rooms;
+
+#[path = "objects/schedule.rs"]
+mod schedule;

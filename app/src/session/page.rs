@@ -97,6 +97,7 @@ fn SessionList(w: HackfestScope, sessions: Vec<HackSession>) -> impl IntoView {
             <nav class="crumbs" aria-label="Breadcrumb"><a href=format!("/h/{slug}")>{h.title.clone()}</a></nav>
             <div class="section-head">
                 <h1>"Sessions"</h1>
+                <a class="button" href=format!("/h/{slug}/calendar")>"Calendar feeds"</a>
                 {can_edit.then(|| view! { <a class="button primary" href=format!("/h/{slug}/sessions/new")>"Schedule a session"</a> })}
             </div>
             <nav class="filters" aria-label="Days">

@@ -1,10 +1,11 @@
-//! Cancelling a session (issue 12, item 8) through the shared write path. Each
-//! scenario on SQLite and on PostgreSQL.
+//! Cancelling a session (issue 12, item 8) through the shared write path, and what
+//! the schedule exports make of it. Each scenario on SQLite and on PostgreSQL.
 
 use domain::db::Db;
 use domain::history;
 use domain::outbox;
 use domain::room::{self, RoomForm};
+use domain::schedule::{self, frab, token};
 use domain::session::{self, SessionForm};
 
 use super::hackfest;
@@ -106,8 +107,83 @@ pub async fn cancelling_keeps_the_session_and_frees_its_room(db: Db) {
     session::service::create(&db, &h, &other, "olivia")
         .await
         .expect("a cancelled session holds no room");
+
+    // The feeds: the iCal one keeps it, cancelled; frab leaves it out.
+    let all = session::repo::list_for_hackfest(&db, h.id).await.unwrap();
+    let ics = schedule::calendar(&h.title, PUBLIC_URL, &h, &all);
+    assert!(ics.contains("STATUS:CANCELLED\r\n") && ics.contains("STATUS:CONFIRMED\r\n"));
+    assert!(ics.contains(&format!("UID:{}@hackfest.example.org\r\n", s.id)));
+    assert!(ics.contains("SEQUENCE:2\r\n"));
+    let rooms = room::service::list(&db, h.id).await.unwrap();
+    let xml = frab::Export::new(&h, PUBLIC_URL, &rooms, &all).xml();
+    assert!(!xml.contains(&s.id.to_string()) && xml.contains("Datacenter team"));
 }
 crate::both!(
     cancelling_keeps_the_session_and_frees_its_room,
     super::cancelling_keeps_the_session_and_frees_its_room
+);
+
+pub async fn calendar_tokens_rotate_and_revoke(db: Db) {
+    let h = hackfest(&db, "tokens").await;
+    let other = hackfest(&db, "tokens-b").await;
+    let alice = domain::user::repo::upsert(
+        &db,
+        &domain::user::Identity {
+            issuer: "urn:test".into(),
+            subject: "alice".into(),
+            username: "alice".into(),
+            display_name: "Alice".into(),
+            email: String::new(),
+            groups: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(token::created_at(&db, h.id, alice.id).await.unwrap(), None);
+    let t1 = token::rotate(&db, h.id, alice.id).await.unwrap();
+    assert_eq!(
+        token::owner(&db, h.id, &t1).await.unwrap().as_deref(),
+        Some("alice")
+    );
+    assert_eq!(
+        token::owner(&db, other.id, &t1).await.unwrap(),
+        None,
+        "per hackfest"
+    );
+    assert!(
+        token::created_at(&db, h.id, alice.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let t2 = token::rotate(&db, h.id, alice.id).await.unwrap();
+    assert_ne!(t1, t2);
+    assert_eq!(
+        token::owner(&db, h.id, &t1).await.unwrap(),
+        None,
+        "rotated away"
+    );
+    assert_eq!(
+        token::owner(&db, h.id, &t2).await.unwrap().as_deref(),
+        Some("alice")
+    );
+    assert!(token::revoke(&db, h.id, alice.id).await.unwrap());
+    assert!(!token::revoke(&db, h.id, alice.id).await.unwrap());
+    assert_eq!(token::owner(&db, h.id, &t2).await.unwrap(), None, "revoked");
+    assert_eq!(token::owner(&db, h.id, "short").await.unwrap(), None);
+    // Two rotations at once (a double click): both answer, one token works.
+    let (a, b) = tokio::join!(
+        token::rotate(&db, h.id, alice.id),
+        token::rotate(&db, h.id, alice.id)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let working = [
+        token::owner(&db, h.id, &a).await.unwrap().is_some(),
+        token::owner(&db, h.id, &b).await.unwrap().is_some(),
+    ];
+    assert_eq!(working.iter().filter(|w| **w).count(), 1, "{working:?}");
+}
+crate::both!(
+    calendar_tokens_rotate_and_revoke,
+    super::calendar_tokens_rotate_and_revoke
 );

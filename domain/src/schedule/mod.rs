@@ -1,0 +1,96 @@
+//! The schedule as other tools read it (issue 12, items 6 and 7): iCalendar feeds
+//! (the whole hackfest, one room, one person's sessions behind a private token) and
+//! the frab-compatible `schedule.xml` / `schedule.json` conference tools import.
+//! Everything here is built in memory from the hackfest's sessions (a hackfest holds
+//! at most a few thousand), with no I/O but the token store.
+
+pub mod frab;
+pub mod ical;
+pub mod token;
+
+use chrono_tz::Tz;
+use uuid::Uuid;
+
+use crate::hackfest::Hackfest;
+use crate::session::HackSession;
+use ical::{Calendar, Event, Status};
+
+/// The hackfest's time zone (UTC when the stored name does not parse).
+pub fn zone(h: &Hackfest) -> Tz {
+    h.time_zone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+/// The host of a URL (`https://hackfest.example.org:8443/x` → `hackfest.example.org`),
+/// for iCalendar UIDs.
+pub fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or(v6);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+/// A session's page, absolute.
+pub fn session_url(base: &str, slug: &str, id: Uuid) -> String {
+    format!("{}/h/{slug}/sessions/{id}", base.trim_end_matches('/'))
+}
+
+/// An iCalendar feed named `name` of `sessions` (of hackfest `h`): UTC times, one
+/// `VEVENT` per session, cancelled ones with `STATUS:CANCELLED`. UIDs are
+/// `<session id>@<host of base>` (stable however the session changes) and
+/// `SEQUENCE` is the session's version − 1, so every saved change (a reschedule, a
+/// cancellation) raises it.
+pub fn calendar(name: &str, base: &str, h: &Hackfest, sessions: &[HackSession]) -> String {
+    let host = host_of(base);
+    let mut c = Calendar::new(name);
+    for s in sessions {
+        let url = session_url(base, &h.slug, s.id);
+        c.event(&Event {
+            uid: format!("{}@{host}", s.id),
+            sequence: s.version - 1,
+            stamp: s.updated_at,
+            created: s.created_at,
+            starts: s.starts_at,
+            ends: s.ends_at,
+            summary: &s.title,
+            description: &s.agenda,
+            location: &s.room,
+            url: &url,
+            categories: s.kind.label(),
+            status: if s.cancelled_at.is_some() {
+                Status::Cancelled
+            } else {
+                Status::Confirmed
+            },
+        });
+    }
+    c.finish()
+}
+
+/// The sessions `username` takes part in (named among the participants).
+pub fn of_person<'a>(
+    sessions: &'a [HackSession],
+    username: &'a str,
+) -> impl Iterator<Item = &'a HackSession> {
+    sessions
+        .iter()
+        .filter(move |s| s.participants.iter().any(|p| p == username))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_urls() {
+        assert_eq!(
+            host_of("https://hackfest.example.org"),
+            "hackfest.example.org"
+        );
+        assert_eq!(host_of("http://127.0.0.1:3000/"), "127.0.0.1");
+        assert_eq!(host_of("http://[::1]:3000/x"), "::1");
+        assert_eq!(host_of("https://u:p@h.example:8443/a?b"), "h.example");
+    }
+}
