@@ -13,17 +13,52 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// Readers' pool, and the writer's: one connection that every write transaction
+    /// of this process takes in turn (`None` in memory, where the one pool has a
+    /// single connection). See [`Db::begin`].
+    Sqlite(SqlitePool, Option<SqlitePool>),
     Postgres(PgPool),
 }
 
 pub enum Tx {
-    /// The guard is this process's turn to write (see [`sqlite_writer`]).
-    Sqlite(
-        Transaction<'static, Sqlite>,
-        Option<tokio::sync::OwnedMutexGuard<()>>,
-    ),
-    Postgres(Transaction<'static, Postgres>),
+    Sqlite(Conn<Sqlite>),
+    Postgres(Conn<Postgres>),
+}
+
+/// What a [`Tx`] runs its statements on: a transaction ([`Db::begin`]), or a pooled
+/// connection outside any transaction ([`Db::read`]: reads that need no snapshot and
+/// must not wait for, or hold up, the writers).
+pub enum Conn<DB: sqlx::Database> {
+    Tx(Transaction<'static, DB>),
+    Read(sqlx::pool::PoolConnection<DB>),
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for Conn<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            Conn::Tx(t) => t,
+            Conn::Read(c) => c,
+        }
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for Conn<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            Conn::Tx(t) => t,
+            Conn::Read(c) => c,
+        }
+    }
+}
+
+impl<DB: sqlx::Database> Conn<DB> {
+    async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Conn::Tx(t) => t.commit().await,
+            Conn::Read(_) => Ok(()),
+        }
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the concrete pool.
@@ -31,7 +66,7 @@ pub enum Tx {
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Sqlite($pool, _) => $body,
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
@@ -42,7 +77,7 @@ macro_rules! on_db {
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match $tx {
-            $crate::db::Tx::Sqlite(t, _) => {
+            $crate::db::Tx::Sqlite(t) => {
                 let $conn = &mut **t;
                 $body
             }
@@ -286,10 +321,29 @@ impl Db {
             let pool = SqlitePoolOptions::new()
                 .max_connections(if in_memory { 1 } else { 8 })
                 .acquire_timeout(Duration::from_secs(15))
-                .connect_with(opts)
+                .connect_with(opts.clone())
                 .await
                 .map_err(ConnectError::Open)?;
-            Ok(Db::Sqlite(pool))
+            // One connection for every write of this process: writers queue for it in
+            // order (the pool is fair) instead of sleeping in SQLite's busy handler,
+            // and its page cache stays warm instead of re-reading from the WAL what
+            // another connection wrote.
+            let writer = if in_memory {
+                None
+            } else {
+                Some(
+                    SqlitePoolOptions::new()
+                        .max_connections(1)
+                        .acquire_timeout(WRITER_WAIT)
+                        // Kept open: its settings (see `checkpoint_in_background`) last.
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                        .connect_with(opts)
+                        .await
+                        .map_err(ConnectError::Open)?,
+                )
+            };
+            Ok(Db::Sqlite(pool, writer))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)
                 .map_err(|e| ConnectError::Invalid(e.to_string()))?;
@@ -307,7 +361,7 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<(), ConnectError> {
         match self {
-            Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await,
+            Db::Sqlite(p, _) => SQLITE_MIGRATOR.run(p).await,
             Db::Postgres(p) => POSTGRES_MIGRATOR.run(p).await,
         }
         .map_err(ConnectError::Migrate)
@@ -315,7 +369,7 @@ impl Db {
 
     pub fn backend(&self) -> &'static str {
         match self {
-            Db::Sqlite(_) => "sqlite",
+            Db::Sqlite(..) => "sqlite",
             Db::Postgres(_) => "postgres",
         }
     }
@@ -324,24 +378,62 @@ impl Db {
         Ok(match self {
             // IMMEDIATE takes the write lock up front: a transaction that reads, then
             // writes, never fails with "database is locked" when another writer went first.
-            // Writers of this process queue for their turn first (FIFO): without it, the
-            // ones that lose the race sleep in SQLite's busy handler (1, 2, 5 … 100 ms
-            // steps), which made p99 of 16 concurrent editors 425 ms at 898 changes/s.
-            Db::Sqlite(p) => {
-                // Bounded like the pool's acquire: a transaction begun while this task
-                // already holds one on the same file fails instead of waiting forever.
-                let turn = match sqlite_writer(p) {
-                    Some(lock) => Some(
-                        tokio::time::timeout(WRITER_WAIT, lock.lock_owned())
-                            .await
-                            .map_err(|_| sqlx::Error::PoolTimedOut)?,
-                    ),
-                    None => None,
-                };
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
-            }
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            // The writers of this process take turns on the one writer connection (FIFO,
+            // bounded like any acquire: a transaction begun while this task already holds
+            // one fails instead of waiting forever). Before, each writer took its own
+            // connection and the ones that lost the race slept in SQLite's busy handler
+            // (1, 2, 5 … 100 ms steps): p99 of 16 concurrent editors was 425 ms.
+            Db::Sqlite(p, writer) => Tx::Sqlite(Conn::Tx(
+                writer
+                    .as_ref()
+                    .unwrap_or(p)
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await?,
+            )),
+            Db::Postgres(p) => Tx::Postgres(Conn::Tx(p.begin().await?)),
         })
+    }
+
+    /// A connection for reads outside any transaction: no writer's turn is taken and
+    /// no snapshot is held. For what a write checks before its turn (the stored
+    /// version, links to objects that never move); never for writes, which would
+    /// each commit on their own.
+    pub async fn read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p, _) => Tx::Sqlite(Conn::Read(p.acquire().await?)),
+            Db::Postgres(p) => Tx::Postgres(Conn::Read(p.acquire().await?)),
+        })
+    }
+
+    /// SQLite: moves the WAL's checkpoints out of the writers' turn. By default the
+    /// commit that grows the WAL past 1,000 pages copies it into the database file and
+    /// syncs it, while every other writer waits (the changes' p99). From here on a task
+    /// of its own checkpoints every half second on a reader's connection (`PASSIVE`:
+    /// it waits for nobody) and the writer's connection never does. The task ends when
+    /// the pool is closed (or its runtime with it). PostgreSQL: nothing to do.
+    pub async fn checkpoint_in_background(&self) -> Result<(), sqlx::Error> {
+        let Db::Sqlite(readers, Some(writer)) = self else {
+            return Ok(());
+        };
+        sqlx::query("PRAGMA wal_autocheckpoint = 0")
+            .execute(writer)
+            .await?;
+        let readers = readers.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_millis(500));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            while !readers.is_closed() {
+                every.tick().await;
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&readers)
+                    .await
+                    && !readers.is_closed()
+                {
+                    tracing::warn!(error = %e, "checkpointing the SQLite WAL failed");
+                }
+            }
+        });
+        Ok(())
     }
 
     /// `SELECT 1`: is the database reachable?
@@ -350,6 +442,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Db::Sqlite(_, Some(writer)) = self {
+            writer.close().await;
+        }
         on_db!(self, p => p.close().await)
     }
 }
@@ -360,29 +455,10 @@ const WRITER_WAIT: Duration = Duration::from_secs(15);
 #[cfg(test)]
 const WRITER_WAIT: Duration = Duration::from_millis(300);
 
-/// One queue of writers per SQLite file in this process. SQLite has one writer at a
-/// time anyway; queueing here is fair and costs no sleeping. `None` for an in-memory
-/// database, whose pool is a single connection and so a queue already.
-fn sqlite_writer(pool: &SqlitePool) -> Option<std::sync::Arc<tokio::sync::Mutex<()>>> {
-    use std::collections::HashMap;
-    use std::path::PathBuf;
-    use std::sync::{Arc, LazyLock, Mutex};
-    static WRITERS: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
-        LazyLock::new(Default::default);
-    let options = pool.connect_options();
-    let file = options.get_filename();
-    if file.as_os_str().is_empty() || file == Path::new(":memory:") {
-        return None;
-    }
-    let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
-    let mut writers = WRITERS.lock().unwrap_or_else(|e| e.into_inner());
-    Some(writers.entry(file).or_default().clone())
-}
-
 impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Tx::Sqlite(t, _turn) => t.commit().await,
+            Tx::Sqlite(t) => t.commit().await,
             Tx::Postgres(t) => t.commit().await,
         }?;
         // The publisher and live updates of this process look at the outbox now
@@ -516,7 +592,7 @@ mod tests {
         );
         match db {
             Db::Postgres(_) => assert_eq!(missing.unwrap()[0].0, "parent_id"),
-            Db::Sqlite(_) => assert_eq!(missing, None),
+            Db::Sqlite(..) => assert_eq!(missing, None),
         }
         let session = format!(
             "INSERT INTO hack_sessions (id, hackfest_id, title, kind, starts_at, ends_at, created_at, updated_at) \

@@ -207,30 +207,14 @@ mod store {
         }
     }
 
-    #[derive(sqlx::FromRow)]
-    struct HackfestRef {
-        id: Uuid,
-        slug: String,
-        title: String,
-    }
-
     /// Writes `m` into the outbox inside the change's transaction and returns its
-    /// `message_id` (a UUID4, kept on every resend).
+    /// `message_id` (a UUID4, kept on every resend). One statement: the hackfest's
+    /// slug and title (the message's `hackfest` and its path) are read by the insert
+    /// itself, so a writer's turn holds no separate read.
     pub async fn enqueue(tx: &mut Tx, m: Message<'_>) -> Result<Uuid, sqlx::Error> {
-        let h: HackfestRef = on_tx!(tx, c => sqlx::query_as(
-            "SELECT id, slug, title FROM hackfests WHERE id = $1",
-        )
-        .bind(m.hackfest_id)
-        .fetch_one(c)
-        .await)?;
         let topic = m.topic();
-        let path = format!("/h/{}{}", h.slug, m.page);
         let mut body = Map::new();
         body.insert("agent".into(), json!(m.agent));
-        body.insert(
-            "hackfest".into(),
-            json!({ "id": h.id, "slug": h.slug, "title": h.title }),
-        );
         body.insert(m.object.into(), m.value);
         for (k, v) in m.extra {
             body.insert(k.into(), v);
@@ -244,6 +228,16 @@ mod store {
             }
         }
         let message_id = Uuid::new_v4();
+        // `body.hackfest` = {id, slug, title}, added by the database from the row
+        // (unless the message is about the hackfest itself: its body has it whole).
+        let hackfest_json = match tx {
+            Tx::Sqlite(..) => {
+                "json_insert($10, '$.hackfest', json_object('id', $12, 'slug', h.slug, 'title', h.title))"
+            }
+            Tx::Postgres(..) => {
+                "jsonb_build_object('hackfest', jsonb_build_object('id', $12, 'slug', h.slug, 'title', h.title)) || $10"
+            }
+        };
         if let Tx::Postgres(t) = tx {
             // Commit order = seq order: writers take turns from here to their commit
             // (the insert is the last statement before it). Without this, a reader of
@@ -254,11 +248,13 @@ mod store {
                 .execute(&mut **t)
                 .await?;
         }
-        on_tx!(tx, c => sqlx::query(
+        let sql = format!(
             "INSERT INTO outbox (message_id, topic, schema_name, severity, hackfest_id, object_id, \
              public, users, path, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
+             SELECT $1, $2, $3, $4, h.id, $6, $7, $8, '/h/' || h.slug || $9, {hackfest_json}, $11 \
+             FROM hackfests h WHERE h.id = $5"
+        );
+        let inserted = on_tx!(tx, c => sqlx::query(&sql)
         .bind(message_id)
         .bind(&topic)
         .bind(super::schema_name(&topic))
@@ -267,12 +263,17 @@ mod store {
         .bind(m.object_id)
         .bind(true)
         .bind(Json(&users))
-        .bind(&path)
+        .bind(m.page)
         .bind(Json(Value::Object(body)))
         .bind(m.at)
+        .bind(m.hackfest_id.to_string())
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
+        if inserted != 1 {
+            // As the read it replaces: a message of a hackfest that does not exist.
+            return Err(sqlx::Error::RowNotFound);
+        }
         Ok(message_id)
     }
 
@@ -420,7 +421,7 @@ mod store {
     /// The size of a stored body in bytes, computed by the database (nothing is fetched).
     fn body_bytes_sql(db: &Db) -> &'static str {
         match db {
-            Db::Sqlite(_) => "LENGTH(CAST(body AS BLOB))",
+            Db::Sqlite(..) => "LENGTH(CAST(body AS BLOB))",
             Db::Postgres(_) => "OCTET_LENGTH(body::text)",
         }
     }
@@ -543,7 +544,7 @@ mod store {
     /// Takes the lease if nobody holds it.
     pub async fn try_lead(db: &Db) -> Result<Option<Lease>, sqlx::Error> {
         match db {
-            Db::Sqlite(_) => Ok(Some(Lease::Sqlite)),
+            Db::Sqlite(..) => Ok(Some(Lease::Sqlite)),
             Db::Postgres(p) => {
                 // Detached: closing it (drop) releases the lock; back in the pool it would not.
                 let mut conn = p.acquire().await?.detach();

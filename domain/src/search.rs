@@ -399,7 +399,7 @@ mod server {
     use crate::db::{Db, Tx};
 
     /// What a save does to an object's search document.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq)]
     pub enum Indexed {
         /// Index this text; `path` is the object's page below `/h/{slug}` (a
         /// question's: its anchor on its page).
@@ -726,7 +726,7 @@ mod server {
         let offset = (page as usize - 1) * PAGE_SIZE;
         let kinds: Vec<&str> = query.kinds.iter().map(|k| k.as_str()).collect();
         let (sql, count_sql, options) = match db {
-            Db::Sqlite(_) => (
+            Db::Sqlite(..) => (
                 format!(
                     "SELECT {COLUMNS}, highlight(search, 0, $1, $2) AS title_marked, \
                      snippet(search, 1, $1, $2, '…', 24) AS body_marked \

@@ -22,6 +22,7 @@ use crate::db::{Db, Tx};
 use crate::history::{self, Change, Fields};
 use crate::ids::HackfestId;
 use crate::outbox::{self, Message};
+use crate::search::Indexed;
 
 /// (field, old, new) of each field that changed.
 pub type Changes = Vec<(&'static str, String, String)>;
@@ -221,7 +222,7 @@ pub async fn create_in<K: Versioned>(
         action: "create",
         event: "new",
     };
-    record(tx, &made, input, created, edit, at).await?;
+    record(tx, &made, made.indexed(), input, created, edit, at).await?;
     Ok(made)
 }
 
@@ -245,11 +246,18 @@ pub async fn update_in<K: Versioned>(
     }
     let at = Utc::now();
     let Some(saved) = K::update(tx, current.id(), expected_version, input, at).await? else {
-        // Only reachable on PostgreSQL under READ COMMITTED; SQLite holds the write lock.
+        // Someone saved since `current` was read: [`Update`] reads it outside the
+        // writer's turn, and PostgreSQL's READ COMMITTED sees other commits.
         let now = self::current::<K>(tx, current.hackfest_id(), current.id()).await?;
         return Ok(Outcome::Stale(now));
     };
-    record(tx, &saved, input, changes, edit, at).await?;
+    // A save that leaves the searched text as it was (a status, an owner) does not
+    // touch the index.
+    let indexed = match saved.indexed() {
+        same if same == current.indexed() => Indexed::Keep,
+        indexed => indexed,
+    };
+    record(tx, &saved, indexed, input, changes, edit, at).await?;
     Ok(Outcome::Saved(saved))
 }
 
@@ -258,21 +266,14 @@ pub async fn update_in<K: Versioned>(
 async fn record<K: Versioned>(
     tx: &mut Tx,
     k: &K,
+    indexed: Indexed,
     input: &K::Input,
     changes: Changes,
     edit: Edit<'_>,
     at: DateTime<Utc>,
 ) -> Result<(), DomainError> {
     let more = k.write_more(tx, input, edit.actor, at).await?;
-    crate::search::sync(
-        tx,
-        K::KIND,
-        k.id().into(),
-        k.hackfest_id().0,
-        k.indexed(),
-        at,
-    )
-    .await?;
+    crate::search::sync(tx, K::KIND, k.id().into(), k.hackfest_id().0, indexed, at).await?;
     let changes = history::record(
         tx,
         Change {
@@ -295,13 +296,23 @@ async fn record<K: Versioned>(
     Ok(())
 }
 
-/// An update in a transaction of its own: opened at the expected version, then the
-/// kind checks its rules in [`Update::tx`] against [`Update::current`], then
-/// [`Update::save`]. `show` makes what the caller gets back (the reply, or the
-/// conflict's current object) from the stored object: decorated, rendered. It runs
-/// after the transaction ends, so it may read through the pool.
+/// An update in a transaction of its own, with the writer's turn as short as it can
+/// be. [`Update::open`] reads the object outside any transaction and checks its
+/// version; the kind checks its rules in [`Update::tx`]; [`Update::save`] takes the
+/// turn (SQLite has one writer at a time) only for the writes, whose
+/// `UPDATE … WHERE version = expected` refuses a save over a version that changed
+/// since the read. Until [`Update::lock`], `tx` reads outside the turn: fit for
+/// facts that a concurrent save cannot change (a linked object's hackfest: objects
+/// are never deleted nor moved). A rule over what another save can change (a room's
+/// bookings, a goal tree's shape, a unique slug) locks first, so it still holds at
+/// commit. `show` makes what the caller gets back (the reply, or the conflict's
+/// current object) from the stored object: decorated, rendered. It runs after the
+/// transaction ends, so it may read through the pool.
 pub struct Update<K, S> {
-    pub tx: Tx,
+    db: Db,
+    /// `None` only while [`Update::lock`] swaps the read for the write transaction.
+    tx: Option<Tx>,
+    locked: bool,
     pub current: K,
     expected_version: i64,
     show: S,
@@ -312,9 +323,9 @@ where
     K: Versioned,
     S: AsyncFnOnce(K) -> K,
 {
-    /// Begins, reads object `id` of `hackfest`, and checks its version: an object of
-    /// another hackfest is "not found", another version a `Conflict` with the current
-    /// object (shown).
+    /// Reads object `id` of `hackfest` and checks its version: an object of another
+    /// hackfest is "not found", another version a `Conflict` with the current object
+    /// (shown).
     pub async fn open(
         db: &Db,
         hackfest: HackfestId,
@@ -322,29 +333,65 @@ where
         expected_version: i64,
         show: S,
     ) -> Result<Self, DomainError> {
-        let mut tx = db.begin().await?;
+        let mut tx = db.read().await?;
         let current = current::<K>(&mut tx, hackfest, id).await?;
         if current.version() != expected_version {
             drop(tx);
             return Err(DomainError::conflict(&show(current).await));
         }
         Ok(Update {
-            tx,
+            db: db.clone(),
+            tx: Some(tx),
+            locked: false,
             current,
             expected_version,
             show,
         })
     }
 
-    /// [`update_in`], then commits: the saved object (shown), or the current one when
-    /// nothing changed, or a `Conflict` when someone saved in between.
-    pub async fn save(self, input: &K::Input, edit: Edit<'_>) -> Result<K, DomainError> {
+    /// Where the kind's rules read: outside the writer's turn until [`Update::lock`].
+    pub fn tx(&mut self) -> &mut Tx {
+        self.tx.as_mut().expect("an update's transaction")
+    }
+
+    /// [`Update::tx`] and the object as read, at once.
+    pub fn parts(&mut self) -> (&mut Tx, &K) {
+        (
+            self.tx.as_mut().expect("an update's transaction"),
+            &self.current,
+        )
+    }
+
+    /// Takes the writer's turn now: the write transaction begins, and what the kind
+    /// checks in it from here on holds at commit.
+    pub async fn lock(&mut self) -> Result<&mut Tx, DomainError> {
+        if !self.locked {
+            // The read's connection goes back first (an in-memory pool has one).
+            drop(self.tx.take());
+            self.tx = Some(self.db.begin().await?);
+            self.locked = true;
+        }
+        Ok(self.tx())
+    }
+
+    /// [`update_in`] in the writer's turn, then commits: the saved object (shown), or
+    /// the current one when nothing changed (no turn taken), or a `Conflict` when
+    /// someone saved in between.
+    pub async fn save(mut self, input: &K::Input, edit: Edit<'_>) -> Result<K, DomainError> {
+        if !self.locked
+            && history::diff(self.current.old_fields(input), K::new_fields(input)).is_empty()
+        {
+            return Ok((self.show)(self.current).await);
+        }
+        self.lock().await?;
         let Update {
-            mut tx,
+            tx,
             current,
             expected_version,
             show,
+            ..
         } = self;
+        let mut tx = tx.expect("an update's transaction");
         match update_in(&mut tx, current, expected_version, input, edit).await? {
             Outcome::Saved(k) => {
                 tx.commit().await?;

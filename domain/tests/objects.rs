@@ -73,7 +73,7 @@ fn field_error(e: DomainError, field: &str) -> String {
 async fn count(db: &Db, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     match db {
-        Db::Sqlite(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap(),
+        Db::Sqlite(p, _) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap(),
         Db::Postgres(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap(),
     }
 }

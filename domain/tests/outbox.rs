@@ -485,7 +485,7 @@ async fn one_publisher_at_a_time(db: Db) {
     let first = outbox::try_lead(&db).await.unwrap();
     assert!(first.is_some());
     match db {
-        Db::Sqlite(_) => {}
+        Db::Sqlite(..) => {}
         Db::Postgres(_) => {
             assert!(
                 outbox::try_lead(&db).await.unwrap().is_none(),

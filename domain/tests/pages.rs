@@ -536,7 +536,7 @@ both!(page_demo_content, super::demo_content);
 /// The stored text of `sql`'s one column (a JSON column as text) for `id`.
 async fn stored_texts(db: &Db, sql: &str, id: uuid::Uuid) -> Vec<String> {
     match db {
-        Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_all(p).await,
+        Db::Sqlite(p, _) => sqlx::query_scalar(sql).bind(id).fetch_all(p).await,
         Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_all(p).await,
     }
     .unwrap()

@@ -187,6 +187,55 @@ async fn concurrent_saves(db: Db) {
 }
 both!(concurrent_saves_one_wins, super::concurrent_saves);
 
+/// An update reads the object before its writer's turn: a save that lands between
+/// that read and the turn makes it a conflict (with the newer object), never a save
+/// over it, and history keeps only the one that won.
+async fn save_between_read_and_turn(db: Db) {
+    use domain::write::{Edit, Update};
+    let h = hackfest(&db, "between").await;
+    let g = goal(&db, &h, "Read first").await;
+    let w = Update::open(
+        &db,
+        HackfestId(h.id),
+        GoalId(g.id),
+        g.version,
+        async |g: Goal| g,
+    )
+    .await
+    .unwrap();
+    let mut theirs = g.to_form();
+    theirs.title = "Theirs, saved in between".into();
+    goal::service::update(&db, h.id, g.id, g.version, &theirs, "bob")
+        .await
+        .unwrap();
+    let mut mine = g.to_form();
+    mine.title = "Mine".into();
+    let e = w
+        .save(&mine.parse().unwrap(), Edit::update("alice"))
+        .await
+        .unwrap_err();
+    let DomainError::Conflict(current) = e else {
+        panic!("expected conflict, got {e:?}")
+    };
+    let current: Goal = serde_json::from_value(*current).unwrap();
+    assert_eq!(
+        (current.title.as_str(), current.version),
+        ("Theirs, saved in between", 2)
+    );
+    let updates: Vec<_> = history::for_entity(&db, h.id, "goal", g.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "update")
+        .collect();
+    assert_eq!(updates.len(), 1, "only bob's save is in history");
+    assert_eq!(updates[0].actor, "bob");
+}
+both!(
+    a_save_between_read_and_turn_is_a_conflict,
+    super::save_between_read_and_turn
+);
+
 async fn parents(db: Db) {
     let h = hackfest(&db, "tree").await;
     let other = hackfest(&db, "other").await;
@@ -706,7 +755,7 @@ async fn demo_all_or_nothing(db: Db) {
         "history",
     ] {
         let n: i64 = match &db {
-            Db::Sqlite(p) => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            Db::Sqlite(p, _) => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
                 .fetch_one(p)
                 .await
                 .unwrap(),

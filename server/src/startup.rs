@@ -140,6 +140,11 @@ impl Application {
             ))
         })?;
         store.spawn_cleanup();
+        db.checkpoint_in_background().await.map_err(|e| {
+            StartError::Config(format!(
+                "HACKFEST_DATABASE_URL: setting up the WAL checkpoints failed: {e}"
+            ))
+        })?;
         if config.summary_draft_minutes > 0 {
             crate::summary::spawn_drafting(
                 db.clone(),

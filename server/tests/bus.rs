@@ -573,7 +573,7 @@ async fn a_resend_after_a_crash_keeps_its_message_id() {
     sqlx::query("UPDATE outbox SET sent_at = NULL WHERE object_id = $1")
         .bind(g.id)
         .execute(match &app.db {
-            domain::db::Db::Sqlite(p) => p,
+            domain::db::Db::Sqlite(p, _) => p,
             _ => unreachable!("this test runs on SQLite"),
         })
         .await

@@ -22,9 +22,17 @@ impl Scope {
     /// two queries, whatever the hackfest holds.
     pub async fn of(slug: &str) -> Result<Scope, AppError> {
         let st = crate::state::app_state()?;
-        let hackfest = domain::hackfest::service::by_slug(&st.db, slug).await?;
         let viewer = crate::auth::viewer();
-        let role = crate::auth::api::role_in(&st.db, &viewer, hackfest.id).await?;
+        // The hackfest and the viewer's membership in one query.
+        let (hackfest, membership) = domain::user::repo::hackfest_by_slug_for(
+            &st.db,
+            slug,
+            viewer.user.as_ref().map(|u| u.id),
+        )
+        .await
+        .map_err(domain::DomainError::from)?
+        .ok_or(domain::DomainError::NotFound("hackfest"))?;
+        let role = viewer.role(membership);
         Ok(Scope {
             db: st.db,
             hackfest,

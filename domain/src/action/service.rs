@@ -28,14 +28,40 @@ pub async fn get(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<ActionItem, Dom
 }
 
 /// Linked goal, session and decision must be of the same hackfest.
-async fn check_links(tx: &mut Tx, hackfest_id: Uuid, a: &NewAction) -> Result<(), DomainError> {
+/// Links stay inside the hackfest. A link the stored item `was` already has needs no
+/// look-up: objects never move to another hackfest, nor are deleted.
+async fn check_links(
+    tx: &mut Tx,
+    hackfest_id: Uuid,
+    a: &NewAction,
+    was: Option<&ActionItem>,
+) -> Result<(), DomainError> {
     let mut e = FieldErrors::new();
-    for (field, table, id, what) in [
-        ("goal_id", "goals", a.goal_id, "goal"),
-        ("session_id", "hack_sessions", a.session_id, "session"),
-        ("decision_id", "decisions", a.decision_id, "decision"),
+    for (field, table, id, had, what) in [
+        (
+            "goal_id",
+            "goals",
+            a.goal_id,
+            was.and_then(|w| w.goal_id),
+            "goal",
+        ),
+        (
+            "session_id",
+            "hack_sessions",
+            a.session_id,
+            was.and_then(|w| w.session_id),
+            "session",
+        ),
+        (
+            "decision_id",
+            "decisions",
+            a.decision_id,
+            was.and_then(|w| w.decision_id),
+            "decision",
+        ),
     ] {
         if let Some(id) = id
+            && Some(id) != had
             && !tx.belongs(table, id, hackfest_id).await?
         {
             e.add(
@@ -68,7 +94,7 @@ pub async fn create_in(
     actor: &str,
 ) -> Result<ActionItem, DomainError> {
     let new = form.parse()?;
-    check_links(tx, hackfest_id, &new).await?;
+    check_links(tx, hackfest_id, &new, None).await?;
     write::create_in(tx, HackfestId(hackfest_id), &new, actor).await
 }
 
@@ -127,6 +153,7 @@ pub async fn update(
         async |a: ActionItem| a,
     )
     .await?;
-    check_links(&mut w.tx, hackfest_id, &new).await?;
+    let (tx, was) = w.parts();
+    check_links(tx, hackfest_id, &new, Some(was)).await?;
     w.save(&new, Edit::update(actor)).await
 }

@@ -158,7 +158,7 @@ pub async fn update(
         )
         .into());
     }
-    check_links(&mut w.tx, hackfest_id, Some(id), &new).await?;
+    check_links(w.tx(), hackfest_id, Some(id), &new).await?;
     // A status change is its own event (`hackfest.decision.agreed`); other edits are updates.
     let event = match (was == new.status, new.status) {
         (false, DecisionStatus::Agreed) => "agreed",

@@ -383,13 +383,13 @@ pub async fn json(db: &Db, hackfest_id: Uuid) -> Result<Export, DomainError> {
     // A read transaction: one snapshot, and writers are not held up (SQLite: a
     // deferred BEGIN reads one snapshot of the WAL without the writers' lock).
     let mut tx = match db {
-        Db::Sqlite(p) => Tx::Sqlite(p.begin().await?, None),
+        Db::Sqlite(p, _) => Tx::Sqlite(crate::db::Conn::Tx(p.begin().await?)),
         Db::Postgres(p) => {
             let mut t = p.begin().await?;
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute(&mut *t)
                 .await?;
-            Tx::Postgres(t)
+            Tx::Postgres(crate::db::Conn::Tx(t))
         }
     };
     let hackfest: Option<HackfestRow> = on_tx!(&mut tx, c => sqlx::query_as(

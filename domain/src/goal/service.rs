@@ -169,7 +169,8 @@ pub async fn update(
     )
     .await?;
     if new.parent_id != w.current.parent_id {
-        check_parent(&mut w.tx, hackfest_id, Some(id), new.parent_id).await?;
+        // The tree's shape is checked in the turn: another save may move a goal.
+        check_parent(w.lock().await?, hackfest_id, Some(id), new.parent_id).await?;
     }
     w.save(&new, Edit::update(actor)).await
 }

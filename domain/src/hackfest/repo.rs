@@ -5,7 +5,7 @@ use super::{Hackfest, NewHackfest};
 use crate::db::{Db, Tx};
 use crate::{on_db, on_tx};
 
-const COLUMNS: &str = "id, slug, title, start_date, end_date, time_zone, location, description, \
+pub(crate) const COLUMNS: &str = "id, slug, title, start_date, end_date, time_zone, location, description, \
                        version, created_at, updated_at";
 
 pub async fn list(db: &Db) -> Result<Vec<Hackfest>, sqlx::Error> {

@@ -268,7 +268,8 @@ pub async fn update(
     // Replies and conflicts show the page rendered.
     let show = async |p: Page| rendered_after_commit(db, h, p).await;
     let mut w = Update::open(db, HackfestId(h.id), PageId(id), expected_version, show).await?;
-    check_slug(&mut w.tx, h, &new.slug, Some(id)).await?;
+    // A unique slug is checked in the turn: another save may take it.
+    check_slug(w.lock().await?, h, &new.slug, Some(id)).await?;
     w.save(&new, edit(actor, "update")).await
 }
 
@@ -459,7 +460,7 @@ pub async fn revert(
     // Replies and conflicts show the page rendered.
     let show = async |p: Page| rendered_after_commit(db, h, p).await;
     let mut w = Update::open(db, HackfestId(h.id), PageId(id), expected_version, show).await?;
-    let old = repo::revision_in_tx(&mut w.tx, id, number)
+    let old = repo::revision_in_tx(w.tx(), id, number)
         .await?
         .ok_or(DomainError::NotFound("revision"))?;
     let new = NewPage {

@@ -181,7 +181,8 @@ async fn save_change(
         async |q: Question| rendered_after_commit(db, h, q).await,
     )
     .await?;
-    let new = changed(&mut w.tx, h, &w.current, change).await?;
+    let (tx, current) = w.parts();
+    let new = changed(tx, h, current, change).await?;
     let edit = Edit {
         actor,
         action,

@@ -90,7 +90,7 @@ pub async fn update(
 /// the writers' queue already runs one write transaction at a time.
 pub async fn lock(tx: &mut Tx, id: Uuid) -> Result<Option<Room>, sqlx::Error> {
     match tx {
-        Tx::Sqlite(t, _) => {
+        Tx::Sqlite(t) => {
             let sql = format!("SELECT {COLUMNS} FROM rooms WHERE id = $1");
             sqlx::query_as(&sql).bind(id).fetch_optional(&mut **t).await
         }

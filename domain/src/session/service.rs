@@ -353,7 +353,8 @@ pub async fn update(
         async move |s: HackSession| decorate(s, tz),
     )
     .await?;
-    let mut new = schedule(&mut w.tx, h, new, Some(id)).await?;
+    // Bookings are checked in the turn: another save may take the slot.
+    let mut new = schedule(w.lock().await?, h, new, Some(id)).await?;
     // An edit neither cancels nor reinstates.
     new.cancelled_at = w.current.cancelled_at;
     w.save(&new, Edit::update(actor)).await

@@ -659,7 +659,7 @@ pub async fn revert(
         async |s: Summary| s,
     )
     .await?;
-    let (title, body, ..) = repo::revision_in_tx(&mut w.tx, id.0, number)
+    let (title, body, ..) = repo::revision_in_tx(w.tx(), id.0, number)
         .await?
         .ok_or(DomainError::NotFound("revision"))?;
     let new = NewSummary {

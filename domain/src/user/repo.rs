@@ -70,6 +70,36 @@ pub async fn issuer(db: &Db, id: Uuid) -> Result<Option<String>, sqlx::Error> {
 }
 
 /// The stored membership role of a user in a hackfest.
+/// A hackfest by slug with `user`'s membership of it, in one query (what every
+/// request of a hackfest's pages and server functions needs first).
+pub async fn hackfest_by_slug_for(
+    db: &Db,
+    slug: &str,
+    user: Option<Uuid>,
+) -> Result<Option<(crate::hackfest::Hackfest, Option<Role>)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        hackfest: crate::hackfest::Hackfest,
+        member_role: Option<String>,
+    }
+    // PostgreSQL refuses NUL in text parameters (an error, not "no row").
+    if !crate::text::lookup_key(slug) {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT {}, (SELECT role FROM hackfest_members m WHERE m.hackfest_id = hackfests.id \
+         AND m.user_id = $2) AS member_role FROM hackfests WHERE slug = $1",
+        crate::hackfest::repo::COLUMNS
+    );
+    let row: Option<Row> = on_db!(db, p => sqlx::query_as(&sql)
+        .bind(slug)
+        .bind(user)
+        .fetch_optional(p)
+        .await)?;
+    Ok(row.map(|r| (r.hackfest, r.member_role.as_deref().map(parse_role))))
+}
+
 pub async fn membership(
     db: &Db,
     hackfest_id: Uuid,
@@ -91,7 +121,7 @@ pub async fn membership(
     }))
 }
 
-fn parse_role(r: &str) -> Role {
+pub(crate) fn parse_role(r: &str) -> Role {
     if r == "organizer" {
         Role::Organizer
     } else {

@@ -59,7 +59,7 @@ pub async fn rooms_are_versioned(db: Db) {
     let hist = history::for_entity(&db, h.id, "room", r.id).await.unwrap();
     assert_eq!(hist.len(), 2);
     let topics: Vec<String> = match &db {
-        Db::Sqlite(p) => sqlx::query_scalar(
+        Db::Sqlite(p, _) => sqlx::query_scalar(
             "SELECT topic FROM outbox WHERE topic LIKE 'hackfest.room.%' ORDER BY seq",
         )
         .fetch_all(p)

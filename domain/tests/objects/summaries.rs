@@ -63,7 +63,7 @@ async fn move_history(db: &Db, h: &Hackfest, day: NaiveDate, only: Option<Uuid>)
         }};
     }
     match db {
-        Db::Sqlite(p) => run!(p),
+        Db::Sqlite(p, _) => run!(p),
         Db::Postgres(p) => run!(p),
     }
     .unwrap();
@@ -611,7 +611,7 @@ async fn a_long_day_is_cut(db: Db) {
     let rows = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $3) \
                 INSERT INTO history (id, hackfest_id, entity, entity_id, action, actor, changes, created_at) ";
     match &db {
-        Db::Sqlite(p) => sqlx::query(&format!(
+        Db::Sqlite(p, _) => sqlx::query(&format!(
             "{rows} SELECT randomblob(16), $1, 'goal', randomblob(16), 'update', 'bot', '[]', $2 FROM n"
         ))
         .bind(h.id)

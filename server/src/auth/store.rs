@@ -17,7 +17,7 @@ impl Store {
     /// Creates the session table if needed.
     pub async fn for_db(db: &Db) -> Result<Store, sqlx::Error> {
         Ok(match db {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, _) => {
                 let s = SqliteStore::new(p.clone());
                 s.migrate().await?;
                 Store::Sqlite(s)
