@@ -752,3 +752,41 @@ async fn the_demo_exports_valid_schedules() {
         .unwrap();
     assert!(html.contains("/rooms/") && html.contains("schedule.ics"));
 }
+
+/// The validators are real: each refuses what it must (else a broken feed would pass).
+#[test]
+fn the_validators_refuse_broken_documents() {
+    // A 100-octet unfolded line, and a bare LF.
+    for bad in [
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nX-WR-CALNAME:{}\r\nEND:VCALENDAR\r\n",
+            "x".repeat(100)
+        ),
+        "BEGIN:VCALENDAR\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n".to_owned(),
+    ] {
+        let out = Command::new("python3")
+            .arg(repo_file("scripts/validate/ical.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().unwrap().write_all(bad.as_bytes())?;
+                c.wait_with_output()
+            })
+            .expect("python3 runs");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // An event without its required id and guid.
+    let bad = "<?xml version=\"1.0\"?>\n<schedule><version>1</version><conference>\
+               <title>x</title></conference><day index=\"1\" date=\"2026-11-23\" \
+               start=\"2026-11-23T00:00:00+01:00\" end=\"2026-11-24T00:00:00+01:00\">\
+               <room name=\"r\"><event><title>t</title></event></room></day></schedule>\n";
+    let refused = std::panic::catch_unwind(|| validate_schedule_xml(bad));
+    assert!(refused.is_err(), "xmllint accepted an invalid schedule.xml");
+}
