@@ -42,6 +42,12 @@ fi
 EDITOR_OFFSET=40
 [ "$ACTIONS" -ge $((EDITOR_OFFSET + 2 * EDITORS)) ] || { echo "BENCH_ACTIONS must be at least $((EDITOR_OFFSET + 2 * EDITORS))" >&2; exit 1; }
 
+# The write path alone (no HTTP): domain/examples/writes.rs, built beside the server.
+WRITES_BIN=${BENCH_WRITES_BIN:-${CARGO_TARGET_DIR:-target}/release/examples/writes}
+if [ "${BENCH_WRITES:-1}" != 0 ] && [ ! -x "$WRITES_BIN" ]; then
+  cargo build --release -q -p domain --features server --example writes
+fi
+
 work=$(mktemp -d)
 server="" pg_db=""
 stop_server() {
@@ -140,6 +146,23 @@ bench_db() {
   local failed=$(( $(field failed "$ed") + $(field socket_errors "$ed") + $(field timeouts "$ed") ))
   say "[$name] Changes: $(field changes_per_s "$ed")/s, p99 $(field p99_ms "$ed") ms, $failed failed — target (SQLite) ≥ 1,500/s, p99 ≤ 30 ms, none failed"
 
+  local tt="" ttw="" icw="" tt_bytes="" ic_bytes=""
+  if [ "${BENCH_TIMETABLE:-1}" != 0 ]; then
+    say "[$name] Timetable: a 5-day hackfest with 6 rooms and 300 sessions (server functions)"
+    tt=$(python3 scripts/bench/timetable.py "$port" "tt-$slug" | grep '^TIMETABLE')
+    local tt_url="$base/h/tt-$slug/schedule?day=$(field day " $tt")" ic_url="$base/h/tt-$slug/schedule.ics"
+    tt_bytes=$(curl -fsS "$tt_url" | wc -c)
+    say "[$name] Timetable day page: $((tt_bytes / 1024)) KB of HTML; wrk -t2 -c$CONNECTIONS -d$DURATION"
+    wrk -t2 -c"$CONNECTIONS" -d3s "$tt_url" >/dev/null
+    ttw=$(wrk_stats -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$tt_url")
+    say "[$name] Timetable: $(field rps "$ttw") req/s, p99 $(field p99_ms "$ttw") ms"
+    if curl -fsS -o /dev/null "$ic_url"; then
+      ic_bytes=$(curl -fsS "$ic_url" | wc -c)
+      icw=$(wrk_stats -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$ic_url")
+      say "[$name] iCal feed (300 sessions): $((ic_bytes / 1024)) KB, $(field rps "$icw") req/s, p99 $(field p99_ms "$icw") ms"
+    fi
+  fi
+
   say "[$name] Memory of the server with $IDLE idle live-update connections"
   local rss_before idle
   rss_before=$(awk '/VmRSS/{print $2}' "/proc/$server/status")
@@ -147,6 +170,16 @@ bench_db() {
   local rss_idle; rss_idle=$(field rss_kb " $idle")
   say "[$name] RSS $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $IDLE idle streams"
   stop_server
+
+  # The same saves as the editors', through the domain's write path alone: what HTTP,
+  # sessions and JSON cost on top of it is the difference.
+  local wr=""
+  if [ "${BENCH_WRITES:-1}" != 0 ]; then
+    local wdb=$db
+    [ "$name" = sqlite ] && wdb="sqlite:$work/writes.db"
+    wr=$("$WRITES_BIN" "$wdb" "$EDITORS" "${DURATION%s}" | grep '^WRITES')
+    say "[$name] Write path alone, $EDITORS tasks: $(field changes_per_s "$wr")/s, p99 $(field p99_ms "$wr") ms"
+  fi
 
   {
     echo "load=$load"
@@ -175,6 +208,20 @@ bench_db() {
     fi
     if [ -n "$tabs" ]; then
       for k in tabs live requests total_kb wire_kb max_tab_kb mean_tab_kb; do echo "tabs_$k=$(field "$k" "$tabs")"; done
+    fi
+    if [ -n "$wr" ]; then
+      echo "writes_per_s=$(field changes_per_s "$wr")"
+      echo "writes_p99_ms=$(field p99_ms "$wr")"
+    fi
+    if [ -n "$ttw" ]; then
+      echo "timetable_kb=$(awk -v b="$tt_bytes" 'BEGIN{printf "%.1f", b/1024}')"
+      echo "timetable_rps=$(field rps "$ttw")"
+      echo "timetable_p99_ms=$(field p99_ms "$ttw")"
+    fi
+    if [ -n "$icw" ]; then
+      echo "ics_kb=$(awk -v b="$ic_bytes" 'BEGIN{printf "%.1f", b/1024}')"
+      echo "ics_rps=$(field rps "$icw")"
+      echo "ics_p99_ms=$(field p99_ms "$icw")"
     fi
     echo "rss_before_mb=$((rss_before / 1024))"
     echo "rss_idle_mb=$((rss_idle / 1024))"

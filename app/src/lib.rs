@@ -22,6 +22,7 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod summary;
+pub mod timetable;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                         <page::page::WikiRoutes />
                         <summary::page::SummaryRoutes />
                         <room::page::RoomRoutes />
+                        <timetable::page::TimetableRoutes />
                         <Route path=path!("calendar") view=calendar::page::CalendarPage ssr=ssr.clone() />
                         <search::page::SearchRoutes />
                     </ParentRoute>

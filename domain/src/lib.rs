@@ -15,6 +15,7 @@ pub mod search;
 pub mod session;
 pub mod summary;
 pub mod text;
+pub mod timetable;
 pub mod user;
 pub mod view;
 

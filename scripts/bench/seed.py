@@ -115,4 +115,5 @@ async def main():
     print(f"seeded {total} objects in {time.monotonic() - t0:.1f} s")
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())

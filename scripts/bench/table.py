@@ -80,6 +80,15 @@ row("Summary page: uncached / 304 / from nginx's cache, req/s (× nginx static)"
                   f"{mark(d.get('summary_cached_rps'), None, '', 0)}{ratio(d, 'summary_cached_rps')}; "
                   f"nginx static {mark(d.get('summary_nginx_rps'), None, '', 0)}")
     if d.get("summary_nginx_rps") else "—")
+row("Timetable day page (5 days, 6 rooms, 300 sessions): HTML, req/s, p99", "",
+    lambda n, d: f"{mark(d.get('timetable_kb'), None, ' KB')}, {mark(d.get('timetable_rps'), None, '', 0)}, "
+    f"{mark(d.get('timetable_p99_ms'), None, ' ms')}" if d.get("timetable_rps") else "—")
+row("iCal feed of those 300 sessions: bytes, req/s, p99", "",
+    lambda n, d: f"{mark(d.get('ics_kb'), None, ' KB')}, {mark(d.get('ics_rps'), None, '', 0)}, "
+    f"{mark(d.get('ics_p99_ms'), None, ' ms')}" if d.get("ics_rps") else "—")
+row("Write path alone (16 tasks, no HTTP): changes/s, p99", "",
+    lambda n, d: f"{mark(d.get('writes_per_s'), None, '/s', 0)}, {mark(d.get('writes_p99_ms'), None, ' ms')}"
+    if d.get("writes_per_s") else "—")
 row("Changes/s, 16 editors on different action items: rate, p99", "SQLite: ≥ 1,500/s, p99 ≤ 30 ms",
     lambda n, d: f"{mark(d.get('changes_per_s'), sqlite_only(n, ge(1500)), '/s', 0)}, "
     f"{mark(d.get('changes_p99_ms'), sqlite_only(n, le(30)), ' ms')}")

@@ -389,3 +389,6 @@ mod rooms;
 
 #[path = "objects/schedule.rs"]
 mod schedule;
+
+#[path = "objects/timetable.rs"]
+mod timetable;

@@ -174,7 +174,7 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     <a href=format!("/h/{slug}/actions?status=open_any")>{move || format!("Open action items ({})", counts.get().open_actions)}</a>
                     <a href=format!("/h/{slug}/pages")>"Q&A pages"</a>
                     <a href=format!("/h/{slug}/summary")>"Summaries"</a>
-                    <a href=format!("/h/{slug}/rooms")>"Rooms"</a>
+                    <a href=format!("/h/{slug}/schedule")>"Schedule"</a>
                     <a href=format!("/h/{slug}/search")>"Search"</a>
                 </nav>
             </header>

@@ -341,6 +341,8 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             ],
         ),
         ("rooms/list", vec![s()]),
+        ("schedule/day", vec![s(), ("day", ids.day.clone())]),
+        ("schedule/now", vec![s(), ("room", ids.room.clone())]),
         ("rooms/get", vec![s(), ("id", ids.room.clone())]),
         ("rooms/editor", vec![s(), ("id", ids.room.clone())]),
         ("rooms/create", with(vec![s()], &room_form)),
@@ -531,7 +533,9 @@ fn route(rng: &mut Rng, ids: &Ids) -> String {
     // Servers and proxies refuse URLs beyond a few kilobytes; stay under that.
     let v: String = v.chars().take(6_000).collect();
     let s = &ids.slug;
-    match rng.below(19) {
+    match rng.below(21) {
+        19 => format!("/h/{s}/schedule?day={v}"),
+        20 => format!("/h/{s}/schedule/now?room={v}"),
         17 => format!("/h/{s}/search?q={v}&kind={v}&page={v}"),
         18 => format!("/search?q={v}&kind=goal"),
         14 => format!("/h/{s}/summary/{v}"),

@@ -118,9 +118,9 @@ async fn organizers_manage_rooms_everyone_reads_them() {
         .get(&format!("/h/{}/rooms/{}", h.slug, uuid::Uuid::now_v7()))
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    // The overview links the rooms.
+    // The schedule links the rooms.
     let html = anon
-        .get(&format!("/h/{}", h.slug))
+        .get(&format!("/h/{}/schedule", h.slug))
         .await
         .text()
         .await

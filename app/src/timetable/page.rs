@@ -1,0 +1,281 @@
+use chrono::NaiveDate;
+use domain::timetable::{Column, Day, Entry, NowNext, RoomNow, row_time};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+use super::api::{schedule_day, schedule_now};
+use crate::components::hackfest_page;
+use crate::hackfest::api::HackfestScope;
+use crate::live::Shows;
+
+/// `/h/:slug/schedule` and `/h/:slug/schedule/now` under the hackfest's route.
+#[component]
+pub fn TimetableRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::{SsrMode, path};
+    view! {
+        <Route path=path!("schedule") view=TimetablePage ssr=SsrMode::Async />
+        <Route path=path!("schedule/now") view=NowNextPage ssr=SsrMode::Async />
+    }
+    .into_inner()
+}
+
+/// What a change to a session or a room makes the timetable fetch again.
+const FOLLOWS: Shows = Shows::Topics(&["hackfest.session.", "hackfest.room."]);
+
+fn query(name: &'static str) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    let q = use_query_map();
+    move || q.with(|q| q.get(name)).filter(|v| !v.is_empty())
+}
+
+#[component]
+pub fn TimetablePage() -> impl IntoView {
+    hackfest_page(
+        query("day"),
+        schedule_day,
+        Some((FOLLOWS, |_| None)),
+        |w, day| view! { <Timetable w day /> },
+    )
+}
+
+fn weekday(d: NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
+
+fn hm(t: chrono::NaiveDateTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+#[component]
+fn Timetable(w: HackfestScope, day: Day) -> impl IntoView {
+    let slug = w.hackfest.slug.clone();
+    let title = format!("Schedule, {} · {}", weekday(day.day), w.hackfest.title);
+    let days = day
+        .days
+        .iter()
+        .map(|d| {
+            let current = (*d == day.day).then_some("page");
+            view! {
+                <a href=format!("/h/{slug}/schedule?day={d}") aria-current=current>{weekday(*d)}</a>
+            }
+        })
+        .collect_view();
+    let body = if day.columns.is_empty() {
+        view! { <p class="empty">"No rooms and no sessions on this day."</p> }.into_any()
+    } else {
+        view! { <Grid slug=slug.clone() day=day.clone() /> <Agenda slug=slug.clone() day=day.clone() /> }
+            .into_any()
+    };
+    view! {
+        <Title text=title />
+        <section class="page timetable-page">
+            <nav class="crumbs" aria-label="Breadcrumb"><a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a></nav>
+            <div class="section-head">
+                <h1>"Schedule"</h1>
+                <p class="meta">
+                    <a href=format!("/h/{slug}/schedule/now")>"Now and next"</a>
+                    <a href=format!("/h/{slug}/rooms")>"Rooms"</a>
+                    <a rel="external" href=format!("/h/{slug}/schedule.ics")>"Calendar (iCal)"</a>
+                </p>
+            </div>
+            <nav class="filters days" aria-label="Days">{days}</nav>
+            <h2>{weekday(day.day)}</h2>
+            {body}
+        </section>
+    }
+}
+
+/// "Fedora · 9th floor · 12 people".
+fn column_label(c: &Column) -> String {
+    let mut parts = vec![c.name.clone()];
+    if !c.location.is_empty() {
+        parts.push(c.location.clone());
+    }
+    if let Some(n) = c.capacity {
+        parts.push(if n == 1 {
+            "1 person".into()
+        } else {
+            format!("{n} people")
+        });
+    }
+    parts.join(" · ")
+}
+
+fn entry_class(e: &Entry) -> String {
+    let mut c = format!("tt-entry kind-{}", e.kind.as_str());
+    if e.cancelled {
+        c.push_str(" cancelled");
+    }
+    c
+}
+
+fn entry_text(e: &Entry, with_place: bool) -> impl IntoView + use<> {
+    let when = format!("{}–{}", hm(e.starts), hm(e.ends));
+    let place = (with_place && !e.place.is_empty())
+        .then(|| view! { <span class="tt-place">{e.place.clone()}</span> });
+    view! {
+        <span class="tt-time">{when}</span>
+        <span class="tt-title">{e.title.clone()}</span>
+        {place}
+        {e.cancelled.then(|| view! { <span class="tt-status">"Cancelled"</span> })}
+    }
+}
+
+/// Rooms × quarter hours, as a CSS grid: wide screens and the projector. Sessions
+/// are links in room order, then time order, which is also the keyboard's order.
+#[component]
+fn Grid(slug: String, day: Day) -> impl IntoView {
+    let cols = day.columns.len();
+    let style = format!(
+        "grid-template-columns: 4.2rem repeat({cols}, minmax(9rem, 1fr)); grid-template-rows: auto repeat({}, 0.9rem);",
+        day.rows
+    );
+    // An hour label every four rows.
+    let hours = (1..=day.rows)
+        .step_by(4)
+        .map(|row| {
+            let style = format!("grid-row: {} / span 4; grid-column: 1;", row + 1);
+            view! { <span class="tt-hour" style=style>{row_time(day.from, row).format("%H:%M").to_string()}</span> }
+        })
+        .collect_view();
+    let columns = day
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let col = i + 2;
+            let head = view! {
+                <div class="tt-room" style=format!("grid-row: 1; grid-column: {col};")>
+                    {match c.room_id {
+                        Some(id) => view! { <a href=format!("/h/{slug}/rooms/{id}")>{column_label(c)}</a> }.into_any(),
+                        None => view! { <span>{column_label(c)}</span> }.into_any(),
+                    }}
+                    {c.open_for_breakouts.then(|| view! { <span class="chip">"Breakouts"</span> })}
+                </div>
+            };
+            // Closed hours are shaded.
+            let closed = c.open_rows.map(|(open, close)| {
+                let before = (open > 1).then(|| view! {
+                    <span class="tt-closed" aria-hidden="true" style=format!("grid-row: 2 / span {}; grid-column: {col};", open - 1)></span>
+                });
+                let after = (close <= day.rows).then(|| view! {
+                    <span class="tt-closed" aria-hidden="true" style=format!("grid-row: {} / span {}; grid-column: {col};", close + 1, day.rows + 1 - close)></span>
+                });
+                view! { {before} {after} }
+            });
+            let entries = c
+                .entries
+                .iter()
+                .map(|e| {
+                    let style = format!("grid-row: {} / span {}; grid-column: {col};", e.row + 1, e.span);
+                    view! {
+                        <a class=entry_class(e) style=style href=format!("/h/{slug}/sessions/{}", e.id)>
+                            {entry_text(e, c.room_id.is_none())}
+                        </a>
+                    }
+                })
+                .collect_view();
+            view! { {head} {closed} {entries} }
+        })
+        .collect_view();
+    view! {
+        <div class="tt-grid" style=style>
+            <span class="tt-corner" style="grid-row: 1; grid-column: 1;"></span>
+            {hours}
+            {columns}
+        </div>
+    }
+}
+
+/// The same day as lists, one per room: phones (CSS shows it below 48rem).
+#[component]
+fn Agenda(slug: String, day: Day) -> impl IntoView {
+    let rooms = day
+        .columns
+        .iter()
+        .map(|c| {
+            let items = if c.entries.is_empty() {
+                view! { <p class="empty">"Nothing booked."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="items">
+                        {c.entries.iter().map(|e| view! {
+                            <li class="item">
+                                <a class=entry_class(e) href=format!("/h/{slug}/sessions/{}", e.id)>{entry_text(e, c.room_id.is_none())}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            };
+            view! { <section class="tt-agenda-room"><h3>{column_label(c)}</h3>{items}</section> }
+        })
+        .collect_view();
+    view! { <div class="tt-agenda">{rooms}</div> }
+}
+
+#[component]
+pub fn NowNextPage() -> impl IntoView {
+    let room = query("room");
+    hackfest_page(
+        room.clone(),
+        |slug, room: Option<String>| async move {
+            let room = match room {
+                Some(r) => Some(crate::components::parse_id(&r, "Room")?),
+                None => None,
+            };
+            schedule_now(slug, room).await
+        },
+        Some((FOLLOWS, |_| None)),
+        |w, now| view! { <NowNextView w now /> },
+    )
+}
+
+fn now_entry(slug: &str, label: &'static str, e: Option<&Entry>) -> impl IntoView + use<> {
+    let body = match e {
+        Some(e) => view! {
+            <a class="nn-title" href=format!("/h/{slug}/sessions/{}", e.id)>{e.title.clone()}</a>
+            <p class="nn-time">{format!("{}–{}", hm(e.starts), hm(e.ends))}
+                {(e.starts.date() != e.ends.date()).then(|| format!(" (until {})", weekday(e.ends.date())))}</p>
+        }
+        .into_any(),
+        None => view! { <p class="nn-none">"Nothing"</p> }.into_any(),
+    };
+    view! { <div class="nn-slot"><p class="nn-label">{label}</p>{body}</div> }
+}
+
+#[component]
+fn NowNextView(w: HackfestScope, now: NowNext) -> impl IntoView {
+    let slug = w.hackfest.slug.clone();
+    let rooms = now
+        .rooms
+        .iter()
+        .map(|r: &RoomNow| {
+            view! {
+                <section class="nn-room">
+                    <h2>{r.name.clone()}</h2>
+                    {now_entry(&slug, "Now", r.now.as_ref())}
+                    {now_entry(&slug, "Next", r.next.as_ref())}
+                </section>
+            }
+        })
+        .collect_view();
+    let empty = now
+        .rooms
+        .is_empty()
+        .then(|| view! { <p class="empty">"No rooms yet."</p> });
+    view! {
+        <Title text=format!("Now and next · {}", w.hackfest.title) />
+        // A room's screen has no one to press reload, and may run without JavaScript.
+        <Meta http_equiv="refresh" content="60" />
+        <section class="page now-next">
+            <nav class="crumbs" aria-label="Breadcrumb">
+                <a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a>
+                <a href=format!("/h/{slug}/schedule")>"Schedule"</a>
+            </nav>
+            <h1>"Now and next" <span class="meta">{now.at.format("%a %H:%M").to_string()}</span></h1>
+            <div class="nn-rooms">{rooms}{empty}</div>
+        </section>
+    }
+}
