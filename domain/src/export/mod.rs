@@ -171,6 +171,13 @@ pub struct SessionRow {
     /// The room it is booked in (none: free text only).
     #[serde(default)]
     pub room_id: Option<Uuid>,
+    /// When an organizer cancelled it (none: it takes place).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "micros_opt"
+    )]
+    pub cancelled_at: Option<DateTime<Utc>>,
     pub participants: Json<Vec<String>>,
     pub goal_ids: Json<Vec<Uuid>>,
     pub agenda: String,
@@ -426,8 +433,8 @@ pub async fn json(db: &Db, hackfest_id: Uuid) -> Result<Export, DomainError> {
     by_creation(&mut rooms, |r| (r.created_at, r.id));
     let mut sessions: Vec<SessionRow> = rows(
         &mut tx,
-        "SELECT id, title, kind, starts_at, ends_at, room, room_id, participants, goal_ids, agenda, notes, \
-         version, created_at, updated_at FROM hack_sessions WHERE hackfest_id = $1",
+        "SELECT id, title, kind, starts_at, ends_at, room, room_id, cancelled_at, participants, goal_ids, \
+         agenda, notes, version, created_at, updated_at FROM hack_sessions WHERE hackfest_id = $1",
         id,
     )
     .await?;
@@ -891,8 +898,9 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
     for (i, s) in e.sessions.iter().enumerate() {
         on_tx!(&mut *tx, c => sqlx::query(
             "INSERT INTO hack_sessions (id, hackfest_id, title, kind, starts_at, ends_at, room, \
-             participants, goal_ids, agenda, notes, version, created_at, updated_at, room_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             participants, goal_ids, agenda, notes, version, created_at, updated_at, room_id, \
+             cancelled_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(s.id)
         .bind(hid)
@@ -909,6 +917,7 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
         .bind(s.created_at)
         .bind(s.updated_at)
         .bind(s.room_id)
+        .bind(s.cancelled_at)
         .execute(c)
         .await
         .map(|_| ()))

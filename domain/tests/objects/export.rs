@@ -99,7 +99,29 @@ async fn import_and_compare(target: &Db, file: &[u8], first: &Export) {
 
 pub async fn round_trip(db: Db) {
     let id = demo(&db).await;
+    // A cancelled session stays cancelled through a restore.
+    let h = domain::hackfest::service::list(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.id == id)
+        .unwrap();
+    let s = domain::session::service::list(&db, &h)
+        .await
+        .unwrap()
+        .remove(0);
+    domain::session::service::cancel(&db, &h, s.id, s.version, "kevin")
+        .await
+        .unwrap();
     let first = export::json(&db, id).await.unwrap();
+    assert_eq!(
+        first
+            .sessions
+            .iter()
+            .filter(|s| s.cancelled_at.is_some())
+            .count(),
+        1
+    );
     assert!(!first.goals.is_empty() && !first.sessions.is_empty());
     assert!(!first.decisions.is_empty() && !first.action_items.is_empty());
     assert!(!first.pages.is_empty() && !first.history.is_empty());
