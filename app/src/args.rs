@@ -175,6 +175,8 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         room::api::CreateRoom,
         room::api::UpdateRoom,
         crate::calendar::api::GetCalendarPage,
+        crate::timetable::api::ScheduleDay,
+        crate::timetable::api::ScheduleNow,
     ])
 });
 

@@ -342,6 +342,11 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
         ),
         ("rooms/list", vec![s()]),
         ("schedule/day", vec![s(), ("day", ids.day.clone())]),
+        (
+            "sessions/cancel",
+            vec![s(), ("id", ids.session.clone()), v1()],
+        ),
+        ("calendar/page", vec![s()]),
         ("schedule/now", vec![s(), ("room", ids.room.clone())]),
         ("rooms/get", vec![s(), ("id", ids.room.clone())]),
         ("rooms/editor", vec![s(), ("id", ids.room.clone())]),
@@ -533,7 +538,11 @@ fn route(rng: &mut Rng, ids: &Ids) -> String {
     // Servers and proxies refuse URLs beyond a few kilobytes; stay under that.
     let v: String = v.chars().take(6_000).collect();
     let s = &ids.slug;
-    match rng.below(21) {
+    match rng.below(25) {
+        21 => format!("/h/{s}/calendar/{v}.ics"),
+        22 => format!("/h/{s}/rooms/{v}/schedule.ics"),
+        23 => format!("/h/{v}/schedule.xml"),
+        24 => format!("/h/{s}/schedule.json?day={v}"),
         19 => format!("/h/{s}/schedule?day={v}"),
         20 => format!("/h/{s}/schedule/now?room={v}"),
         17 => format!("/h/{s}/search?q={v}&kind={v}&page={v}"),
