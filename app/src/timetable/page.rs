@@ -122,21 +122,28 @@ fn entry_text(e: &Entry, with_place: bool) -> impl IntoView + use<> {
     }
 }
 
+/// The grid classes that place an item: its first row, how many rows it spans, its
+/// column (1-based). Classes, not `style` attributes: the CSP allows no inline styles.
+/// style/main.css defines rows to 97 (a whole day of quarter hours under the heads),
+/// spans to 96 and columns to [`MAX_COLUMNS`].
+fn place(row: u32, span: u32, col: usize) -> String {
+    format!("tt-r{row} tt-s{span} tt-c{}", col.min(MAX_COLUMNS))
+}
+
+/// Columns the stylesheet can place (the hour labels and 63 rooms); a hackfest with
+/// more rooms than that gets its later rooms stacked in the last column.
+const MAX_COLUMNS: usize = 64;
+
 /// Rooms × quarter hours, as a CSS grid: wide screens and the projector. Sessions
 /// are links in room order, then time order, which is also the keyboard's order.
 #[component]
 fn Grid(slug: String, day: Day) -> impl IntoView {
-    let cols = day.columns.len();
-    let style = format!(
-        "grid-template-columns: 4.2rem repeat({cols}, minmax(9rem, 1fr)); grid-template-rows: auto repeat({}, 0.9rem);",
-        day.rows
-    );
     // An hour label every four rows.
     let hours = (1..=day.rows)
         .step_by(4)
         .map(|row| {
-            let style = format!("grid-row: {} / span 4; grid-column: 1;", row + 1);
-            view! { <span class="tt-hour" style=style>{row_time(day.from, row).format("%H:%M").to_string()}</span> }
+            let class = format!("tt-hour {}", place(row + 1, 4.min(day.rows + 1 - row), 1));
+            view! { <span class=class>{row_time(day.from, row).format("%H:%M").to_string()}</span> }
         })
         .collect_view();
     let columns = day
@@ -146,7 +153,7 @@ fn Grid(slug: String, day: Day) -> impl IntoView {
         .map(|(i, c)| {
             let col = i + 2;
             let head = view! {
-                <div class="tt-room" style=format!("grid-row: 1; grid-column: {col};")>
+                <div class=format!("tt-room {}", place(1, 1, col))>
                     {match c.room_id {
                         Some(id) => view! { <a href=format!("/h/{slug}/rooms/{id}")>{column_label(c)}</a> }.into_any(),
                         None => view! { <span>{column_label(c)}</span> }.into_any(),
@@ -157,10 +164,10 @@ fn Grid(slug: String, day: Day) -> impl IntoView {
             // Closed hours are shaded.
             let closed = c.open_rows.map(|(open, close)| {
                 let before = (open > 1).then(|| view! {
-                    <span class="tt-closed" aria-hidden="true" style=format!("grid-row: 2 / span {}; grid-column: {col};", open - 1)></span>
+                    <span class=format!("tt-closed {}", place(2, open - 1, col)) aria-hidden="true"></span>
                 });
                 let after = (close <= day.rows).then(|| view! {
-                    <span class="tt-closed" aria-hidden="true" style=format!("grid-row: {} / span {}; grid-column: {col};", close + 1, day.rows + 1 - close)></span>
+                    <span class=format!("tt-closed {}", place(close + 1, day.rows + 1 - close, col)) aria-hidden="true"></span>
                 });
                 view! { {before} {after} }
             });
@@ -168,9 +175,9 @@ fn Grid(slug: String, day: Day) -> impl IntoView {
                 .entries
                 .iter()
                 .map(|e| {
-                    let style = format!("grid-row: {} / span {}; grid-column: {col};", e.row + 1, e.span);
+                    let class = format!("{} {}", entry_class(e), place(e.row + 1, e.span, col));
                     view! {
-                        <a class=entry_class(e) style=style href=format!("/h/{slug}/sessions/{}", e.id)>
+                        <a class=class href=format!("/h/{slug}/sessions/{}", e.id)>
                             {entry_text(e, c.room_id.is_none())}
                         </a>
                     }
@@ -180,8 +187,8 @@ fn Grid(slug: String, day: Day) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="tt-grid" style=style>
-            <span class="tt-corner" style="grid-row: 1; grid-column: 1;"></span>
+        <div class="tt-grid">
+            <span class=format!("tt-corner {}", place(1, 1, 1))></span>
             {hours}
             {columns}
         </div>
@@ -271,7 +278,7 @@ fn NowNextView(w: HackfestScope, now: NowNext) -> impl IntoView {
         <Meta http_equiv="refresh" content="60" />
         <section class="page now-next">
             <nav class="crumbs" aria-label="Breadcrumb">
-                <a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a>
+                <a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a>" › "
                 <a href=format!("/h/{slug}/schedule")>"Schedule"</a>
             </nav>
             <h1>"Now and next" <span class="meta">{now.at.format("%a %H:%M").to_string()}</span></h1>

@@ -103,6 +103,10 @@ async fn the_timetable_is_a_server_rendered_grid_anyone_reads() {
         assert!(html.contains(text), "{text} is on the page");
     }
     assert!(!html.contains(XSS), "titles are escaped");
+    assert!(
+        !html.contains(" style=\""),
+        "no inline styles: the CSP refuses them"
+    );
     assert!(html.contains("Storage plans &lt;script&gt;"));
     assert!(
         !html.contains("Wednesday work"),
@@ -110,7 +114,7 @@ async fn the_timetable_is_a_server_rendered_grid_anyone_reads() {
     );
     // 08:00 to 21:00 in quarter hours; Storage plans starts at row 9 (+1 for the heads).
     assert!(
-        html.contains("grid-row: 10 / span 6; grid-column: 2;"),
+        html.contains("tt-r10 tt-s6 tt-c2"),
         "Fedora is the first room column"
     );
     assert!(
