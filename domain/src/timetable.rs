@@ -125,7 +125,7 @@ pub fn day(days: Vec<NaiveDate>, day: NaiveDate, rooms: &[Room], sessions: &[Hac
         }
     };
     let mut rooms: Vec<&Room> = rooms.iter().collect();
-    rooms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    rooms.sort_by_cached_key(|r| r.name.to_lowercase());
     let in_room = |id: Uuid| {
         let mut v: Vec<Entry> = today
             .iter()
