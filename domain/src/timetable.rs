@@ -267,6 +267,24 @@ pub fn now_next(day: &Day, at: NaiveDateTime) -> NowNext {
     NowNext { at, rooms }
 }
 
+/// Fills a room's empty "next" from `later` (the following day): in the evening a
+/// room's screen shows the next morning's first session.
+pub fn next_from(n: &mut NowNext, later: &Day) {
+    for r in n.rooms.iter_mut().filter(|r| r.next.is_none()) {
+        r.next = later
+            .columns
+            .iter()
+            .find(|c| c.room_id == r.room_id)
+            .and_then(|c| {
+                c.entries
+                    .iter()
+                    .filter(|e| !e.cancelled)
+                    .min_by_key(|e| e.starts)
+            })
+            .cloned();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,7 +438,20 @@ mod tests {
         let n = now_next(&day, t("2026-11-24 10:15"));
         assert_eq!(n.rooms[0].now.as_ref().unwrap().title, "Now");
         assert_eq!(n.rooms[0].next.as_ref().unwrap().title, "Next");
-        let n = now_next(&day, t("2026-11-24 16:00"));
+        let mut n = now_next(&day, t("2026-11-24 16:00"));
         assert!(n.rooms[0].now.is_none() && n.rooms[0].next.is_none());
+        // In the evening, the next morning's first session.
+        let s = [
+            session(
+                "Later still",
+                Some(&r),
+                "2026-11-25 11:00",
+                "2026-11-25 12:00",
+            ),
+            session("Morning", Some(&r), "2026-11-25 09:00", "2026-11-25 10:00"),
+        ];
+        let wed = super::day(vec![], d("2026-11-25"), std::slice::from_ref(&r), &s);
+        next_from(&mut n, &wed);
+        assert_eq!(n.rooms[0].next.as_ref().unwrap().title, "Morning");
     }
 }

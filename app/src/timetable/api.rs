@@ -58,5 +58,13 @@ pub async fn schedule_now(slug: String, room: Option<Uuid>) -> Result<NowNext, A
             return Err(domain::DomainError::NotFound("room").into());
         }
     }
-    Ok(domain::timetable::now_next(&day, now))
+    let mut shown = domain::timetable::now_next(&day, now);
+    // After a room's last session of the day, its next is the following day's first.
+    if shown.rooms.iter().any(|r| r.next.is_none())
+        && let Some(tomorrow) = on.succ_opt().filter(|d| *d <= h.end_date)
+    {
+        let later = domain::timetable::load(&s.db, h, tomorrow).await?;
+        domain::timetable::next_from(&mut shown, &later);
+    }
+    Ok(shown)
 }

@@ -239,11 +239,18 @@ pub fn NowNextPage() -> impl IntoView {
     )
 }
 
-fn now_entry(slug: &str, label: &'static str, e: Option<&Entry>) -> impl IntoView + use<> {
+fn now_entry(
+    slug: &str,
+    label: &'static str,
+    e: Option<&Entry>,
+    today: NaiveDate,
+) -> impl IntoView + use<> {
     let body = match e {
         Some(e) => view! {
             <a class="nn-title" href=format!("/h/{slug}/sessions/{}", e.id)>{e.title.clone()}</a>
-            <p class="nn-time">{format!("{}–{}", hm(e.starts), hm(e.ends))}
+            <p class="nn-time">
+                {(e.starts.date() != today).then(|| format!("{} ", weekday(e.starts.date())))}
+                {format!("{}–{}", hm(e.starts), hm(e.ends))}
                 {(e.starts.date() != e.ends.date()).then(|| format!(" (until {})", weekday(e.ends.date())))}</p>
         }
         .into_any(),
@@ -262,8 +269,8 @@ fn NowNextView(w: HackfestScope, now: NowNext) -> impl IntoView {
             view! {
                 <section class="nn-room">
                     <h2>{r.name.clone()}</h2>
-                    {now_entry(&slug, "Now", r.now.as_ref())}
-                    {now_entry(&slug, "Next", r.next.as_ref())}
+                    {now_entry(&slug, "Now", r.now.as_ref(), now.at.date())}
+                    {now_entry(&slug, "Next", r.next.as_ref(), now.at.date())}
                 </section>
             }
         })
