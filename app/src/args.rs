@@ -155,6 +155,7 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         session::api::CreateSession,
         session::api::UpdateSession,
         session::api::CancelSession,
+        session::api::AcknowledgeWarning,
         action::api::GetAction,
         action::api::GetActionRow,
         action::api::ListActions,

@@ -56,7 +56,7 @@ pub fn Field(
     id: &'static str,
     label: &'static str,
     errors: RwSignal<FieldErrors>,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     children: Children,
 ) -> impl IntoView {
     let error = move || errors.with(|e| e.get(id).map(str::to_owned));

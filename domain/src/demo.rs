@@ -278,6 +278,19 @@ async fn load_week(tx: &mut Tx, h: &Hackfest, goals: &[Goal]) -> Result<(), Doma
             "Active vs. archive volumes; quotas; snapshots.",
             "",
         ),
+        // Booked over the storage meeting on purpose: the demo leaves one warning
+        // visible (the guest team is needed in two rooms at once), so a newcomer sees
+        // what a people conflict looks like on the timetable and the session.
+        (
+            "Storage plans: quotas follow-up",
+            "work",
+            day(1, "10:30"),
+            day(1, "11:30"),
+            "alice\nRed Hat Storage team",
+            goal("storage volumes"),
+            "Turn the meeting's quota numbers into a plan per volume.",
+            "",
+        ),
         (
             "Meeting with the datacenter team",
             "meeting",
@@ -339,6 +352,11 @@ async fn load_week(tx: &mut Tx, h: &Hackfest, goals: &[Goal]) -> Result<(), Doma
                 room: room_of(title).into(),
                 room_id: String::new(),
                 participants: people.into(),
+                optional_participants: if title.starts_with("Meeting with") {
+                    "adam".into()
+                } else {
+                    String::new()
+                },
                 goal_ids,
                 agenda: agenda.into(),
                 notes: notes.into(),

@@ -43,6 +43,7 @@ pub const TOPICS: &[&str] = &[
     "hackfest.session.new",
     "hackfest.session.update",
     "hackfest.session.cancel",
+    "hackfest.session.schedule",
     "hackfest.decision.new",
     "hackfest.decision.update",
     "hackfest.decision.agreed",
@@ -146,7 +147,8 @@ mod store {
     fn plain(value: &impl Serialize) -> Value {
         let mut v = serde_json::to_value(value).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut v {
-            m.retain(|k, _| !k.ends_with("_html") && !k.ends_with("_local"));
+            // Derived for pages (rendered Markdown, wall-clock times, warnings): not the object.
+            m.retain(|k, _| !k.ends_with("_html") && !k.ends_with("_local") && k != "warnings");
         }
         v
     }

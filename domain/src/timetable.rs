@@ -54,6 +54,9 @@ pub struct Entry {
     pub place: String,
     pub cancelled: bool,
     pub participants: usize,
+    /// Its people conflicts and capacity warnings no one has acknowledged.
+    #[serde(default)]
+    pub warnings: usize,
     /// 1-based grid row where it starts, and how many rows it spans (at least 1).
     pub row: u32,
     pub span: u32,
@@ -105,6 +108,15 @@ pub fn day(days: Vec<NaiveDate>, day: NaiveDate, rooms: &[Room], sessions: &[Hac
         u32::try_from((minutes + SLOT_MINUTES - 1) / SLOT_MINUTES).unwrap_or(u32::MAX)
     };
     let rows = rows_between(from, until).max(4);
+    let capacity = |id: Uuid| rooms.iter().find(|r| r.id == id).and_then(|r| r.capacity);
+    let warned: std::collections::HashMap<Uuid, usize> = crate::session::warnings::of_each(
+        sessions,
+        capacity,
+        &crate::session::warnings::Stays::default(),
+    )
+    .into_iter()
+    .map(|(id, w)| (id, crate::session::warnings::open(&w)))
+    .collect();
     let row_of = |t: NaiveDateTime| rows_between(from, t.max(from)).min(rows) + 1;
     let entry = |s: &HackSession| {
         let (a, b) = local(s);
@@ -120,6 +132,7 @@ pub fn day(days: Vec<NaiveDate>, day: NaiveDate, rooms: &[Room], sessions: &[Hac
             place: s.room.clone(),
             cancelled: s.cancelled_at.is_some(),
             participants: s.participants.len(),
+            warnings: warned.get(&s.id).copied().unwrap_or(0),
             row,
             span: end - row,
         }
@@ -329,6 +342,7 @@ mod tests {
             room: room.map_or("Hotel bar".into(), |r| r.name.clone()),
             room_id: room.map(|r| r.id),
             participants: Vec::new(),
+            optional_participants: Vec::new(),
             goal_ids: Vec::new(),
             agenda: String::new(),
             notes: String::new(),
@@ -336,10 +350,12 @@ mod tests {
             created_at: Utc.from_utc_datetime(&a),
             updated_at: Utc.from_utc_datetime(&a),
             cancelled_at: None,
+            acknowledged: Vec::new(),
             starts_local: Some(a),
             ends_local: Some(b),
             agenda_html: String::new(),
             notes_html: String::new(),
+            warnings: Vec::new(),
         }
     }
 

@@ -523,6 +523,8 @@ async fn goal_notes_and_outcome(db: Db) {
     assert_eq!(hist.iter().filter(|e| e.action == "note").count(), 2);
 }
 both!(goal_notes_and_outcome, super::goal_notes_and_outcome);
+#[path = "objects/conflicts.rs"]
+mod conflicts;
 #[path = "objects/export.rs"]
 mod export;
 #[path = "objects/rooms.rs"]

@@ -101,6 +101,8 @@ async fn every_change(db: &Db, h: &Hackfest) {
     .await
     .unwrap();
     let mut sf = s.to_form();
+    // Another place: a move (an edit that moves nothing is `.update`: see the
+    // conflicts scenario).
     sf.room = "Bodhi".into();
     session::service::update(db, h, s.id, s.version, &sf, "alice")
         .await
@@ -234,7 +236,7 @@ async fn every_change_sends_a_valid_message(db: Db) {
             "hackfest.goal.update",
             "hackfest.goal.note",
             "hackfest.session.new",
-            "hackfest.session.update",
+            "hackfest.session.schedule",
             "hackfest.decision.new",
             "hackfest.decision.update",
             "hackfest.decision.agreed",

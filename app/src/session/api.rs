@@ -29,7 +29,8 @@ pub async fn get_session_page(slug: String, id: Uuid) -> Result<SessionPage, App
     use domain::read;
     let s = Scope::of(&slug).await?;
     let h = s.hackfest.id;
-    let session = domain::session::service::get(&s.db, &s.hackfest, id).await?;
+    let mut session = domain::session::service::get(&s.db, &s.hackfest, id).await?;
+    session.warnings = domain::session::service::warnings_of(&s.db, &s.hackfest, &session).await?;
     let history = domain::history::for_entity(&s.db, h, "session", id)
         .await
         .map_err(domain::DomainError::from)?;
@@ -73,6 +74,9 @@ pub struct SessionEditorData {
     pub goals: Titles,
     #[serde(default)]
     pub rooms: Titles,
+    /// The rooms open for breakouts: the only ones an attendee may book.
+    #[serde(default)]
+    pub breakout_rooms: Vec<Uuid>,
 }
 
 #[server(endpoint = "sessions/editor")]
@@ -85,22 +89,39 @@ pub async fn get_session_editor(
         Some(id) => Some(domain::session::service::get(&s.db, &s.hackfest, id).await?),
         None => None,
     };
+    let rooms = domain::room::service::list(&s.db, s.hackfest.id).await?;
     Ok(SessionEditorData {
         session,
         goals: domain::read::titles(&s.db, s.hackfest.id, domain::read::Linked::Goal).await?,
-        rooms: domain::room::service::list(&s.db, s.hackfest.id)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.label()))
+        breakout_rooms: rooms
+            .iter()
+            .filter(|r| r.open_for_breakouts)
+            .map(|r| r.id)
             .collect(),
+        rooms: rooms.into_iter().map(|r| (r.id, r.label())).collect(),
     })
 }
 
+/// Which rooms the viewer may book: organizers any, attendees those open for breakouts.
+#[cfg(feature = "ssr")]
+fn rooms_for(s: &Scope) -> domain::session::service::Rooms {
+    if s.role.can_organize() {
+        domain::session::service::Rooms::All
+    } else {
+        domain::session::service::Rooms::Breakouts
+    }
+}
+
+/// Attendees may book a room open for breakouts (a 422 on `room_id` for another room);
+/// organizers any. The session comes back with its warnings.
 #[server(endpoint = "sessions/create")]
 pub async fn create_session(slug: String, form: SessionForm) -> Result<HackSession, AppError> {
     let s = Scope::of(&slug).await?;
     let actor = s.editor()?;
-    Ok(domain::session::service::create(&s.db, &s.hackfest, &form, &actor).await?)
+    Ok(
+        domain::session::service::create_as(&s.db, &s.hackfest, &form, &actor, rooms_for(&s))
+            .await?,
+    )
 }
 
 /// Saves over version `version`; a newer stored version gives `AppError::Conflict`.
@@ -113,7 +134,16 @@ pub async fn update_session(
 ) -> Result<HackSession, AppError> {
     let s = Scope::of(&slug).await?;
     let actor = s.editor()?;
-    Ok(domain::session::service::update(&s.db, &s.hackfest, id, version, &form, &actor).await?)
+    Ok(domain::session::service::update_as(
+        &s.db,
+        &s.hackfest,
+        id,
+        version,
+        &form,
+        &actor,
+        rooms_for(&s),
+    )
+    .await?)
 }
 
 /// Organizers only (401 anonymous, 403 attendees). Cancels the session at version
@@ -125,4 +155,23 @@ pub async fn cancel_session(slug: String, id: Uuid, version: i64) -> Result<Hack
     let s = Scope::of(&slug).await?;
     let actor = s.organizer()?;
     Ok(domain::session::service::cancel(&s.db, &s.hackfest, id, version, &actor).await?)
+}
+
+/// Organizers only (401 anonymous, 403 attendees). Acknowledges the session's warning
+/// `key` at version `version`: who and when are kept with the session and in its
+/// history; a key the session no longer raises is a 422 on `key`. A plain form posts
+/// it without JavaScript (the browser comes back to the session's page).
+#[server(endpoint = "sessions/acknowledge")]
+pub async fn acknowledge_warning(
+    slug: String,
+    id: Uuid,
+    version: i64,
+    key: String,
+) -> Result<HackSession, AppError> {
+    let s = Scope::of(&slug).await?;
+    let actor = s.organizer()?;
+    Ok(
+        domain::session::service::acknowledge(&s.db, &s.hackfest, id, version, &key, &actor)
+            .await?,
+    )
 }

@@ -1,4 +1,5 @@
 use chrono::NaiveDate;
+use domain::session::warnings::Warning;
 use domain::session::{HackSession, SessionForm, SessionKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,8 +7,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
 use super::api::{
-    CancelSession, SessionEditorData, SessionPage, create_session, get_session_editor,
-    get_session_page, list_sessions, update_session,
+    AcknowledgeWarning, CancelSession, SessionEditorData, SessionPage, create_session,
+    get_session_editor, get_session_page, list_sessions, update_session,
 };
 use crate::components::{
     Field, GoalPicker, History, Rendered, Select, TextArea, TextInput, hackfest_page, id_param,
@@ -192,6 +193,8 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
                 </form>
             })}
             {(!s.participants.is_empty()).then(|| view! { <p><strong>"Participants: "</strong>{s.participants.join(", ")}</p> })}
+            {(!s.optional_participants.is_empty()).then(|| view! { <p><strong>"Optional: "</strong>{s.optional_participants.join(", ")}</p> })}
+            <Warnings slug=slug.clone() s=s.clone() organizer=w.role.can_organize() />
             {(!goals.is_empty()).then(|| view! {
                 <p><strong>"Goals: "</strong>
                     {goals.into_iter().map(|(g, t)| view! { <a class="chip" href=format!("/h/{slug}#goal-{g}")>{t}</a> }).collect_view()}
@@ -216,6 +219,54 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
     }
 }
 
+/// The session's people conflicts and capacity: each open one with an "Acknowledge"
+/// button for organizers (a plain form), each acknowledged one with who and when.
+#[component]
+fn Warnings(slug: String, s: HackSession, organizer: bool) -> impl IntoView {
+    if s.warnings.is_empty() {
+        return None;
+    }
+    let error = crate::editor::url_error(<AcknowledgeWarning as leptos::server_fn::ServerFn>::PATH)
+        .map(|e| e.to_string());
+    let items = s
+        .warnings
+        .iter()
+        .map(|w: &Warning| {
+            let acked: Option<String> = w.acknowledged.as_ref().map(|a| {
+                format!("Acknowledged by {} on {} UTC.", a.by, a.at.format("%a %-d %b %H:%M"))
+            });
+            let form = (organizer && acked.is_none()).then(|| view! {
+                <form method="post" action={<AcknowledgeWarning as leptos::server_fn::ServerFn>::PATH}>
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <input type="hidden" name="id" value=s.id.to_string() />
+                    <input type="hidden" name="version" value=s.version.to_string() />
+                    <input type="hidden" name="key" value=w.key.clone() />
+                    <button type="submit" class="button small">"Acknowledge"</button>
+                </form>
+            });
+            let class = if acked.is_none() { "open" } else { "acknowledged" };
+            let other = w.other.map(|o| view! { <a href=format!("/h/{slug}/sessions/{o}")>"the other session"</a> });
+            view! {
+                <li class=class data-testid="warning">
+                    <span class="badge">{w.kind.label()}</span>
+                    <span>{w.text.clone()}</span>
+                    {other}
+                    {acked.map(|a| view! { <span class="meta">{a}</span> })}
+                    {form}
+                </li>
+            }
+        })
+        .collect_view();
+    let open = domain::session::warnings::open(&s.warnings);
+    Some(view! {
+        <section aria-labelledby="warnings-head">
+            <h2 id="warnings-head">{if open == 0 { "Warnings (all acknowledged)".to_owned() } else { format!("Warnings ({open} open)") }}</h2>
+            {error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <ul class="warnings">{items}</ul>
+        </section>
+    })
+}
+
 #[component]
 pub fn NewSessionPage() -> impl IntoView {
     hackfest_page(
@@ -236,7 +287,7 @@ pub fn EditSessionPage() -> impl IntoView {
     )
 }
 
-crate::form_signals!(Fields for SessionForm { title, kind, starts_at, ends_at, room, room_id, participants, goal_ids, agenda, notes });
+crate::form_signals!(Fields for SessionForm { title, kind, starts_at, ends_at, room, room_id, participants, optional_participants, goal_ids, agenda, notes });
 
 fn check(f: &SessionForm) -> Result<(), domain::FieldErrors> {
     f.parse().map(|_| ())
@@ -249,10 +300,21 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
     let h = w.hackfest.clone();
     let slug = h.slug.clone();
     let can_edit = w.role.can_edit_content();
-    let first_day = if (h.start_date..=h.end_date).contains(&w.today) {
-        w.today
-    } else {
-        h.start_date
+    // The timetable's "Book" link: `?room=<id>&day=YYYY-MM-DD` choose the room and day.
+    let query = use_query_map();
+    let (asked_room, asked_day) = query.with_untracked(|q| {
+        (
+            q.get("room")
+                .and_then(|r| Uuid::parse_str(&r).ok())
+                .filter(|r| data.rooms.iter().any(|(id, _)| id == r)),
+            q.get("day")
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        )
+    });
+    let first_day = match asked_day.filter(|d| (h.start_date..=h.end_date).contains(d)) {
+        Some(d) => d,
+        None if (h.start_date..=h.end_date).contains(&w.today) => w.today,
+        None => h.start_date,
     };
     let fields = Fields::new(
         existing
@@ -271,13 +333,17 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
                 kind: "discussion".into(),
                 starts_at: format!("{first_day}T10:00"),
                 ends_at: format!("{first_day}T11:00"),
-                room: h
-                    .location
-                    .split(',')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned(),
+                room: if asked_room.is_some() {
+                    String::new()
+                } else {
+                    h.location
+                        .split(',')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned()
+                },
+                room_id: asked_room.map(|r| r.to_string()).unwrap_or_default(),
                 ..Default::default()
             }),
     );
@@ -303,6 +369,24 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
     );
     let errors = editor.errors;
     let goals = data.goals;
+    let room_hint = if w.role.can_organize() {
+        "One of the hackfest's rooms: a room is never booked twice at once.".to_owned()
+    } else {
+        let open: Vec<&str> = data
+            .rooms
+            .iter()
+            .filter(|(id, _)| data.breakout_rooms.contains(id))
+            .map(|(_, label)| label.as_str())
+            .collect();
+        if open.is_empty() {
+            "Organizers book the rooms; no room is open for breakouts.".to_owned()
+        } else {
+            format!(
+                "You may book a free slot in a room open for breakouts: {}.",
+                open.join(", ")
+            )
+        }
+    };
     let room_options: Vec<(String, String)> =
         std::iter::once((String::new(), "No room".to_owned()))
             .chain(
@@ -341,14 +425,17 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
                     <TextInput id="ends_at" kind="datetime-local" sig=fields.ends_at errors />
                 </Field>
             </div>
-            <Field id="room_id" label="Room" errors hint="One of the hackfest's rooms: a room is never booked twice at once.">
+            <Field id="room_id" label="Room" errors hint=room_hint>
                 <Select id="room_id" sig=fields.room_id options=room_options />
             </Field>
             <Field id="room" label="Other place" errors hint="When no room is chosen: a place outside the rooms list.">
                 <TextInput id="room" sig=fields.room errors />
             </Field>
-            <Field id="participants" label="Participants" errors hint="One per line: people and guests such as “Red Hat Storage team”.">
+            <Field id="participants" label="Required participants" errors hint="One per line: account names (@name insists on an account) and guests such as “Red Hat Storage team”. Warnings count these.">
                 <TextArea id="participants" sig=fields.participants errors />
+            </Field>
+            <Field id="optional_participants" label="Optional participants" errors hint="Welcome but not needed: they never clash.">
+                <TextArea id="optional_participants" sig=fields.optional_participants errors />
             </Field>
             <GoalPicker id="goal_ids" label="Goals this session works on" goals sig=fields.goal_ids errors />
             <Field id="agenda" label="Agenda" errors hint="Markdown."><TextArea id="agenda" sig=fields.agenda errors /></Field>
@@ -373,6 +460,11 @@ fn conflict_rows(current: &HackSession, mine: SessionForm) -> Vec<(String, Strin
             "participants".to_owned(),
             theirs.participants,
             mine.participants,
+        ),
+        (
+            "optional participants".to_owned(),
+            theirs.optional_participants,
+            mine.optional_participants,
         ),
         ("agenda".to_owned(), theirs.agenda, mine.agenda),
         ("notes".to_owned(), theirs.notes, mine.notes),

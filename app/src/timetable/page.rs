@@ -61,12 +61,20 @@ fn Timetable(w: HackfestScope, day: Day) -> impl IntoView {
             }
         })
         .collect_view();
+    // Attendees book breakouts: a link in each breakout room's head.
+    let book = w.role.can_edit_content();
     let body = if day.columns.is_empty() {
         view! { <p class="empty">"No rooms and no sessions on this day."</p> }.into_any()
     } else {
-        view! { <Grid slug=slug.clone() day=day.clone() /> <Agenda slug=slug.clone() day=day.clone() /> }
+        view! { <Grid slug=slug.clone() day=day.clone() book /> <Agenda slug=slug.clone() day=day.clone() book /> }
             .into_any()
     };
+    let warned: usize = day
+        .columns
+        .iter()
+        .flat_map(|c| &c.entries)
+        .map(|e| e.warnings)
+        .sum();
     view! {
         <Title text=title />
         <section class="page timetable-page">
@@ -81,6 +89,11 @@ fn Timetable(w: HackfestScope, day: Day) -> impl IntoView {
             </div>
             <nav class="filters days" aria-label="Days">{days}</nav>
             <h2>{weekday(day.day)}</h2>
+            {(warned > 0).then(|| view! {
+                <p class="notice warn" data-testid="tt-warnings">
+                    {warning_count(warned)}" on this day: people booked twice, rooms too small or no time to change rooms. Open a marked session to see and acknowledge them."
+                </p>
+            })}
             {body}
         </section>
     }
@@ -107,7 +120,28 @@ fn entry_class(e: &Entry) -> String {
     if e.cancelled {
         c.push_str(" cancelled");
     }
+    if e.warnings > 0 {
+        c.push_str(" warned");
+    }
     c
+}
+
+/// "1 warning", "3 warnings".
+fn warning_count(n: usize) -> String {
+    if n == 1 {
+        "1 warning".into()
+    } else {
+        format!("{n} warnings")
+    }
+}
+
+/// A breakout room's booking link: the new-session form with the room and day chosen.
+fn book_link(slug: &str, c: &Column, day: NaiveDate) -> Option<impl IntoView + use<>> {
+    let id = c.room_id.filter(|_| c.open_for_breakouts)?;
+    Some(view! {
+        <a class="button small" href=format!("/h/{slug}/sessions/new?room={id}&day={day}")
+           aria-label=format!("Book a breakout in {}", c.name)>"Book"</a>
+    })
 }
 
 fn entry_text(e: &Entry, with_place: bool) -> impl IntoView + use<> {
@@ -119,6 +153,7 @@ fn entry_text(e: &Entry, with_place: bool) -> impl IntoView + use<> {
         <span class="tt-title">{e.title.clone()}</span>
         {place}
         {e.cancelled.then(|| view! { <span class="tt-status">"Cancelled"</span> })}
+        {(e.warnings > 0).then(|| view! { <span class="tt-warn">"\u{26a0} "{warning_count(e.warnings)}</span> })}
     }
 }
 
@@ -137,7 +172,7 @@ const MAX_COLUMNS: usize = 64;
 /// Rooms × quarter hours, as a CSS grid: wide screens and the projector. Sessions
 /// are links in room order, then time order, which is also the keyboard's order.
 #[component]
-fn Grid(slug: String, day: Day) -> impl IntoView {
+fn Grid(slug: String, day: Day, book: bool) -> impl IntoView {
     // An hour label every four rows.
     let hours = (1..=day.rows)
         .step_by(4)
@@ -159,6 +194,7 @@ fn Grid(slug: String, day: Day) -> impl IntoView {
                         None => view! { <span>{column_label(c)}</span> }.into_any(),
                     }}
                     {c.open_for_breakouts.then(|| view! { <span class="chip">"Breakouts"</span> })}
+                    {book.then(|| book_link(&slug, c, day.day))}
                 </div>
             };
             // Closed hours are shaded.
@@ -197,7 +233,7 @@ fn Grid(slug: String, day: Day) -> impl IntoView {
 
 /// The same day as lists, one per room: phones (CSS shows it below 48rem).
 #[component]
-fn Agenda(slug: String, day: Day) -> impl IntoView {
+fn Agenda(slug: String, day: Day, book: bool) -> impl IntoView {
     let rooms = day
         .columns
         .iter()
@@ -216,7 +252,13 @@ fn Agenda(slug: String, day: Day) -> impl IntoView {
                 }
                 .into_any()
             };
-            view! { <section class="tt-agenda-room"><h3>{column_label(c)}</h3>{items}</section> }
+            view! {
+                <section class="tt-agenda-room">
+                    <h3>{column_label(c)}</h3>
+                    {book.then(|| book_link(&slug, c, day.day))}
+                    {items}
+                </section>
+            }
         })
         .collect_view();
     view! { <div class="tt-agenda">{rooms}</div> }

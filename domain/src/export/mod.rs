@@ -179,6 +179,12 @@ pub struct SessionRow {
     )]
     pub cancelled_at: Option<DateTime<Utc>>,
     pub participants: Json<Vec<String>>,
+    /// Welcome, not needed (older exports have none).
+    #[serde(default, skip_serializing_if = "no_items")]
+    pub optional_participants: Json<Vec<String>>,
+    /// Warnings an organizer acknowledged (older exports have none).
+    #[serde(default, skip_serializing_if = "no_items")]
+    pub acknowledged: Json<Vec<crate::session::warnings::Ack>>,
     pub goal_ids: Json<Vec<Uuid>>,
     pub agenda: String,
     pub notes: String,
@@ -433,8 +439,9 @@ pub async fn json(db: &Db, hackfest_id: Uuid) -> Result<Export, DomainError> {
     by_creation(&mut rooms, |r| (r.created_at, r.id));
     let mut sessions: Vec<SessionRow> = rows(
         &mut tx,
-        "SELECT id, title, kind, starts_at, ends_at, room, room_id, cancelled_at, participants, goal_ids, \
-         agenda, notes, version, created_at, updated_at FROM hack_sessions WHERE hackfest_id = $1",
+        "SELECT id, title, kind, starts_at, ends_at, room, room_id, cancelled_at, participants, \
+         optional_participants, acknowledged, goal_ids, agenda, notes, version, created_at, updated_at \
+         FROM hack_sessions WHERE hackfest_id = $1",
         id,
     )
     .await?;
@@ -899,8 +906,8 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
         on_tx!(&mut *tx, c => sqlx::query(
             "INSERT INTO hack_sessions (id, hackfest_id, title, kind, starts_at, ends_at, room, \
              participants, goal_ids, agenda, notes, version, created_at, updated_at, room_id, \
-             cancelled_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             cancelled_at, optional_participants, acknowledged) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )
         .bind(s.id)
         .bind(hid)
@@ -918,6 +925,8 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
         .bind(s.updated_at)
         .bind(s.room_id)
         .bind(s.cancelled_at)
+        .bind(&s.optional_participants)
+        .bind(&s.acknowledged)
         .execute(c)
         .await
         .map(|_| ()))
@@ -1238,4 +1247,9 @@ mod tests {
         let t: DateTime<Utc> = "2026-03-23T10:00:00Z".parse().unwrap();
         assert_eq!(stamp(t), "2026-03-23T10:00:00.000000Z");
     }
+}
+
+/// An empty JSON list column is left out of the export (older exports lack it).
+fn no_items<T>(v: &Json<Vec<T>>) -> bool {
+    v.0.is_empty()
 }

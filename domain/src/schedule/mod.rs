@@ -69,14 +69,18 @@ pub fn calendar(name: &str, base: &str, h: &Hackfest, sessions: &[HackSession]) 
     c.finish()
 }
 
-/// The sessions `username` takes part in (named among the participants).
+/// The sessions `username` takes part in (named among the required or optional participants).
 pub fn of_person<'a>(
     sessions: &'a [HackSession],
     username: &'a str,
 ) -> impl Iterator<Item = &'a HackSession> {
-    sessions
-        .iter()
-        .filter(move |s| s.participants.iter().any(|p| p == username))
+    let me = crate::session::warnings::fold(username);
+    sessions.iter().filter(move |s| {
+        s.participants
+            .iter()
+            .chain(&s.optional_participants)
+            .any(|p| crate::session::warnings::fold(p) == me)
+    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! meetings with outside teams, work blocks and social events, scheduled in rooms.
 
 mod types;
+pub mod warnings;
 pub use types::*;
 
 #[cfg(feature = "server")]

@@ -3,12 +3,14 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::HackSession;
+use super::warnings::Ack;
 use crate::db::{Db, Tx};
 use crate::ids::{HackfestId, SessionId};
 use crate::{on_db, on_tx};
 
 pub(crate) const COLUMNS: &str = "id, hackfest_id, title, kind, starts_at, ends_at, room, room_id, \
-                       participants, goal_ids, agenda, notes, version, created_at, updated_at, cancelled_at";
+                       participants, goal_ids, agenda, notes, version, created_at, updated_at, cancelled_at, \
+                       optional_participants, acknowledged";
 
 /// Sessions stored in UTC, with the values to write.
 pub struct Row<'a> {
@@ -23,6 +25,8 @@ pub struct Row<'a> {
     pub agenda: &'a str,
     pub notes: &'a str,
     pub cancelled_at: Option<DateTime<Utc>>,
+    pub optional_participants: &'a [String],
+    pub acknowledged: &'a [Ack],
 }
 
 /// In start order.
@@ -56,7 +60,7 @@ pub async fn insert(
 ) -> Result<HackSession, sqlx::Error> {
     let sql = format!(
         "INSERT INTO hack_sessions ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $13, $8, $9, $10, $11, 1, $12, $12, $14) RETURNING {COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $13, $8, $9, $10, $11, 1, $12, $12, $14, $15, $16) RETURNING {COLUMNS}"
     );
     on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
@@ -73,6 +77,8 @@ pub async fn insert(
         .bind(now)
         .bind(r.room_id)
         .bind(r.cancelled_at)
+        .bind(Json(r.optional_participants))
+        .bind(Json(r.acknowledged))
         .fetch_one(c)
         .await)
 }
@@ -89,7 +95,7 @@ pub async fn update(
     let sql = format!(
         "UPDATE hack_sessions SET title = $3, kind = $4, starts_at = $5, ends_at = $6, room = $7, \
          room_id = $13, participants = $8, goal_ids = $9, agenda = $10, notes = $11, version = version + 1, \
-         updated_at = $12, cancelled_at = $14 WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
+         updated_at = $12, cancelled_at = $14, optional_participants = $15, acknowledged = $16 WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
     );
     on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
@@ -106,6 +112,8 @@ pub async fn update(
         .bind(now)
         .bind(r.room_id)
         .bind(r.cancelled_at)
+        .bind(Json(r.optional_participants))
+        .bind(Json(r.acknowledged))
         .fetch_optional(c)
         .await)
 }
@@ -135,5 +143,30 @@ pub async fn first_clash(
         .bind(ends_at)
         .bind(starts_at)
         .fetch_optional(c)
+        .await)
+}
+
+/// The sessions of hackfest `hackfest_id` other than `except`, not cancelled, that
+/// overlap or touch `[starts_at, ends_at]`: what a session's warnings compare it with.
+/// At most `limit`.
+pub async fn near(
+    db: &Db,
+    hackfest_id: Uuid,
+    except: Uuid,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<HackSession>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM hack_sessions WHERE hackfest_id = $1 AND id <> $2 \
+         AND starts_at <= $3 AND ends_at >= $4 AND cancelled_at IS NULL ORDER BY starts_at, id LIMIT $5"
+    );
+    on_db!(db, p => sqlx::query_as(&sql)
+        .bind(hackfest_id)
+        .bind(except)
+        .bind(ends_at)
+        .bind(starts_at)
+        .bind(limit)
+        .fetch_all(p)
         .await)
 }

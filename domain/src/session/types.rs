@@ -2,6 +2,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::warnings::{Ack, Warning, fold};
 use crate::FieldErrors;
 use crate::history::Fields;
 use crate::text::{long_text, optional_line, required_line};
@@ -47,8 +48,14 @@ pub struct HackSession {
     #[cfg_attr(feature = "server", sqlx(default))]
     #[serde(default)]
     pub room_id: Option<Uuid>,
+    /// The required participants: people (account names) and guests such as "Red Hat
+    /// Storage team". Warnings count only these.
     #[cfg_attr(feature = "server", sqlx(json))]
     pub participants: Vec<String>,
+    /// Welcome, not needed: they never clash.
+    #[cfg_attr(feature = "server", sqlx(json))]
+    #[serde(default)]
+    pub optional_participants: Vec<String>,
     #[cfg_attr(feature = "server", sqlx(json))]
     pub goal_ids: Vec<Uuid>,
     pub agenda: String,
@@ -61,6 +68,10 @@ pub struct HackSession {
     #[cfg_attr(feature = "server", sqlx(default))]
     #[serde(default)]
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// Warnings an organizer has acknowledged (see [`super::warnings`]).
+    #[cfg_attr(feature = "server", sqlx(json))]
+    #[serde(default)]
+    pub acknowledged: Vec<Ack>,
     #[cfg_attr(feature = "server", sqlx(skip))]
     #[serde(default)]
     pub starts_local: Option<NaiveDateTime>,
@@ -74,6 +85,11 @@ pub struct HackSession {
     #[cfg_attr(feature = "server", sqlx(skip))]
     #[serde(default)]
     pub notes_html: String,
+    /// Its people conflicts and capacity, as computed when it was read or saved
+    /// (derived: not stored, not in bus messages).
+    #[cfg_attr(feature = "server", sqlx(skip))]
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 impl HackSession {
@@ -91,6 +107,7 @@ impl HackSession {
             room: self.room.clone(),
             room_id: self.room_id.map(|r| r.to_string()).unwrap_or_default(),
             participants: self.participants.join("\n"),
+            optional_participants: self.optional_participants.join("\n"),
             goal_ids: join_ids(&self.goal_ids),
             agenda: self.agenda.clone(),
             notes: self.notes.clone(),
@@ -121,6 +138,9 @@ pub struct SessionForm {
     /// One name per line (or comma-separated): people and guests such as "Red Hat Storage team".
     #[serde(default)]
     pub participants: String,
+    /// The same, for participants who are welcome but not needed.
+    #[serde(default)]
+    pub optional_participants: String,
     /// Comma-separated goal ids.
     #[serde(default)]
     pub goal_ids: String,
@@ -140,6 +160,7 @@ pub struct NewSession {
     pub room: String,
     pub room_id: Option<Uuid>,
     pub participants: Vec<String>,
+    pub optional_participants: Vec<String>,
     pub goal_ids: Vec<Uuid>,
     pub agenda: String,
     pub notes: String,
@@ -180,7 +201,7 @@ pub fn parse_names(
                 name.chars().take(20).collect::<String>()
             ));
         }
-        if !out.iter().any(|o| o == name) {
+        if !out.iter().any(|o| fold(o) == fold(name)) {
             if out.len() == count_max {
                 return Err(format!("{what}: at most {count_max} entries."));
             }
@@ -258,6 +279,25 @@ impl SessionForm {
                 PARTICIPANTS_MAX,
             ),
         );
+        let optional = e.check(
+            "optional_participants",
+            parse_names(
+                &self.optional_participants,
+                "Optional participants",
+                PARTICIPANT_MAX,
+                PARTICIPANTS_MAX,
+            ),
+        );
+        if let (Some(required), Some(optional)) = (&participants, &optional)
+            && let Some(both) = optional
+                .iter()
+                .find(|o| required.iter().any(|r| fold(r) == fold(o)))
+        {
+            e.add(
+                "optional_participants",
+                format!("{both} is also a required participant: list them once."),
+            );
+        }
         let goal_ids = e.check("goal_ids", parse_ids(&self.goal_ids, "Goals"));
         let agenda = e.check("agenda", long_text(&self.agenda, "Agenda", TEXT_MAX));
         let notes = e.check("notes", long_text(&self.notes, "Notes", TEXT_MAX));
@@ -269,6 +309,7 @@ impl SessionForm {
             room: room.unwrap(),
             room_id: room_id.unwrap(),
             participants: participants.unwrap(),
+            optional_participants: optional.unwrap(),
             goal_ids: goal_ids.unwrap(),
             agenda: agenda.unwrap(),
             notes: notes.unwrap(),
@@ -288,6 +329,10 @@ impl NewSession {
             ("ends_at", self.ends_at.format(DATETIME_FORMAT).to_string()),
             ("room", self.room.clone()),
             ("participants", self.participants.join(", ")),
+            (
+                "optional_participants",
+                self.optional_participants.join(", "),
+            ),
             ("goal_ids", join_ids(&self.goal_ids)),
             ("agenda", self.agenda.clone()),
             ("notes", self.notes.clone()),
@@ -309,6 +354,7 @@ mod tests {
             room: "Fedora".into(),
             room_id: String::new(),
             participants: "alice\nRed Hat Storage team, alice".into(),
+            optional_participants: String::new(),
             goal_ids: String::new(),
             agenda: "1. Ipsilon\n2. Kerberos".into(),
             notes: String::new(),
@@ -363,6 +409,19 @@ mod tests {
     }
 
     #[test]
+    fn a_person_is_required_or_optional_not_both() {
+        let mut f = form();
+        f.optional_participants = "bob\n@Alice".into();
+        let e = f.parse().unwrap_err();
+        assert_eq!(
+            e.get("optional_participants"),
+            Some("@Alice is also a required participant: list them once.")
+        );
+        f.optional_participants = "bob, Bob".into();
+        assert_eq!(f.parse().unwrap().optional_participants, vec!["bob"]);
+    }
+
+    #[test]
     fn end_before_start_is_a_field_error() {
         let mut f = form();
         f.ends_at = "2026-11-23T09:00".into();
@@ -390,6 +449,7 @@ mod tests {
             room: "r\nr".into(),
             room_id: "nope".into(),
             participants: "p".repeat(PARTICIPANT_MAX + 1),
+            optional_participants: "\u{7}".into(),
             goal_ids: "nope".into(),
             agenda: "a".repeat(TEXT_MAX + 1),
             notes: "n".repeat(TEXT_MAX + 1),
@@ -403,6 +463,7 @@ mod tests {
             "room",
             "room_id",
             "participants",
+            "optional_participants",
             "goal_ids",
             "agenda",
             "notes",

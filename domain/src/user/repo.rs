@@ -185,3 +185,25 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<Vec<User>, sqlx
     .await)?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
+
+/// Which of `usernames` someone signed in with (as stored; at most a hundred names).
+pub async fn known_usernames(
+    tx: &mut Tx,
+    usernames: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    if usernames.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=usernames.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT DISTINCT username FROM users WHERE username IN ({})",
+        marks.join(", ")
+    );
+    on_tx!(tx, c => {
+        let mut q = sqlx::query_scalar(&sql);
+        for u in usernames {
+            q = q.bind(u);
+        }
+        q.fetch_all(c).await
+    })
+}

@@ -124,6 +124,7 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
         ("form[ends_at]", "2026-11-24T11:00".into()),
         ("form[room]", "Room 9".into()),
         ("form[participants]", "kevin, nils".into()),
+        ("form[optional_participants]", "@kevin2\nguests".into()),
         ("form[goal_ids]", ids.goal.clone()),
         ("form[agenda]", "- one".into()),
         ("form[notes]", String::new()),
@@ -345,6 +346,15 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
         (
             "sessions/cancel",
             vec![s(), ("id", ids.session.clone()), v1()],
+        ),
+        (
+            "sessions/acknowledge",
+            vec![
+                s(),
+                ("id", ids.session.clone()),
+                v1(),
+                ("key", "capacity".into()),
+            ],
         ),
         ("calendar/page", vec![s()]),
         ("schedule/now", vec![s(), ("room", ids.room.clone())]),

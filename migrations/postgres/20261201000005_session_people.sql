@@ -1,0 +1,6 @@
+-- People conflicts (issue 12, item 3). `participants` stay the required participants;
+-- optional ones are listed apart. `acknowledged` holds the warnings an organizer has
+-- acknowledged: [{key, text, by, at}], written through the session's versioned write
+-- (history shows who and when).
+ALTER TABLE hack_sessions ADD COLUMN optional_participants JSONB NOT NULL DEFAULT '[]';
+ALTER TABLE hack_sessions ADD COLUMN acknowledged JSONB NOT NULL DEFAULT '[]';
