@@ -156,6 +156,7 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         session::api::UpdateSession,
         session::api::CancelSession,
         session::api::AcknowledgeWarning,
+        session::api::MoveSession,
         action::api::GetAction,
         action::api::GetActionRow,
         action::api::ListActions,

@@ -227,6 +227,10 @@ async fn load_rooms(tx: &mut Tx, h: &Hackfest) -> Result<(), DomainError> {
             equipment: "video call".into(),
             opens: "08:00".into(),
             closes: "18:00".into(),
+            closed: format!(
+                "{} 12:00-13:30 Booked by the QE team",
+                h.start_date + Duration::days(3)
+            ),
             ..Default::default()
         },
         RoomForm {

@@ -179,9 +179,36 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// Text for XML character data and attribute values: markup escaped, and the
+/// characters XML 1.0 cannot hold (controls but tab, LF, CR) dropped.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_text_is_escaped_and_what_xml_cannot_hold_dropped() {
+        assert_eq!(
+            xml("<a b=\"c\">&'\u{1}\u{ffff}"),
+            "&lt;a b=&quot;c&quot;&gt;&amp;&apos;"
+        );
+    }
 
     #[test]
     fn required_line_trims_and_limits() {

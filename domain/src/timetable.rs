@@ -39,6 +39,9 @@ pub struct Column {
     pub open_for_breakouts: bool,
     /// Closed before/after these rows (opening hours), as 1-based grid rows.
     pub open_rows: Option<(u32, u32)>,
+    /// Its closed periods on this day: first row, rows spanned, and what it says.
+    #[serde(default)]
+    pub closed: Vec<(u32, u32, String)>,
     pub entries: Vec<Entry>,
 }
 
@@ -159,6 +162,20 @@ pub fn day(days: Vec<NaiveDate>, day: NaiveDate, rooms: &[Room], sessions: &[Hac
             open_rows: r
                 .hours()
                 .map(|(o, c)| (row_of(day.and_time(o)), row_of(day.and_time(c)))),
+            closed: r
+                .closed
+                .iter()
+                // Those the grid shows (it spans whole hours around the day's use).
+                .filter(|c| {
+                    c.from < from + Duration::minutes(i64::from(rows) * SLOT_MINUTES)
+                        && c.until > from
+                })
+                .map(|c| {
+                    let row = row_of(clip(c.from)).min(rows);
+                    let end = row_of(clip(c.until)).max(row + 1);
+                    (row, end - row, format!("Closed {}", c.shown()))
+                })
+                .collect(),
             entries: in_room(r.id),
         })
         .collect();
@@ -323,6 +340,7 @@ mod tests {
             open_for_breakouts: false,
             opens: hours.map(|h| h.0.into()),
             closes: hours.map(|h| h.1.into()),
+            closed: Vec::new(),
             version: 1,
             created_at: Utc.timestamp_opt(0, 0).unwrap(),
             updated_at: Utc.timestamp_opt(0, 0).unwrap(),
@@ -361,7 +379,12 @@ mod tests {
 
     #[test]
     fn a_day_is_rooms_by_quarter_hours_with_an_elsewhere_column() {
-        let fedora = room("Fedora", Some(("09:00", "18:00")));
+        let mut fedora = room("Fedora", Some(("09:00", "18:00")));
+        fedora.closed = vec![crate::room::Closed {
+            from: t("2026-11-24 12:00"),
+            until: t("2026-11-24 13:00"),
+            reason: "Lunch".into(),
+        }];
         let brno = room("brno", None);
         let s = [
             session(
@@ -392,6 +415,14 @@ mod tests {
         let storage = &day.columns[1].entries[0];
         assert_eq!((storage.row, storage.span), (5, 6));
         assert_eq!(day.columns[1].open_rows, Some((1, 37)));
+        assert_eq!(
+            day.columns[1].closed,
+            [(
+                13,
+                4,
+                "Closed Tue 24 Nov 12:00\u{2013}13:00 (Lunch)".to_owned()
+            )]
+        );
         assert!(
             day.columns[0].entries.is_empty(),
             "the other day's session is not shown"

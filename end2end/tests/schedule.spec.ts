@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { createHackfest, open, watchErrors } from './helpers';
+import { createHackfest, devSignIn, open, watchErrors } from './helpers';
 
 async function addRoom(page: Page, slug: string, name: string) {
   await open(page, `/h/${slug}/rooms/new`);
@@ -73,4 +73,70 @@ test('a room is never booked twice, and the timetable shows the day', async ({ b
   expect(now?.status()).toBe(200);
   await expect(reader.getByRole('heading', { name: 'Fedora' })).toBeVisible();
   await noJs.close();
+});
+
+// Issue 12, items 3 and 5: an attendee books a breakout from the timetable (only rooms
+// open for breakouts are theirs to book); an organizer's session that needs the same
+// guest team at the same time warns on both sessions and on the timetable, and the
+// organizer acknowledges it (who is shown).
+test('an attendee books a breakout; a double-booked team warns until acknowledged', async ({ browser, page }) => {
+  const slug = await createHackfest(page, 'Breakout Hackfest');
+  await addRoom(page, slug, 'Fedora');
+  await open(page, `/h/${slug}/rooms/new`);
+  await page.getByLabel('Name').fill('Hotel lobby');
+  await page.getByLabel('Open for breakouts').check();
+  await page.getByRole('button', { name: 'Add room' }).click();
+  await expect(page.getByRole('heading', { name: 'Hotel lobby' })).toBeVisible();
+
+  const ctx = await browser.newContext();
+  const nils = await ctx.newPage();
+  await devSignIn(nils, 'nils', 'attendee');
+  await open(nils, `/h/${slug}`);
+  await nils.getByRole('button', { name: 'Join this hackfest' }).click();
+  await expect(nils.getByRole('link', { name: 'Add a goal' })).toBeVisible();
+  await open(nils, `/h/${slug}/schedule?day=2026-11-24`);
+  // Only the breakout room offers a booking.
+  await expect(nils.getByRole('link', { name: 'Book a breakout in Fedora' })).toHaveCount(0);
+  await nils.locator('.tt-grid').getByRole('link', { name: 'Book a breakout in Hotel lobby' }).click();
+  await nils.locator('body[data-hydrated="true"]').waitFor();
+  await expect(nils.getByRole('heading', { name: 'Schedule a session' })).toBeVisible();
+  await expect(nils.getByLabel('Room', { exact: true })).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(nils.getByLabel('Starts')).toHaveValue('2026-11-24T10:00');
+  await expect(nils.getByText('You may book a free slot in a room open for breakouts: Hotel lobby.')).toBeVisible();
+  await nils.getByLabel('Title').fill('Storage plans breakout');
+  await nils.getByLabel('Starts').fill('2026-11-24T16:00');
+  await nils.getByLabel('Ends').fill('2026-11-24T17:00');
+  await nils.getByLabel('Required participants').fill('nils\nRed Hat Storage team');
+  await nils.getByRole('button', { name: 'Schedule session' }).click();
+  await expect(nils.getByRole('heading', { name: 'Storage plans breakout' })).toBeVisible();
+  await expect(nils.getByText('Room Hotel lobby')).toBeVisible();
+  await ctx.close();
+
+  // The organizer needs the same team in Fedora at 16:30.
+  await open(page, `/h/${slug}/sessions/new`);
+  await page.getByLabel('Title').fill('Storage team sync');
+  await page.getByLabel('Starts').fill('2026-11-24T16:30');
+  await page.getByLabel('Ends').fill('2026-11-24T17:30');
+  await page.getByLabel('Room', { exact: true }).selectOption({ label: 'Fedora (9th floor, 12 people)' });
+  await page.getByLabel('Required participants').fill('Red Hat Storage team');
+  await page.getByRole('button', { name: 'Schedule session' }).click();
+  await expect(page.getByRole('heading', { name: 'Storage team sync' })).toBeVisible();
+  const warning = page.getByTestId('warning');
+  await expect(warning).toHaveCount(1);
+  await expect(warning).toContainText('Double-booked');
+  await expect(warning).toContainText('Red Hat Storage team is also in “Storage plans breakout”');
+
+  await open(page, `/h/${slug}/schedule?day=2026-11-24`);
+  await expect(page.getByTestId('tt-warnings')).toContainText('2 warnings on this day');
+  await expect(page.locator('.tt-grid .tt-entry.warned')).toHaveCount(2);
+
+  await open(page, `/h/${slug}/schedule?day=2026-11-24`);
+  await page.locator('.tt-grid').getByRole('link', { name: /Storage team sync/ }).click();
+  await expect(page.getByRole('heading', { name: 'Storage team sync' })).toBeVisible();
+  await page.getByRole('button', { name: 'Acknowledge' }).click();
+  await expect(page.getByTestId('warning')).toContainText('Acknowledged by olivia');
+  await expect(page.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Warnings (all acknowledged)' })).toBeVisible();
+  await open(page, `/h/${slug}/schedule?day=2026-11-24`);
+  await expect(page.getByTestId('tt-warnings')).toContainText('1 warning on this day');
 });

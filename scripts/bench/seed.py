@@ -40,20 +40,26 @@ async def run_all(port, cookie, path, forms):
     return out
 
 
+async def new_hackfest(port, slug, title, time_zone, location, description):
+    """Signs in as the bench's admin and creates the week 2026-11-23..27: the cookie."""
+    cookie = await dev_sign_in(port, "bench", "admin")
+    c = Conn(port)
+    status, _, body = await c.post_form("/api/hackfests/create", {
+        "form[slug]": slug, "form[title]": title, "form[start_date]": "2026-11-23",
+        "form[end_date]": "2026-11-27", "form[time_zone]": time_zone, "form[location]": location,
+        "form[description]": description}, cookie)
+    c.close()
+    if status != 200:
+        raise SystemExit(f"hackfests/create: {status} {body[:300]!r}")
+    return cookie
+
+
 async def main():
     port, slug = int(sys.argv[1]), sys.argv[2]
     n_goals, n_sessions, n_decisions, n_actions = map(int, sys.argv[3:7])
     out_dir = sys.argv[7]
     t0 = time.monotonic()
-    cookie = await dev_sign_in(port, "bench", "admin")
-    c = Conn(port)
-    status, _, body = await c.post_form("/api/hackfests/create", {
-        "form[slug]": slug, "form[title]": "Benchmark Hackfest", "form[start_date]": "2026-11-23",
-        "form[end_date]": "2026-11-27", "form[time_zone]": "UTC", "form[location]": "Lab",
-        "form[description]": "A hackfest to measure."}, cookie)
-    c.close()
-    if status != 200:
-        raise SystemExit(f"hackfests/create: {status} {body[:300]!r}")
+    cookie = await new_hackfest(port, slug, "Benchmark Hackfest", "UTC", "Lab", "A hackfest to measure.")
 
     def goal(i, parent=""):
         return {"slug": slug, "form[title]": f"Goal {i}: make something faster",

@@ -7,28 +7,19 @@ usage: timetable.py PORT SLUG
 Prints: TIMETABLE slug=SLUG day=2026-11-24 room=<uuid> sessions=300 rooms=6"""
 
 import asyncio
-import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from http1 import Conn, dev_sign_in  # noqa: E402
-from seed import run_all  # noqa: E402
+from seed import new_hackfest, run_all  # noqa: E402
 
 DAYS, ROOMS, HOURS = 5, 6, 10
 
 
 async def main():
     port, slug = int(sys.argv[1]), sys.argv[2]
-    cookie = await dev_sign_in(port, "bench", "admin")
-    c = Conn(port)
-    status, _, body = await c.post_form("/api/hackfests/create", {
-        "form[slug]": slug, "form[title]": "Timetable Benchmark", "form[start_date]": "2026-11-23",
-        "form[end_date]": "2026-11-27", "form[time_zone]": "Europe/Prague", "form[location]": "Brno",
-        "form[description]": "Five days, six rooms, 300 sessions."}, cookie)
-    c.close()
-    if status != 200:
-        raise SystemExit(f"hackfests/create: {status} {body[:300]!r}")
+    cookie = await new_hackfest(port, slug, "Timetable Benchmark", "Europe/Prague", "Brno",
+                                "Five days, six rooms, 300 sessions.")
     rooms = [{"slug": slug, "form[name]": f"Room {r}", "form[location]": f"Floor {r % 3 + 1}",
               "form[capacity]": str(8 + r), "form[equipment]": "projector, whiteboard",
               "form[notes]": "", "form[opens]": "08:00", "form[closes]": "18:00"} for r in range(ROOMS)]

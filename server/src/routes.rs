@@ -463,3 +463,86 @@ mod tests {
         assert!(!same_secret(b"abc", b"abcd") && !same_secret(b"", b"a"));
     }
 }
+
+/// How long shared caches may keep a public document (feeds, exports) before they ask
+/// again with its `ETag`.
+pub const PUBLIC_CACHE: &str = "public, max-age=60, stale-while-revalidate=300";
+
+/// A strong `ETag` of `body`'s bytes.
+pub fn etag_of(body: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("\"{:016x}-{}\"", hasher.finish(), body.len())
+}
+
+/// Does `If-None-Match` name `tag` (or `*`)? Weak and strong forms compare equal
+/// (RFC 9110's weak comparison, which `If-None-Match` uses).
+pub fn etag_matches(headers: &HeaderMap, tag: &str) -> bool {
+    let bare = tag.trim_start_matches("W/");
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/") == bare)
+}
+
+/// A document with `tag`: `304` (nothing rendered) when `If-None-Match` has it, else
+/// `render()`'s body. The tag must change whenever the body would.
+pub fn document_tagged(
+    headers: &HeaderMap,
+    content_type: &'static str,
+    cache: &'static str,
+    tag: String,
+    render: impl FnOnce() -> String,
+) -> Response {
+    if etag_matches(headers, &tag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, tag),
+                (header::CACHE_CONTROL, cache.to_owned()),
+            ],
+        )
+            .into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::ETAG, tag),
+            (header::CACHE_CONTROL, cache.to_owned()),
+        ],
+        render(),
+    )
+        .into_response()
+}
+
+/// `body` with a strong `ETag` of its bytes; `304` when the client has them.
+pub fn document(
+    headers: &HeaderMap,
+    content_type: &'static str,
+    cache: &'static str,
+    body: String,
+) -> Response {
+    document_tagged(headers, content_type, cache, etag_of(&body), || body)
+}
+
+#[cfg(test)]
+mod etag_tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"a\", W/\"b\""),
+        );
+        assert!(etag_matches(&h, "W/\"b\""));
+        assert!(etag_matches(&h, "\"a\""));
+        assert!(!etag_matches(&h, "\"c\""));
+        assert_ne!(etag_of("x"), etag_of("y"));
+    }
+}

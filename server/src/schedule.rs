@@ -11,14 +11,16 @@
 //!   to the calendar page. The CSRF check (Origin) runs in front, as for every POST.
 //!
 //! An unknown hackfest, a room of another hackfest, and a wrong, rotated or revoked
-//! token are all a plain 404. Every body carries a strong `ETag` of its bytes.
+//! token are all a plain 404. Every document carries a strong `ETag` made from what
+//! it shows and what it is made of (`schedule::fingerprint`): a revalidation is
+//! answered `304` from one query, before any session is read or rendered.
 
 use std::hash::{Hash, Hasher};
 
 use app::error::{AppError, ErrorContext};
 use app::state::AppState;
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -62,45 +64,46 @@ fn base(st: &AppState) -> &str {
     st.public_url.trim_end_matches('/')
 }
 
-/// `body` with a strong `ETag` of its bytes; `304` when `If-None-Match` has it.
-fn tagged(
+/// A schedule document answered with a strong `ETag` made from what it shows (`what`:
+/// the route and its argument) and [`schedule::fingerprint`]: `304` before anything is
+/// read or rendered when the client has it, else `make()`'s body.
+async fn document<F>(
+    st: &AppState,
     headers: &HeaderMap,
-    content_type: &'static str,
-    cache: &'static str,
-    body: String,
-) -> Response {
+    h: &Hackfest,
+    what: &str,
+    (content_type, cache): (&'static str, &'static str),
+    make: F,
+) -> Result<Response, AppError>
+where
+    F: AsyncFnOnce() -> Result<String, AppError>,
+{
+    let fp = schedule::fingerprint(&st.db, h)
+        .await
+        .context("schedule: fingerprint")?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut hasher);
-    let tag = format!("\"{:016x}-{}\"", hasher.finish(), body.len());
-    let matched = headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == "*" || t == tag);
-    if matched {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [
-                (header::ETAG, tag),
-                (header::CACHE_CONTROL, cache.to_owned()),
-            ],
-        )
-            .into_response();
+    (what, base(st), fp, env!("CARGO_PKG_VERSION")).hash(&mut hasher);
+    let tag = format!("\"s{:016x}\"", hasher.finish());
+    if crate::routes::etag_matches(headers, &tag) {
+        return Ok(crate::routes::document_tagged(
+            headers,
+            content_type,
+            cache,
+            tag,
+            String::new,
+        ));
     }
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::ETAG, tag),
-            (header::CACHE_CONTROL, cache.to_owned()),
-        ],
-        body,
-    )
-        .into_response()
+    let body = make().await?;
+    Ok(crate::routes::document_tagged(
+        headers,
+        content_type,
+        cache,
+        tag,
+        || body,
+    ))
 }
 
-const PUBLIC: &str = "public, max-age=60, stale-while-revalidate=300";
+const PUBLIC: &str = crate::routes::PUBLIC_CACHE;
 /// A private feed's URL is its secret: no shared cache keeps it.
 const PRIVATE: &str = "private, max-age=60";
 
@@ -110,9 +113,11 @@ async fn hackfest_ics(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let h = hackfest(&st, &slug).await?;
-    let all = sessions(&st, &h).await?;
-    let body = schedule::calendar(&h.title, base(&st), &h, &all);
-    Ok(tagged(&headers, ICS, PUBLIC, body))
+    document(&st, &headers, &h, "ics", (ICS, PUBLIC), async || {
+        let all = sessions(&st, &h).await?;
+        Ok(schedule::calendar(&h.title, base(&st), &h, &all))
+    })
+    .await
 }
 
 async fn room_ics(
@@ -126,14 +131,17 @@ async fn room_ics(
         Err(domain::DomainError::NotFound(_)) => return Err(not_found("Room")),
         r => r.context("schedule: room")?,
     };
-    let mine: Vec<HackSession> = sessions(&st, &h)
-        .await?
-        .into_iter()
-        .filter(|s| s.room_id == Some(room.id))
-        .collect();
-    let name = format!("{}: {}", h.title, room.name);
-    let body = schedule::calendar(&name, base(&st), &h, &mine);
-    Ok(tagged(&headers, ICS, PUBLIC, body))
+    let what = format!("room {}", room.id);
+    document(&st, &headers, &h, &what, (ICS, PUBLIC), async || {
+        let mine: Vec<HackSession> = sessions(&st, &h)
+            .await?
+            .into_iter()
+            .filter(|s| s.room_id == Some(room.id))
+            .collect();
+        let name = format!("{}: {}", h.title, room.name);
+        Ok(schedule::calendar(&name, base(&st), &h, &mine))
+    })
+    .await
 }
 
 /// `/h/{slug}/calendar/{token}.ics`: the sessions whose participants name the token's
@@ -153,11 +161,43 @@ async fn person_ics(
     else {
         return Err(not_found("Calendar"));
     };
-    let all = sessions(&st, &h).await?;
-    let mine: Vec<HackSession> = schedule::of_person(&all, &username).cloned().collect();
-    let name = format!("{}: {username}", h.title);
-    let body = schedule::calendar(&name, base(&st), &h, &mine);
-    Ok(tagged(&headers, ICS, PRIVATE, body))
+    let what = format!("person {username}");
+    document(&st, &headers, &h, &what, (ICS, PRIVATE), async || {
+        let all = sessions(&st, &h).await?;
+        let mine: Vec<HackSession> = schedule::of_person(&all, &username).cloned().collect();
+        let name = format!("{}: {username}", h.title);
+        Ok(schedule::calendar(&name, base(&st), &h, &mine))
+    })
+    .await
+}
+
+/// The frab-compatible schedule, as XML or JSON: one reading of the hackfest's
+/// sessions and rooms, two renderings.
+async fn frab_export(
+    st: &AppState,
+    slug: &str,
+    headers: &HeaderMap,
+    json: bool,
+) -> Result<Response, AppError> {
+    let h = hackfest(st, slug).await?;
+    let (what, content_type) = if json {
+        ("schedule.json", "application/json")
+    } else {
+        ("schedule.xml", "application/xml; charset=utf-8")
+    };
+    document(st, headers, &h, what, (content_type, PUBLIC), async || {
+        let all = sessions(st, &h).await?;
+        let rooms = domain::room::service::list(&st.db, h.id)
+            .await
+            .context("schedule: rooms")?;
+        let export = frab::Export::new(&h, base(st), &rooms, &all);
+        Ok(if json {
+            export.json().to_string()
+        } else {
+            export.xml()
+        })
+    })
+    .await
 }
 
 async fn schedule_xml(
@@ -165,18 +205,7 @@ async fn schedule_xml(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let h = hackfest(&st, &slug).await?;
-    let all = sessions(&st, &h).await?;
-    let rooms = domain::room::service::list(&st.db, h.id)
-        .await
-        .context("schedule: rooms")?;
-    let body = frab::Export::new(&h, base(&st), &rooms, &all).xml();
-    Ok(tagged(
-        &headers,
-        "application/xml; charset=utf-8",
-        PUBLIC,
-        body,
-    ))
+    frab_export(&st, &slug, &headers, false).await
 }
 
 async fn schedule_json(
@@ -184,15 +213,7 @@ async fn schedule_json(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let h = hackfest(&st, &slug).await?;
-    let all = sessions(&st, &h).await?;
-    let rooms = domain::room::service::list(&st.db, h.id)
-        .await
-        .context("schedule: rooms")?;
-    let body = frab::Export::new(&h, base(&st), &rooms, &all)
-        .json()
-        .to_string();
-    Ok(tagged(&headers, "application/json", PUBLIC, body))
+    frab_export(&st, &slug, &headers, true).await
 }
 
 #[derive(Deserialize)]
@@ -246,7 +267,7 @@ async fn manage_token(
 
 /// The page that shows a new private URL, the only time it is shown.
 fn shown_once(h: &Hackfest, url: &str, back: &str) -> String {
-    let x = frab::x;
+    let x = domain::text::xml;
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\

@@ -10,7 +10,6 @@
 //! people may see drafts: their answers are `private, no-cache`. The feeds and the JSON
 //! carry a strong `ETag` of their bytes.
 
-use std::hash::{Hash, Hasher};
 use std::time::Duration;
 
 use app::state::AppState;
@@ -24,8 +23,13 @@ use axum::routing::get;
 use domain::db::Db;
 use domain::hackfest::Hackfest;
 use domain::summary::{Published, service};
+use domain::text::xml;
 use domain::user::Viewer;
 use serde::Deserialize;
+
+use crate::routes::{PUBLIC_CACHE, etag_matches};
+
+const ATOM: &str = "application/atom+xml; charset=utf-8";
 
 use app::error::AppError;
 
@@ -55,24 +59,6 @@ async fn hackfest(db: &Db, slug: &str) -> Result<Hackfest, Response> {
         }
         Err(e) => Err(internal("summary feed", e).into_response()),
     }
-}
-
-/// Text for XML character data and attribute values.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 allows tab, LF, CR and nothing else below U+0020.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -121,46 +107,6 @@ fn feed(
     )
 }
 
-/// A body with a strong `ETag` of its bytes; `304` when the client has them.
-fn with_etag(headers: &HeaderMap, content_type: &'static str, body: String) -> Response {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut hasher);
-    let tag = format!("\"{:016x}\"", hasher.finish());
-    let cache = "public, max-age=60, stale-while-revalidate=300";
-    if matches(headers, &tag) {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [
-                (header::ETAG, tag),
-                (header::CACHE_CONTROL, cache.to_owned()),
-            ],
-        )
-            .into_response();
-    }
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::ETAG, tag),
-            (header::CACHE_CONTROL, cache.to_owned()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// Does `If-None-Match` name `tag` (or `*`)? Weak and strong forms compare equal
-/// (RFC 9110's weak comparison, which `If-None-Match` uses).
-fn matches(headers: &HeaderMap, tag: &str) -> bool {
-    let bare = tag.trim_start_matches("W/");
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim())
-        .any(|t| t == "*" || t.trim_start_matches("W/") == bare)
-}
-
 async fn hackfest_feed(
     State(st): State<AppState>,
     Path(slug): Path<String>,
@@ -191,7 +137,7 @@ async fn hackfest_feed(
         rfc3339(newest.unwrap_or_else(chrono::Utc::now)),
         entries,
     );
-    with_etag(&headers, "application/atom+xml; charset=utf-8", body)
+    crate::routes::document(&headers, ATOM, PUBLIC_CACHE, body)
 }
 
 async fn site_feed(State(st): State<AppState>, headers: HeaderMap) -> Response {
@@ -215,7 +161,7 @@ async fn site_feed(State(st): State<AppState>, headers: HeaderMap) -> Response {
         rfc3339(newest),
         entries,
     );
-    with_etag(&headers, "application/atom+xml; charset=utf-8", body)
+    crate::routes::document(&headers, ATOM, PUBLIC_CACHE, body)
 }
 
 #[derive(Deserialize)]
@@ -257,7 +203,7 @@ async fn json(
         "json_url": format!("{base}/h/{}/summary.json?day={}", h.slug, day_segment(day)),
         "body_html": p.body_html,
     });
-    with_etag(&headers, "application/json", body.to_string())
+    crate::routes::document(&headers, "application/json", PUBLIC_CACHE, body.to_string())
 }
 
 /// The public summary pages: a weak ETag from the versions behind the page, for
@@ -290,8 +236,8 @@ pub async fn cache_pages(State(st): State<AppState>, req: Request, next: Next) -
         // No such hackfest, or the database failed: the page says so, uncached.
         _ => return next.run(req).await,
     };
-    let cache = HeaderValue::from_static("public, max-age=60, stale-while-revalidate=300");
-    if matches(req.headers(), &tag) {
+    let cache = HeaderValue::from_static(PUBLIC_CACHE);
+    if etag_matches(req.headers(), &tag) {
         let mut res = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(v) = HeaderValue::from_str(&tag) {
             res.headers_mut().insert(header::ETAG, v);
@@ -330,29 +276,4 @@ pub fn spawn_drafting(db: Db, every: Duration) {
             }
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_escapes_markup_and_drops_what_xml_cannot_hold() {
-        assert_eq!(
-            xml("<a href=\"x\">&'\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
-        );
-    }
-
-    #[test]
-    fn if_none_match_compares_weakly() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::IF_NONE_MATCH,
-            HeaderValue::from_static("\"a\", W/\"b\""),
-        );
-        assert!(matches(&h, "W/\"b\""));
-        assert!(matches(&h, "\"a\""));
-        assert!(!matches(&h, "\"c\""));
-    }
 }

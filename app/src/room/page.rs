@@ -149,6 +149,10 @@ fn RoomDetail(w: HackfestScope, page: RoomPage) -> impl IntoView {
             </div>
             <p class="meta">{facts(&r).into_iter().map(|f| view! { <span>{f}</span> }).collect_view()}</p>
             {(!r.equipment.is_empty()).then(|| view! { <p><strong>"Equipment: "</strong>{equipment(&r)}</p> })}
+            {(!r.closed.is_empty()).then(|| view! {
+                <h2>"Closed"</h2>
+                <ul class="closed-periods">{r.closed.iter().map(|c| view! { <li>{c.shown()}</li> }).collect_view()}</ul>
+            })}
             <Rendered html=r.notes_html.clone() empty="No notes." />
             <h2>"Sessions"</h2>
             {booked}
@@ -177,7 +181,7 @@ pub fn EditRoomPage() -> impl IntoView {
     )
 }
 
-crate::form_signals!(Fields for RoomForm { name, location, capacity, equipment, notes, open_for_breakouts, opens, closes });
+crate::form_signals!(Fields for RoomForm { name, location, capacity, equipment, notes, open_for_breakouts, opens, closes, closed });
 
 fn check(f: &RoomForm) -> Result<(), domain::FieldErrors> {
     f.parse().map(|_| ())
@@ -278,6 +282,9 @@ fn RoomEditor(w: HackfestScope, data: RoomEditorData) -> impl IntoView {
             <Field id="open_for_breakouts" label="Breakouts" errors>
                 <Checkbox id="open_for_breakouts" label="Open for breakouts" sig=fields.open_for_breakouts />
             </Field>
+            <Field id="closed" label="Closed periods" errors hint="One per line, on the hackfest's clock: a day (2026-11-26) or a day and hours (2026-11-25 12:00-14:00), then a reason if you like. Sessions cannot be booked over them.">
+                <TextArea id="closed" sig=fields.closed errors />
+            </Field>
             <Field id="notes" label="Notes" errors hint="Markdown: how to get in, what to bring.">
                 <TextArea id="notes" sig=fields.notes errors />
             </Field>
@@ -295,6 +302,7 @@ fn conflict_rows(current: &Room, mine: RoomForm) -> Vec<(String, String, String)
         ("equipment".to_owned(), theirs.equipment, mine.equipment),
         ("opens".to_owned(), theirs.opens, mine.opens),
         ("closes".to_owned(), theirs.closes, mine.closes),
+        ("closed periods".to_owned(), theirs.closed, mine.closed),
         (
             "open for breakouts".to_owned(),
             theirs.open_for_breakouts,

@@ -22,6 +22,9 @@ pub struct SessionPage {
     pub actions: Vec<ActionItem>,
     pub titles: HashMap<Uuid, String>,
     pub history: Vec<HistoryEntry>,
+    /// The hackfest's rooms (for the "Move" form).
+    #[serde(default)]
+    pub rooms: Titles,
 }
 
 #[server(endpoint = "sessions/get")]
@@ -40,6 +43,15 @@ pub async fn get_session_page(slug: String, id: Uuid) -> Result<SessionPage, App
         decisions: read::decisions_of_session(&s.db, h, id).await?,
         actions: read::actions_linked(&s.db, h, read::Linked::Session, id).await?,
         titles: read::titles_of(&s.db, h, &ids).await?,
+        rooms: if s.role.can_edit_content() {
+            domain::room::service::list(&s.db, h)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r.label()))
+                .collect()
+        } else {
+            Titles::new()
+        },
         session,
         history,
     })
@@ -174,4 +186,46 @@ pub async fn acknowledge_warning(
         domain::session::service::acknowledge(&s.db, &s.hackfest, id, version, &key, &actor)
             .await?,
     )
+}
+
+/// Moves the session at version `version` to another slot or room (the session page's
+/// "Move" form, a plain form that works without JavaScript): its other fields stay.
+/// The same rules as an edit: the room's bookings and hours, attendees only between
+/// rooms open for breakouts; the answer carries the warnings; the message is
+/// `hackfest.session.schedule`. `room_id` empty: no room.
+#[server(endpoint = "sessions/move")]
+pub async fn move_session(
+    slug: String,
+    id: Uuid,
+    version: i64,
+    room_id: String,
+    starts_at: String,
+    ends_at: String,
+) -> Result<HackSession, AppError> {
+    let s = Scope::of(&slug).await?;
+    let actor = s.editor()?;
+    let current = domain::session::service::get(&s.db, &s.hackfest, id).await?;
+    // Into a room: the free-text place goes; out of rooms, a free-text place stays.
+    let room = if room_id.trim().is_empty() && current.room_id.is_none() {
+        current.room.clone()
+    } else {
+        String::new()
+    };
+    let form = SessionForm {
+        room_id,
+        starts_at,
+        ends_at,
+        room,
+        ..current.to_form()
+    };
+    Ok(domain::session::service::update_as(
+        &s.db,
+        &s.hackfest,
+        id,
+        version,
+        &form,
+        &actor,
+        rooms_for(&s),
+    )
+    .await?)
 }

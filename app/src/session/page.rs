@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
 use super::api::{
-    AcknowledgeWarning, CancelSession, SessionEditorData, SessionPage, create_session,
+    AcknowledgeWarning, CancelSession, MoveSession, SessionEditorData, SessionPage, create_session,
     get_session_editor, get_session_page, list_sessions, update_session,
 };
 use crate::components::{
@@ -17,6 +17,7 @@ use crate::components::{
 use crate::editor::{EditorPage, use_editor};
 use crate::hackfest::api::HackfestScope;
 use crate::live::{SESSIONS, Shows};
+use domain::view::Titles;
 
 crate::object_routes!(
     /// `/h/:slug/sessions/…`: the schedule, a new session, a session, its editor.
@@ -152,6 +153,7 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
         actions,
         titles,
         history,
+        rooms,
     } = page;
     let slug = w.hackfest.slug.clone();
     let can_edit = w.role.can_edit_content();
@@ -195,6 +197,7 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
             {(!s.participants.is_empty()).then(|| view! { <p><strong>"Participants: "</strong>{s.participants.join(", ")}</p> })}
             {(!s.optional_participants.is_empty()).then(|| view! { <p><strong>"Optional: "</strong>{s.optional_participants.join(", ")}</p> })}
             <Warnings slug=slug.clone() s=s.clone() organizer=w.role.can_organize() />
+            {(can_edit && !cancelled).then(|| view! { <MoveForm slug=slug.clone() s=s.clone() rooms=rooms.clone() /> })}
             {(!goals.is_empty()).then(|| view! {
                 <p><strong>"Goals: "</strong>
                     {goals.into_iter().map(|(g, t)| view! { <a class="chip" href=format!("/h/{slug}#goal-{g}")>{t}</a> }).collect_view()}
@@ -216,6 +219,50 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
             {crate::action::page::action_list(&slug, actions, w.today, "No action items from this session.")}
             <History entries=history names=names_of(&titles) />
         </article>
+    }
+}
+
+/// "Move": another room or slot, by select and time inputs (the keyboard's way; a
+/// plain form, so it works without JavaScript). The server applies an edit's rules.
+#[component]
+fn MoveForm(slug: String, s: HackSession, rooms: Titles) -> impl IntoView {
+    let path = <MoveSession as leptos::server_fn::ServerFn>::PATH;
+    let error = crate::editor::url_error(path).map(|e| e.to_string());
+    let failed = error.is_some();
+    let form = s.to_form();
+    let current = s.room_id;
+    let options = std::iter::once((None, "No room".to_owned()))
+        .chain(rooms.into_iter().map(|(id, label)| (Some(id), label)))
+        .map(|(id, label)| {
+            let value = id.map(|i| i.to_string()).unwrap_or_default();
+            view! { <option value=value selected=id == current>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <details class="move" open=failed>
+            <summary>"Move this session"</summary>
+            {error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <form method="post" action=path class="move-form">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="id" value=s.id.to_string() />
+                <input type="hidden" name="version" value=s.version.to_string() />
+                <div class="field">
+                    <label for="move-room">"Room"</label>
+                    <select id="move-room" name="room_id">{options}</select>
+                </div>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="move-starts">"Starts"</label>
+                        <input id="move-starts" type="datetime-local" name="starts_at" value=form.starts_at required />
+                    </div>
+                    <div class="field">
+                        <label for="move-ends">"Ends"</label>
+                        <input id="move-ends" type="datetime-local" name="ends_at" value=form.ends_at required />
+                    </div>
+                </div>
+                <button type="submit" class="button">"Move"</button>
+            </form>
+        </details>
     }
 }
 

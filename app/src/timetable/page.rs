@@ -91,7 +91,7 @@ fn Timetable(w: HackfestScope, day: Day) -> impl IntoView {
             <h2>{weekday(day.day)}</h2>
             {(warned > 0).then(|| view! {
                 <p class="notice warn" data-testid="tt-warnings">
-                    {warning_count(warned)}" on this day: people booked twice, rooms too small or no time to change rooms. Open a marked session to see and acknowledge them."
+                    {format!("{} on this day: people needed in two places, rooms too small or no time to change rooms. Open a marked session to see them; organizers acknowledge them there.", warning_count(warned))}
                 </p>
             })}
             {body}
@@ -198,6 +198,15 @@ fn Grid(slug: String, day: Day, book: bool) -> impl IntoView {
                 </div>
             };
             // Closed hours are shaded.
+            let periods = c
+                .closed
+                .iter()
+                .map(|(row, span, what)| view! {
+                    <span class=format!("tt-closed tt-period {}", place(row + 1, *span, col)) title=what.clone()>
+                        <span class="visually-hidden">{what.clone()}</span>
+                    </span>
+                })
+                .collect_view();
             let closed = c.open_rows.map(|(open, close)| {
                 let before = (open > 1).then(|| view! {
                     <span class=format!("tt-closed {}", place(2, open - 1, col)) aria-hidden="true"></span>
@@ -219,7 +228,7 @@ fn Grid(slug: String, day: Day, book: bool) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            view! { {head} {closed} {entries} }
+            view! { {head} {closed} {periods} {entries} }
         })
         .collect_view();
     view! {

@@ -150,6 +150,9 @@ pub struct RoomRow {
     pub open_for_breakouts: bool,
     pub opens: Option<String>,
     pub closes: Option<String>,
+    /// Closed periods (older exports have none).
+    #[serde(default, skip_serializing_if = "no_items")]
+    pub closed: Json<Vec<crate::room::Closed>>,
     pub version: i64,
     #[serde(serialize_with = "micros")]
     pub created_at: DateTime<Utc>,
@@ -431,7 +434,7 @@ pub async fn json(db: &Db, hackfest_id: Uuid) -> Result<Export, DomainError> {
     by_creation(&mut goal_notes, |r| (r.created_at, r.id));
     let mut rooms: Vec<RoomRow> = rows(
         &mut tx,
-        "SELECT id, name, location, capacity, equipment, notes, open_for_breakouts, opens, closes, \
+        "SELECT id, name, location, capacity, equipment, notes, open_for_breakouts, opens, closes, closed, \
          version, created_at, updated_at FROM rooms WHERE hackfest_id = $1",
         id,
     )
@@ -881,8 +884,8 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
     for (i, r) in e.rooms.iter().enumerate() {
         on_tx!(&mut *tx, c => sqlx::query(
             "INSERT INTO rooms (id, hackfest_id, name, location, capacity, equipment, notes, \
-             open_for_breakouts, opens, closes, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             open_for_breakouts, opens, closes, version, created_at, updated_at, closed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(r.id)
         .bind(hid)
@@ -897,6 +900,7 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
         .bind(r.version)
         .bind(r.created_at)
         .bind(r.updated_at)
+        .bind(&r.closed)
         .execute(c)
         .await
         .map(|_| ()))

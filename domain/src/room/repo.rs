@@ -8,7 +8,7 @@ use crate::ids::{HackfestId, RoomId};
 use crate::{on_db, on_tx};
 
 pub(crate) const COLUMNS: &str = "id, hackfest_id, name, location, capacity, equipment, notes, \
-                       open_for_breakouts, opens, closes, version, created_at, updated_at";
+                       open_for_breakouts, opens, closes, version, created_at, updated_at, closed";
 
 /// By name.
 pub async fn list_for_hackfest(db: &Db, hackfest_id: Uuid) -> Result<Vec<Room>, sqlx::Error> {
@@ -37,7 +37,7 @@ pub async fn insert(
 ) -> Result<Room, sqlx::Error> {
     let sql = format!(
         "INSERT INTO rooms ({COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) RETURNING {COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12) RETURNING {COLUMNS}"
     );
     on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
@@ -51,6 +51,7 @@ pub async fn insert(
         .bind(r.opens_text())
         .bind(r.closes_text())
         .bind(now)
+        .bind(Json(&r.closed))
         .fetch_one(c)
         .await)
 }
@@ -67,7 +68,7 @@ pub async fn update(
     let sql = format!(
         "UPDATE rooms SET name = $3, location = $4, capacity = $5, equipment = $6, notes = $7, \
          open_for_breakouts = $8, opens = $9, closes = $10, version = version + 1, \
-         updated_at = $11 WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
+         updated_at = $11, closed = $12 WHERE id = $1 AND version = $2 RETURNING {COLUMNS}"
     );
     on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(id)
@@ -81,6 +82,7 @@ pub async fn update(
         .bind(r.opens_text())
         .bind(r.closes_text())
         .bind(now)
+        .bind(Json(&r.closed))
         .fetch_optional(c)
         .await)
 }

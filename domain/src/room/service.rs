@@ -95,6 +95,7 @@ impl From<&Room> for NewRoom {
             open_for_breakouts: r.open_for_breakouts,
             opens: hours.map(|h| h.0),
             closes: hours.map(|h| h.1),
+            closed: r.closed.clone(),
         }
     }
 }

@@ -1,4 +1,4 @@
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -14,6 +14,129 @@ pub const TAGS_MAX: usize = 20;
 pub const NOTES_MAX: usize = 50_000;
 /// How opening hours are written: `09:00`.
 pub const TIME_FORMAT: &str = "%H:%M";
+/// Closed periods per room, and the length of a period's reason.
+pub const CLOSED_MAX: usize = 50;
+pub const REASON_MAX: usize = 100;
+
+/// A period a room cannot be used (cleaning, another event), on the hackfest's wall
+/// clock: `[from, until)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closed {
+    pub from: NaiveDateTime,
+    pub until: NaiveDateTime,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl Closed {
+    /// `2026-11-25 12:00-14:00 Cleaning`, or `2026-11-26 Cleaning` for a whole day (as
+    /// the form takes it).
+    pub fn line(&self) -> String {
+        let midnight = |t: NaiveDateTime| t.time() == NaiveTime::MIN;
+        let mut out = if midnight(self.from) && self.until == self.from + Duration::days(1) {
+            self.from.format("%Y-%m-%d").to_string()
+        } else if self.until.date() == self.from.date() {
+            format!(
+                "{}-{}",
+                self.from.format("%Y-%m-%d %H:%M"),
+                self.until.format("%H:%M")
+            )
+        } else {
+            // To the day's end (the form takes one day per line).
+            format!("{}-24:00", self.from.format("%Y-%m-%d %H:%M"))
+        };
+        if !self.reason.is_empty() {
+            out.push(' ');
+            out.push_str(&self.reason);
+        }
+        out
+    }
+
+    /// "Wed 25 Nov 12:00–14:00 (Cleaning)", as an error or a page says it.
+    pub fn shown(&self) -> String {
+        let until = if self.until.time() == NaiveTime::MIN && self.until.date() > self.from.date() {
+            "24:00".to_owned()
+        } else if self.until.date() == self.from.date() {
+            self.until.format("%H:%M").to_string()
+        } else {
+            self.until.format("%a %-d %b %H:%M").to_string()
+        };
+        let mut out = format!("{}\u{2013}{until}", self.from.format("%a %-d %b %H:%M"));
+        if !self.reason.is_empty() {
+            out.push_str(&format!(" ({})", self.reason));
+        }
+        out
+    }
+}
+
+/// One closed period per line: a day (`2026-11-26`, the whole day), or a day with hours
+/// (`2026-11-25 12:00-14:00`), then an optional reason.
+pub fn parse_closed(input: &str) -> Result<Vec<Closed>, String> {
+    let mut out: Vec<Closed> = Vec::new();
+    for (n, line) in input
+        .lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+    {
+        let n = n + 1;
+        crate::text::no_controls(line, "Closed periods", &['\t'])?;
+        let how = || {
+            format!(
+                "Closed periods, line {n}: write a day like 2026-11-26, or a day and hours like \
+                 2026-11-25 12:00-14:00, then a reason if you like."
+            )
+        };
+        let mut words = line.splitn(2, char::is_whitespace);
+        let day = words
+            .next()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .ok_or_else(how)?;
+        let rest = words.next().unwrap_or("").trim();
+        let (hours, reason) = match rest.split_once(char::is_whitespace) {
+            Some((h, r)) if h.contains('-') && h.contains(':') => (Some(h), r.trim()),
+            None if rest.contains('-') && rest.contains(':') => (Some(rest), ""),
+            _ => (None, rest),
+        };
+        let (from, until) = match hours {
+            None => (
+                day.and_time(NaiveTime::MIN),
+                day.and_time(NaiveTime::MIN) + Duration::days(1),
+            ),
+            Some(h) => {
+                let (a, b) = h.split_once('-').ok_or_else(how)?;
+                let a = NaiveTime::parse_from_str(a, "%H:%M").map_err(|_| how())?;
+                let until = if b == "24:00" {
+                    day.and_time(NaiveTime::MIN) + Duration::days(1)
+                } else {
+                    day.and_time(NaiveTime::parse_from_str(b, "%H:%M").map_err(|_| how())?)
+                };
+                (day.and_time(a), until)
+            }
+        };
+        if until <= from {
+            return Err(format!(
+                "Closed periods, line {n}: the end must be after the start."
+            ));
+        }
+        let chars = reason.chars().count();
+        if chars > REASON_MAX {
+            return Err(format!(
+                "Closed periods, line {n}: the reason is too long ({chars} characters, at most {REASON_MAX})."
+            ));
+        }
+        if out.len() == CLOSED_MAX {
+            return Err(format!("Closed periods: at most {CLOSED_MAX}."));
+        }
+        out.push(Closed {
+            from,
+            until,
+            reason: reason.to_owned(),
+        });
+    }
+    out.sort_by_key(|c| (c.from, c.until));
+    Ok(out)
+}
 
 /// A room as the browser and the API see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,6 +156,10 @@ pub struct Room {
     /// Daily opening hours on the hackfest's wall clock (`HH:MM`); `None`: always open.
     pub opens: Option<String>,
     pub closes: Option<String>,
+    /// When it cannot be used, besides outside its hours.
+    #[cfg_attr(feature = "server", sqlx(json))]
+    #[serde(default)]
+    pub closed: Vec<Closed>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -57,7 +184,20 @@ impl Room {
             },
             opens: self.opens.clone().unwrap_or_default(),
             closes: self.closes.clone().unwrap_or_default(),
+            closed: self
+                .closed
+                .iter()
+                .map(Closed::line)
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
+    }
+
+    /// The first closed period over part of `[from, until)` (wall clock), if any.
+    pub fn closed_during(&self, from: NaiveDateTime, until: NaiveDateTime) -> Option<&Closed> {
+        self.closed
+            .iter()
+            .find(|c| c.from < until && from < c.until)
     }
 
     /// How a select names it: "Fedora (9th floor, 12 people)".
@@ -107,6 +247,9 @@ pub struct RoomForm {
     pub opens: String,
     #[serde(default)]
     pub closes: String,
+    /// One closed period per line (see [`parse_closed`]).
+    #[serde(default)]
+    pub closed: String,
 }
 
 /// A ticked checkbox as a form posts it (`on`) or a person writes it.
@@ -128,6 +271,7 @@ pub struct NewRoom {
     pub open_for_breakouts: bool,
     pub opens: Option<NaiveTime>,
     pub closes: Option<NaiveTime>,
+    pub closed: Vec<Closed>,
 }
 
 fn capacity(input: &str) -> Result<Option<i64>, String> {
@@ -171,6 +315,7 @@ impl RoomForm {
         let notes = e.check("notes", long_text(&self.notes, "Notes", NOTES_MAX));
         let opens = e.check("opens", time(&self.opens, "Opening time"));
         let closes = e.check("closes", time(&self.closes, "Closing time"));
+        let closed = e.check("closed", parse_closed(&self.closed));
         match (opens, closes) {
             (Some(Some(_)), Some(None)) => e.add("closes", "Give the closing time too."),
             (Some(None), Some(Some(_))) => e.add("opens", "Give the opening time too."),
@@ -188,6 +333,7 @@ impl RoomForm {
             open_for_breakouts: ticked(&self.open_for_breakouts),
             opens: opens.unwrap(),
             closes: closes.unwrap(),
+            closed: closed.unwrap(),
         })
     }
 }
@@ -218,6 +364,14 @@ impl NewRoom {
             ("open_for_breakouts", self.open_for_breakouts.to_string()),
             ("opens", hhmm(self.opens)),
             ("closes", hhmm(self.closes)),
+            (
+                "closed",
+                self.closed
+                    .iter()
+                    .map(Closed::line)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         ]
     }
 }
@@ -237,7 +391,39 @@ mod tests {
             open_for_breakouts: "on".into(),
             opens: "08:00".into(),
             closes: "18:30".into(),
+            closed: "2026-11-25 12:00-14:00 Cleaning\n2026-11-26".into(),
         }
+    }
+
+    #[test]
+    fn closed_periods_parse_and_print_back() {
+        let r = form().parse().unwrap();
+        assert_eq!(r.closed.len(), 2);
+        assert_eq!(r.closed[0].line(), "2026-11-25 12:00-14:00 Cleaning");
+        assert_eq!(
+            r.closed[0].shown(),
+            "Wed 25 Nov 12:00\u{2013}14:00 (Cleaning)"
+        );
+        assert_eq!(r.closed[1].line(), "2026-11-26");
+        assert_eq!(r.closed[1].shown(), "Thu 26 Nov 00:00\u{2013}24:00");
+        let evening = parse_closed("2026-11-25 18:00-24:00 Party").unwrap();
+        assert_eq!(evening[0].line(), "2026-11-25 18:00-24:00 Party");
+        assert_eq!(parse_closed(&evening[0].line()).unwrap(), evening);
+        for bad in [
+            "tomorrow",
+            "2026-11-25 14:00-12:00",
+            "2026-13-01",
+            "2026-11-25 12:00-25:00 x",
+        ] {
+            let e = parse_closed(bad).unwrap_err();
+            assert!(e.starts_with("Closed periods, line 1"), "{bad}: {e}");
+        }
+        let many = (0..=CLOSED_MAX)
+            .map(|_| "2026-11-25")
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(parse_closed(&many).unwrap_err().contains("at most 50"));
+        assert!(parse_closed(&format!("2026-11-25 {}", "r".repeat(REASON_MAX + 1))).is_err());
     }
 
     #[test]
@@ -307,6 +493,7 @@ mod tests {
             open_for_breakouts: String::new(),
             opens: "25:00".into(),
             closes: "x".into(),
+            closed: "soon".into(),
         };
         let e = f.parse().unwrap_err();
         for field in [
@@ -317,6 +504,7 @@ mod tests {
             "notes",
             "opens",
             "closes",
+            "closed",
         ] {
             assert!(e.get(field).is_some(), "{field}: {e}");
         }

@@ -20,6 +20,8 @@ use chrono_tz::Tz;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::text::xml as x;
+
 use super::{session_url, zone};
 use crate::hackfest::Hackfest;
 use crate::room::Room;
@@ -450,25 +452,6 @@ impl<'a> Export<'a> {
     }
 }
 
-/// Text for XML character data and attribute values: markup escaped, and the
-/// characters XML 1.0 cannot hold (controls but tab, LF, CR) dropped.
-pub fn x(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{fffe}' | '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,14 +466,6 @@ mod tests {
         assert_eq!(event_slug("abcd", 123_456, "日本"), "abcd-123456");
         assert_eq!(acronym("ab"), None);
         assert_eq!(acronym("ci-infra"), Some("ci-infra"));
-    }
-
-    #[test]
-    fn xml_text_is_escaped() {
-        assert_eq!(
-            x("<a b=\"c\">&'\u{1}\u{ffff}"),
-            "&lt;a b=&quot;c&quot;&gt;&amp;&apos;"
-        );
     }
 
     #[test]

@@ -83,6 +83,28 @@ pub fn of_person<'a>(
     })
 }
 
+/// What a hackfest's schedule documents are made of, as a short string that changes
+/// whenever any of them would: the hackfest's version, and its sessions' and rooms'
+/// counts and summed versions (every save bumps a version and neither is ever
+/// deleted, so each change moves the sums). One query; the feeds answer `304` from it
+/// without reading or rendering the sessions.
+#[cfg(feature = "server")]
+pub async fn fingerprint(db: &crate::db::Db, h: &Hackfest) -> Result<String, sqlx::Error> {
+    let (n, v, rooms, room_versions): (i64, i64, i64, i64) = crate::on_db!(db, p => sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM hack_sessions WHERE hackfest_id = $1), \
+                (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM hack_sessions WHERE hackfest_id = $1), \
+                (SELECT COUNT(*) FROM rooms WHERE hackfest_id = $1), \
+                (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM rooms WHERE hackfest_id = $1)",
+    )
+    .bind(h.id)
+    .fetch_one(p)
+    .await)?;
+    Ok(format!(
+        "{}.{}.{n}.{v}.{rooms}.{room_versions}",
+        h.id, h.version
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

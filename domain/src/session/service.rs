@@ -195,6 +195,13 @@ async fn book(
             .into());
         }
     }
+    if let Some(c) = r.closed_during(s.starts_at, s.ends_at) {
+        return Err(FieldErrors::single(
+            "room_id",
+            format!("Room {} is closed {}.", r.name, c.shown()),
+        )
+        .into());
+    }
     let except = except.unwrap_or_else(Uuid::nil);
     if let Some((title, a, b)) =
         session_repo::first_clash(tx, r.id, except, starts_at, ends_at).await?

@@ -19,6 +19,7 @@ fn fedora() -> RoomForm {
         open_for_breakouts: "on".into(),
         opens: "08:00".into(),
         closes: "18:00".into(),
+        closed: "2026-03-26 12:00-14:00 Cleaning".into(),
     }
 }
 
@@ -268,6 +269,36 @@ pub async fn rooms_refuse_what_does_not_fit(db: Db) {
     )
     .await
     .unwrap();
+    // Closed 2026-03-26 12:00-14:00 (Thursday): a session over part of it is refused,
+    // one just after it is not.
+    let e = field_error(
+        session::service::create(
+            &db,
+            &h,
+            &booking("Lunch talk", r.id, "2026-03-26T13:30", "2026-03-26T14:30"),
+            "alice",
+        )
+        .await
+        .unwrap_err(),
+        "room_id",
+    );
+    assert_eq!(
+        e,
+        "Room Fedora is closed Thu 26 Mar 12:00\u{2013}14:00 (Cleaning)."
+    );
+    session::service::create(
+        &db,
+        &h,
+        &booking(
+            "After cleaning",
+            r.id,
+            "2026-03-26T14:00",
+            "2026-03-26T15:00",
+        ),
+        "alice",
+    )
+    .await
+    .unwrap();
 
     // Another hackfest's room, or no room at all.
     let other = hackfest(&db, "room-rules-other").await;
@@ -288,7 +319,7 @@ pub async fn rooms_refuse_what_does_not_fit(db: Db) {
         );
         assert_eq!(e, "The room does not exist in this hackfest.");
     }
-    assert_eq!(count(&db, "hack_sessions").await, 1);
+    assert_eq!(count(&db, "hack_sessions").await, 2);
 }
 crate::both!(
     rooms_refuse_what_does_not_fit,

@@ -348,6 +348,17 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             vec![s(), ("id", ids.session.clone()), v1()],
         ),
         (
+            "sessions/move",
+            vec![
+                s(),
+                ("id", ids.session.clone()),
+                v1(),
+                ("room_id", ids.room.clone()),
+                ("starts_at", "2026-11-24T12:00".into()),
+                ("ends_at", "2026-11-24T13:00".into()),
+            ],
+        ),
+        (
             "sessions/acknowledge",
             vec![
                 s(),

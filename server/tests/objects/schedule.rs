@@ -398,11 +398,48 @@ async fn ical_feeds(backend: Backend) {
     let r = anon
         .client
         .get(format!("{}/h/ics/schedule.ics", anon.address))
-        .header(reqwest::header::IF_NONE_MATCH, tag)
+        .header(reqwest::header::IF_NONE_MATCH, &tag)
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(r.headers()[reqwest::header::ETAG].to_str().unwrap(), tag);
+    // Another document of the hackfest has another tag.
+    let room_tag = anon
+        .get(&format!("/h/ics/rooms/{room_id}/schedule.ics"))
+        .await
+        .headers()[reqwest::header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(room_tag, tag);
+    // A change (here a room renamed, which every session's location shows) makes the
+    // old tag stale: the feed is sent again, with the new name.
+    let renamed = ok_json(
+        app.server_fn(
+            "rooms/update",
+            &[
+                ("slug", h.slug.clone()),
+                ("id", room_id.clone()),
+                ("version", room["version"].to_string()),
+                ("form[name]", "Fedora".into()),
+            ],
+        )
+        .await,
+        "rename",
+    )
+    .await;
+    assert_eq!(renamed["name"], "Fedora");
+    let r = anon
+        .client
+        .get(format!("{}/h/ics/schedule.ics", anon.address))
+        .header(reqwest::header::IF_NONE_MATCH, &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_ne!(r.headers()[reqwest::header::ETAG].to_str().unwrap(), tag);
+    assert!(r.text().await.unwrap().contains("LOCATION:Fedora\r\n"));
 }
 
 #[tokio::test]
@@ -789,4 +826,143 @@ fn the_validators_refuse_broken_documents() {
                <room name=\"r\"><event><title>t</title></event></room></day></schedule>\n";
     let refused = std::panic::catch_unwind(|| validate_schedule_xml(bad));
     assert!(refused.is_err(), "xmllint accepted an invalid schedule.xml");
+}
+
+/// People conflicts and breakouts over HTTP (issue 12, items 3 and 5): a save answers
+/// with its warnings; attendees book only breakout rooms (a 422 naming the room);
+/// acknowledging is the organizers' (401, 403), posts as a plain form without
+/// JavaScript, and shows who acknowledged on the session's page.
+async fn warnings_and_breakouts(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    let h = app.hackfest("warn").await;
+    app.sign_in("olivia", "organizer").await;
+    let room = |name: &str, capacity: &str, breakouts: bool| {
+        let mut f = vec![
+            ("slug", h.slug.clone()),
+            ("form[name]", name.to_owned()),
+            ("form[capacity]", capacity.to_owned()),
+        ];
+        if breakouts {
+            f.push(("form[open_for_breakouts]", "on".into()));
+        }
+        f
+    };
+    let fedora = ok_json(
+        app.server_fn("rooms/create", &room("Fedora", "1", false))
+            .await,
+        "room",
+    )
+    .await;
+    let lobby = ok_json(
+        app.server_fn("rooms/create", &room("Lobby", "", true))
+            .await,
+        "room",
+    )
+    .await;
+    let mut f = session_fields(&h.slug, "Storage", "2026-11-24T10:00", "2026-11-24T11:00");
+    f.push(("form[room_id]", fedora["id"].as_str().unwrap().into()));
+    f.push(("form[participants]", "alice\nRed Hat Storage team".into()));
+    let s = ok_json(app.server_fn("sessions/create", &f).await, "session").await;
+    assert_eq!(s["warnings"][0]["kind"], "over_capacity", "{s}");
+    let key = s["warnings"][0]["key"].as_str().unwrap().to_owned();
+    let id = s["id"].as_str().unwrap().to_owned();
+
+    let attendee = app.with_new_client();
+    attendee.sign_in("alice", "attendee").await;
+    attendee.join(&h.slug).await;
+    let mut b = session_fields(&h.slug, "Breakout", "2026-11-24T10:00", "2026-11-24T11:00");
+    b.push(("form[room_id]", fedora["id"].as_str().unwrap().into()));
+    let r = attendee.server_fn("sessions/create", &b).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("room_id") && body.contains("Room Fedora is booked by the organizers"),
+        "{body}"
+    );
+    b.pop();
+    b.push(("form[room_id]", lobby["id"].as_str().unwrap().into()));
+    b.push(("form[participants]", "Red Hat Storage team".into()));
+    let mine = ok_json(attendee.server_fn("sessions/create", &b).await, "breakout").await;
+    assert_eq!(mine["room"], "Lobby");
+    assert_eq!(mine["warnings"][0]["kind"], "double_booked", "{mine}");
+
+    let ack = |version: &str, key: &str| {
+        vec![
+            ("slug", h.slug.clone()),
+            ("id", id.clone()),
+            ("version", version.to_owned()),
+            ("key", key.to_owned()),
+        ]
+    };
+    let anon = app.with_new_client();
+    let r = anon
+        .server_fn("sessions/acknowledge", &ack("1", &key))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = attendee
+        .server_fn("sessions/acknowledge", &ack("1", &key))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app
+        .server_fn("sessions/acknowledge", &ack("1", "made-up"))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("no longer raised"));
+
+    // The session page's button is a plain form: posted without JavaScript, the
+    // browser is sent back to the page, which says who acknowledged.
+    let page = format!("{}/h/{}/sessions/{id}", app.address, h.slug);
+    let r = app
+        .client
+        .post(format!("{}/api/sessions/acknowledge", app.address))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, &page)
+        .form(&ack("1", &key))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let html = app
+        .client
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Acknowledged by olivia"),
+        "the page shows who"
+    );
+    assert!(
+        html.contains("Red Hat Storage team is also in"),
+        "and the open one"
+    );
+    let tt = app
+        .client
+        .get(format!(
+            "{}/h/{}/schedule?day=2026-11-24",
+            app.address, h.slug
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        tt.contains("2 warnings on this day"),
+        "one acknowledged of three"
+    );
+}
+
+#[tokio::test]
+async fn warnings_and_breakouts_on_sqlite() {
+    warnings_and_breakouts(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn warnings_and_breakouts_on_postgres() {
+    warnings_and_breakouts(Backend::Postgres).await;
 }
