@@ -1196,6 +1196,11 @@ async fn write(tx: &mut Tx, e: &Export) -> Result<ImportReport, DomainError> {
     })
 }
 
+/// An empty JSON list column is left out of the export (older exports lack it).
+fn no_items<T>(v: &Json<Vec<T>>) -> bool {
+    v.0.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1251,9 +1256,4 @@ mod tests {
         let t: DateTime<Utc> = "2026-03-23T10:00:00Z".parse().unwrap();
         assert_eq!(stamp(t), "2026-03-23T10:00:00.000000Z");
     }
-}
-
-/// An empty JSON list column is left out of the export (older exports lack it).
-fn no_items<T>(v: &Json<Vec<T>>) -> bool {
-    v.0.is_empty()
 }
