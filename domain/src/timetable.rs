@@ -213,13 +213,24 @@ pub async fn load(
     h: &crate::hackfest::Hackfest,
     on: NaiveDate,
 ) -> Result<Day, crate::DomainError> {
+    let rooms = crate::room::repo::list_for_hackfest(db, h.id).await?;
+    load_with(db, h, on, &rooms).await
+}
+
+/// [`load`] with the hackfest's rooms already read (one query: the day's sessions).
+#[cfg(feature = "server")]
+pub async fn load_with(
+    db: &crate::db::Db,
+    h: &crate::hackfest::Hackfest,
+    on: NaiveDate,
+    rooms: &[Room],
+) -> Result<Day, crate::DomainError> {
     use crate::hackfest::service::{day_bounds, tz};
     let days = days_of(h);
     if !days.contains(&on) {
         return Err(crate::DomainError::NotFound("day"));
     }
     let (from, until) = day_bounds(h, on);
-    let rooms = crate::room::repo::list_for_hackfest(db, h.id).await?;
     let sql = format!(
         "SELECT {} FROM hack_sessions WHERE hackfest_id = $1 AND starts_at < $3 AND ends_at > $2 \
          ORDER BY starts_at, id",
@@ -240,7 +251,7 @@ pub async fn load(
             s
         })
         .collect();
-    Ok(day(days, on, &rooms, &sessions))
+    Ok(day(days, on, rooms, &sessions))
 }
 
 /// The hackfest's days, first to last.

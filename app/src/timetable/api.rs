@@ -50,7 +50,10 @@ pub async fn schedule_now(slug: String, room: Option<Uuid>) -> Result<NowNext, A
         .with_timezone(&domain::hackfest::service::tz(h))
         .naive_local();
     let on = now.date().clamp(h.start_date, h.end_date);
-    let mut day = domain::timetable::load(&s.db, h, on).await?;
+    let rooms = domain::room::repo::list_for_hackfest(&s.db, h.id)
+        .await
+        .map_err(domain::DomainError::from)?;
+    let mut day = domain::timetable::load_with(&s.db, h, on, &rooms).await?;
     if let Some(room) = room {
         day.columns.retain(|c| c.room_id == Some(room));
         if day.columns.is_empty() {
@@ -63,7 +66,7 @@ pub async fn schedule_now(slug: String, room: Option<Uuid>) -> Result<NowNext, A
     if shown.rooms.iter().any(|r| r.next.is_none())
         && let Some(tomorrow) = on.succ_opt().filter(|d| *d <= h.end_date)
     {
-        let later = domain::timetable::load(&s.db, h, tomorrow).await?;
+        let later = domain::timetable::load_with(&s.db, h, tomorrow, &rooms).await?;
         domain::timetable::next_from(&mut shown, &later);
     }
     Ok(shown)
