@@ -193,7 +193,7 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
                     <input type="hidden" name="version" value=s.version.to_string() />
                     <button type="submit" class="button danger">"Cancel this session"</button>
                 </form>
-            })}
+            }.into_any())}
             {(!s.participants.is_empty()).then(|| view! { <p><strong>"Participants: "</strong>{s.participants.join(", ")}</p> })}
             {(!s.optional_participants.is_empty()).then(|| view! { <p><strong>"Optional: "</strong>{s.optional_participants.join(", ")}</p> })}
             <Warnings slug=slug.clone() s=s.clone() organizer=w.role.can_organize() />
@@ -225,7 +225,7 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
 /// "Move": another room or slot, by select and time inputs (the keyboard's way; a
 /// plain form, so it works without JavaScript). The server applies an edit's rules.
 #[component]
-fn MoveForm(slug: String, s: HackSession, rooms: Titles) -> impl IntoView {
+fn MoveForm(slug: String, s: HackSession, rooms: Titles) -> AnyView {
     let path = <MoveSession as leptos::server_fn::ServerFn>::PATH;
     let error = crate::editor::url_error(path).map(|e| e.to_string());
     let failed = error.is_some();
@@ -264,14 +264,15 @@ fn MoveForm(slug: String, s: HackSession, rooms: Titles) -> impl IntoView {
             </form>
         </details>
     }
+    .into_any()
 }
 
 /// The session's people conflicts and capacity: each open one with an "Acknowledge"
 /// button for organizers (a plain form), each acknowledged one with who and when.
 #[component]
-fn Warnings(slug: String, s: HackSession, organizer: bool) -> impl IntoView {
+fn Warnings(slug: String, s: HackSession, organizer: bool) -> AnyView {
     if s.warnings.is_empty() {
-        return None;
+        return ().into_any();
     }
     let error = crate::editor::url_error(<AcknowledgeWarning as leptos::server_fn::ServerFn>::PATH)
         .map(|e| e.to_string());
@@ -305,13 +306,14 @@ fn Warnings(slug: String, s: HackSession, organizer: bool) -> impl IntoView {
         })
         .collect_view();
     let open = domain::session::warnings::open(&s.warnings);
-    Some(view! {
+    view! {
         <section aria-labelledby="warnings-head">
             <h2 id="warnings-head">{if open == 0 { "Warnings (all acknowledged)".to_owned() } else { format!("Warnings ({open} open)") }}</h2>
             {error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <ul class="warnings">{items}</ul>
         </section>
-    })
+    }
+    .into_any()
 }
 
 #[component]
