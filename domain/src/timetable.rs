@@ -360,31 +360,10 @@ mod tests {
     }
 
     fn session(title: &str, room: Option<&Room>, a: &str, b: &str) -> HackSession {
-        let (a, b) = (t(a), t(b));
         HackSession {
-            id: Uuid::new_v4(),
-            hackfest_id: Uuid::nil(),
-            title: title.into(),
-            kind: SessionKind::Discussion,
-            starts_at: Utc.from_utc_datetime(&a),
-            ends_at: Utc.from_utc_datetime(&b),
             room: room.map_or("Hotel bar".into(), |r| r.name.clone()),
             room_id: room.map(|r| r.id),
-            participants: Vec::new(),
-            optional_participants: Vec::new(),
-            goal_ids: Vec::new(),
-            agenda: String::new(),
-            notes: String::new(),
-            version: 1,
-            created_at: Utc.from_utc_datetime(&a),
-            updated_at: Utc.from_utc_datetime(&a),
-            cancelled_at: None,
-            acknowledged: Vec::new(),
-            starts_local: Some(a),
-            ends_local: Some(b),
-            agenda_html: String::new(),
-            notes_html: String::new(),
-            warnings: Vec::new(),
+            ..crate::session::sample(title, t(a), t(b))
         }
     }
 

@@ -124,6 +124,28 @@ fn rooms_for(s: &Scope) -> domain::session::service::Rooms {
     }
 }
 
+/// Saves `form` over session `id` at `version` as the viewer (an editor), in the rooms
+/// they may book: the session with its warnings.
+#[cfg(feature = "ssr")]
+async fn save(
+    s: &Scope,
+    id: Uuid,
+    version: i64,
+    form: &SessionForm,
+) -> Result<HackSession, AppError> {
+    let actor = s.editor()?;
+    Ok(domain::session::service::update_as(
+        &s.db,
+        &s.hackfest,
+        id,
+        version,
+        form,
+        &actor,
+        rooms_for(s),
+    )
+    .await?)
+}
+
 /// Attendees may book a room open for breakouts (a 422 on `room_id` for another room);
 /// organizers any. The session comes back with its warnings.
 #[server(endpoint = "sessions/create")]
@@ -145,17 +167,7 @@ pub async fn update_session(
     form: SessionForm,
 ) -> Result<HackSession, AppError> {
     let s = Scope::of(&slug).await?;
-    let actor = s.editor()?;
-    Ok(domain::session::service::update_as(
-        &s.db,
-        &s.hackfest,
-        id,
-        version,
-        &form,
-        &actor,
-        rooms_for(&s),
-    )
-    .await?)
+    save(&s, id, version, &form).await
 }
 
 /// Organizers only (401 anonymous, 403 attendees). Cancels the session at version
@@ -203,7 +215,7 @@ pub async fn move_session(
     ends_at: String,
 ) -> Result<HackSession, AppError> {
     let s = Scope::of(&slug).await?;
-    let actor = s.editor()?;
+    s.editor()?;
     let current = domain::session::service::get(&s.db, &s.hackfest, id).await?;
     // Into a room: the free-text place goes; out of rooms, a free-text place stays.
     let room = if room_id.trim().is_empty() && current.room_id.is_none() {
@@ -218,14 +230,5 @@ pub async fn move_session(
         room,
         ..current.to_form()
     };
-    Ok(domain::session::service::update_as(
-        &s.db,
-        &s.hackfest,
-        id,
-        version,
-        &form,
-        &actor,
-        rooms_for(&s),
-    )
-    .await?)
+    save(&s, id, version, &form).await
 }

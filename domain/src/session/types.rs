@@ -122,6 +122,38 @@ impl HackSession {
     }
 }
 
+/// A session for unit tests: `[from, until)` on the wall clock (UTC the same), in no
+/// room, with nobody.
+#[cfg(test)]
+pub(crate) fn sample(title: &str, from: NaiveDateTime, until: NaiveDateTime) -> HackSession {
+    use chrono::TimeZone;
+    HackSession {
+        id: Uuid::new_v4(),
+        hackfest_id: Uuid::nil(),
+        title: title.into(),
+        kind: SessionKind::Discussion,
+        starts_at: Utc.from_utc_datetime(&from),
+        ends_at: Utc.from_utc_datetime(&until),
+        room: String::new(),
+        room_id: None,
+        participants: Vec::new(),
+        optional_participants: Vec::new(),
+        goal_ids: Vec::new(),
+        agenda: String::new(),
+        notes: String::new(),
+        version: 1,
+        created_at: Utc.from_utc_datetime(&from),
+        updated_at: Utc.from_utc_datetime(&from),
+        cancelled_at: None,
+        acknowledged: Vec::new(),
+        starts_local: Some(from),
+        ends_local: Some(until),
+        agenda_html: String::new(),
+        notes_html: String::new(),
+        warnings: Vec::new(),
+    }
+}
+
 /// Raw input, as typed into the session form. Times are wall-clock times in the
 /// hackfest's time zone, as `<input type="datetime-local">` sends them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -367,39 +367,17 @@ pub fn open(warnings: &[Warning]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::SessionKind;
-    use chrono::TimeZone;
 
     fn t(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
     }
 
     fn session(title: &str, room: Option<Uuid>, a: &str, b: &str, people: &[&str]) -> HackSession {
-        let (a, b) = (t(a), t(b));
         HackSession {
-            id: Uuid::new_v4(),
-            hackfest_id: Uuid::nil(),
-            title: title.into(),
-            kind: SessionKind::Discussion,
-            starts_at: Utc.from_utc_datetime(&a),
-            ends_at: Utc.from_utc_datetime(&b),
             room: room.map_or(String::new(), |_| title.to_owned() + " room"),
             room_id: room,
             participants: people.iter().map(|p| (*p).to_owned()).collect(),
-            optional_participants: Vec::new(),
-            goal_ids: Vec::new(),
-            agenda: String::new(),
-            notes: String::new(),
-            version: 1,
-            created_at: Utc.from_utc_datetime(&a),
-            updated_at: Utc.from_utc_datetime(&a),
-            cancelled_at: None,
-            acknowledged: Vec::new(),
-            starts_local: Some(a),
-            ends_local: Some(b),
-            agenda_html: String::new(),
-            notes_html: String::new(),
-            warnings: Vec::new(),
+            ..crate::session::sample(title, t(a), t(b))
         }
     }
 
