@@ -7,7 +7,7 @@ async function scheduleSession(page: Page, slug: string, title: string) {
   await page.getByLabel('Kind').selectOption('meeting');
   await page.getByLabel('Starts').fill('2026-11-24T10:00');
   await page.getByLabel('Ends').fill('2026-11-24T11:30');
-  await page.getByLabel('Participants').fill('kevin\nRed Hat Storage team');
+  await page.getByLabel('Required participants').fill('kevin\nRed Hat Storage team');
   await page.getByRole('button', { name: 'Schedule session' }).click();
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 }

@@ -149,11 +149,14 @@ fn entry_text(e: &Entry, with_place: bool) -> impl IntoView + use<> {
     let place = (with_place && !e.place.is_empty())
         .then(|| view! { <span class="tt-place">{e.place.clone()}</span> });
     view! {
-        <span class="tt-time">{when}</span>
+        // The warning goes on the first line: a short session shows two lines only.
+        <span class="tt-time">
+            {when}
+            {(e.warnings > 0).then(|| view! { <span class="tt-warn">{format!(" \u{26a0} {}", warning_count(e.warnings))}</span> })}
+        </span>
         <span class="tt-title">{e.title.clone()}</span>
         {place}
         {e.cancelled.then(|| view! { <span class="tt-status">"Cancelled"</span> })}
-        {(e.warnings > 0).then(|| view! { <span class="tt-warn">"\u{26a0} "{warning_count(e.warnings)}</span> })}
     }
 }
 
@@ -202,9 +205,7 @@ fn Grid(slug: String, day: Day, book: bool) -> impl IntoView {
                 .closed
                 .iter()
                 .map(|(row, span, what)| view! {
-                    <span class=format!("tt-closed tt-period {}", place(row + 1, *span, col)) title=what.clone()>
-                        <span class="visually-hidden">{what.clone()}</span>
-                    </span>
+                    <span class=format!("tt-closed tt-period {}", place(row + 1, *span, col))>{what.clone()}</span>
                 })
                 .collect_view();
             let closed = c.open_rows.map(|(open, close)| {
