@@ -66,6 +66,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The skip link's click: focus on the page's content (`<main tabindex="-1">`).
+fn focus_main(_: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(main) = document()
+            .get_element_by_id("main")
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = main.focus();
+        }
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -81,7 +95,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=page_title />
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            // rel="external": the browser, not the router, follows it (the router kept
+            // focus on the link); the click also focuses <main>, as the keyboard expects.
+            <a class="skip-link" href="#main" rel="external" on:click=focus_main>"Skip to content"</a>
             <header class="site-header">
                 <a class="brand" href="/">"Hackfest"</a>
                 <a class="site-search" href="/search">"Search"</a>

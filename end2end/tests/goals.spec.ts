@@ -145,4 +145,9 @@ test('the overview works with the keyboard and at phone width', async ({ page })
   // Tab reaches the skip link first, then the goal links.
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  // Following it (hydrated) moves focus to the content; the next Tab stays inside it.
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#main')).toBeFocused();
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.closest('main')?.id)).toBe('main');
 });
