@@ -260,6 +260,18 @@ const CONSTRAINTS: &[Constraint] = &[
         message: "This decision no longer exists.",
     },
     Constraint {
+        postgres: &["travel_requests_one_active"],
+        sqlite: &["travel_requests.hackfest_id, travel_requests.person"],
+        field: "person",
+        message: "You already have a request for this hackfest: edit it, or withdraw it first.",
+    },
+    Constraint {
+        postgres: &["travel_budgets_hackfest_id_key"],
+        sqlite: &["travel_budgets.hackfest_id"],
+        field: "source",
+        message: "This hackfest has a budget already: reload the page and edit it.",
+    },
+    Constraint {
         postgres: &["decisions_superseded_by_fkey"],
         sqlite: &[],
         field: "superseded_by",

@@ -140,6 +140,7 @@ async fn load_in(tx: &mut Tx) -> Result<(), DomainError> {
         goals.push(g);
     }
     load_week(tx, &h, &goals).await?;
+    crate::travel::service::demo_in(tx, &h, "olivia").await?;
     crate::page::service::seed_demo_in(tx, &h).await?;
     stamp_days(tx, &h).await?;
     load_summaries(tx, &h).await

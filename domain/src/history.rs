@@ -143,7 +143,7 @@ mod store {
     }
 
     /// The hackfest's history from `from` until before `to`, oldest first, without
-    /// the rows of `except` (an entity), at most `limit` rows; and how many rows the
+    /// the rows of `except` (an entity) nor those of private entities (travel), at most `limit` rows; and how many rows the
     /// span holds in all.
     pub async fn between_in(
         tx: &mut Tx,
@@ -152,8 +152,9 @@ mod store {
         except: &str,
         limit: i64,
     ) -> Result<(Vec<HistoryEntry>, i64), sqlx::Error> {
+        // Travel and its budget are private: never in what a summary is drafted from.
         const WHERE: &str = "WHERE hackfest_id = $1 AND created_at >= $2 AND created_at < $3 \
-                             AND entity <> $4";
+                             AND entity <> $4 AND entity NOT IN ('travel', 'budget')";
         let rows: Vec<HistoryRow> = on_tx!(tx, c => sqlx::query_as(&format!(
             "SELECT id, entity, entity_id, action, actor, changes, created_at FROM history \
              {WHERE} ORDER BY created_at, id LIMIT $5"

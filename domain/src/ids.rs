@@ -64,6 +64,10 @@ typed_ids! {
     QuestionId;
     /// A daily or event summary's id.
     SummaryId;
+    /// A travel request's id.
+    TravelId;
+    /// A hackfest's travel budget's id.
+    BudgetId;
 }
 
 #[cfg(test)]

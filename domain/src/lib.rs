@@ -16,6 +16,7 @@ pub mod session;
 pub mod summary;
 pub mod text;
 pub mod timetable;
+pub mod travel;
 pub mod user;
 pub mod view;
 

@@ -63,6 +63,11 @@ pub const TOPICS: &[&str] = &[
     "hackfest.member.join",
     "hackfest.member.organizer",
     "hackfest.summary.publish",
+    "hackfest.travel.new",
+    "hackfest.travel.update",
+    "hackfest.travel.state",
+    "hackfest.budget.new",
+    "hackfest.budget.update",
 ];
 
 /// One message as the event feed and live updates serve it.
@@ -141,6 +146,8 @@ mod store {
         users: Vec<String>,
         page: String,
         at: DateTime<Utc>,
+        /// Readable by everyone (the event feed, live updates); see [`Message::private`].
+        public: bool,
     }
 
     /// Derived HTML (`*_html`) and browser-only fields do not travel on the bus.
@@ -177,12 +184,25 @@ mod store {
                 users: vec![],
                 page: String::new(),
                 at,
+                public: true,
             }
         }
 
         /// The fields that changed, with old and new values (from the history record).
         pub fn changes(mut self, changes: Vec<FieldChange>) -> Self {
-            self.changes = changes;
+            if self.public {
+                self.changes = changes;
+            }
+            self
+        }
+
+        /// A message about something private (a travel request): marked non-public,
+        /// so the event feed and live updates show it to admins only, and it carries
+        /// no field changes (they would hold amounts and travel details); `value` is
+        /// all its body says of the object.
+        pub fn private(mut self) -> Self {
+            self.public = false;
+            self.changes.clear();
             self
         }
 
@@ -263,7 +283,7 @@ mod store {
         .bind(INFO)
         .bind(m.hackfest_id)
         .bind(m.object_id)
-        .bind(true)
+        .bind(m.public)
         .bind(Json(&users))
         .bind(m.page)
         .bind(Json(Value::Object(body)))

@@ -52,6 +52,8 @@ pub enum Kind {
     /// Never indexed (a room is found on the rooms page), so not in [`Kind::ALL`]:
     /// the kind the shared write path names a room's (absent) document by.
     Room,
+    /// Never indexed either: travel requests and budgets are private.
+    Travel,
 }
 
 impl Kind {
@@ -76,6 +78,7 @@ impl Kind {
             Kind::Question => "question",
             Kind::Summary => "summary",
             Kind::Room => "room",
+            Kind::Travel => "travel",
         }
     }
 
@@ -90,6 +93,7 @@ impl Kind {
             Kind::Question => "Question",
             Kind::Summary => "Summary",
             Kind::Room => "Room",
+            Kind::Travel => "Travel request",
         }
     }
 
@@ -517,6 +521,21 @@ mod server {
     /// Rooms have no search document: a save leaves the index alone.
     impl Searchable for crate::room::Room {
         const KIND: Kind = Kind::Room;
+        fn indexed(&self) -> Indexed {
+            Indexed::Keep
+        }
+    }
+
+    /// Travel is private: never in the index (search results are public).
+    impl Searchable for crate::travel::TravelRequest {
+        const KIND: Kind = Kind::Travel;
+        fn indexed(&self) -> Indexed {
+            Indexed::Keep
+        }
+    }
+
+    impl Searchable for crate::travel::Budget {
+        const KIND: Kind = Kind::Travel;
         fn indexed(&self) -> Indexed {
             Indexed::Keep
         }

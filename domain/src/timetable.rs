@@ -68,6 +68,23 @@ pub struct Entry {
 /// The timetable of `day` (one of `days`) from the hackfest's rooms and sessions
 /// (sessions with their wall-clock times, as `session::service::decorate` sets them).
 pub fn day(days: Vec<NaiveDate>, day: NaiveDate, rooms: &[Room], sessions: &[HackSession]) -> Day {
+    day_with(
+        days,
+        day,
+        rooms,
+        sessions,
+        &crate::session::warnings::Stays::default(),
+    )
+}
+
+/// [`day`], with people's arrivals and departures for the "not there" warnings.
+pub fn day_with(
+    days: Vec<NaiveDate>,
+    day: NaiveDate,
+    rooms: &[Room],
+    sessions: &[HackSession],
+    stays: &crate::session::warnings::Stays,
+) -> Day {
     let local = |s: &HackSession| {
         (
             s.starts_local.unwrap_or(s.starts_at.naive_utc()),
@@ -112,14 +129,11 @@ pub fn day(days: Vec<NaiveDate>, day: NaiveDate, rooms: &[Room], sessions: &[Hac
     };
     let rows = rows_between(from, until).max(4);
     let capacity = |id: Uuid| rooms.iter().find(|r| r.id == id).and_then(|r| r.capacity);
-    let warned: std::collections::HashMap<Uuid, usize> = crate::session::warnings::of_each(
-        sessions,
-        capacity,
-        &crate::session::warnings::Stays::default(),
-    )
-    .into_iter()
-    .map(|(id, w)| (id, crate::session::warnings::open(&w)))
-    .collect();
+    let warned: std::collections::HashMap<Uuid, usize> =
+        crate::session::warnings::of_each(sessions, capacity, stays)
+            .into_iter()
+            .map(|(id, w)| (id, crate::session::warnings::open(&w)))
+            .collect();
     let row_of = |t: NaiveDateTime| rows_between(from, t.max(from)).min(rows) + 1;
     let entry = |s: &HackSession| {
         let (a, b) = local(s);
@@ -251,7 +265,9 @@ pub async fn load_with(
             s
         })
         .collect();
-    Ok(day(days, on, rooms, &sessions))
+    // Who is away (the travel records of people who share their days): one query.
+    let stays = crate::travel::service::stays(db, h.id).await?;
+    Ok(day_with(days, on, rooms, &sessions, &stays))
 }
 
 /// The hackfest's days, first to last.

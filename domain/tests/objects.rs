@@ -533,3 +533,21 @@ mod rooms;
 mod schedule;
 #[path = "objects/search.rs"]
 mod search;
+#[path = "objects/travel.rs"]
+mod travel;
+both!(
+    travel_request_states,
+    super::travel::a_request_moves_through_its_states
+);
+both!(
+    travel_bad_input,
+    super::travel::bad_travel_input_is_field_errors
+);
+both!(
+    travel_concurrent_approvals,
+    super::travel::concurrent_approvals_stay_within_the_budget
+);
+both!(
+    travel_days_and_warnings,
+    super::travel::travel_days_feed_the_people_check
+);

@@ -3,7 +3,7 @@ use chrono_tz::Tz;
 use uuid::Uuid;
 
 use super::repo as session_repo;
-use super::warnings::{self, Ack, Stays, Warning};
+use super::warnings::{self, Ack, Warning};
 use super::{HackSession, NewSession, SessionForm, repo};
 use crate::db::{Db, Tx};
 use crate::hackfest::Hackfest;
@@ -376,8 +376,8 @@ pub async fn create_in(
 const NEAR_MAX: i64 = 500;
 
 /// The warnings of `s` (decorated), from its neighbours in time and its room (two
-/// queries). Nobody's travel dates are known yet ([`Stays`] is empty): the travel
-/// records plug in here.
+/// queries), and who is away (the travel records of people who share their days: a
+/// third).
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn warnings_of(
     db: &Db,
@@ -401,7 +401,8 @@ pub async fn warnings_of(
         Some(r) => room::repo::get(db, r).await?.and_then(|r| r.capacity),
         None => None,
     };
-    Ok(warnings::of(s, capacity, &near, &Stays::default()))
+    let stays = crate::travel::service::stays(db, h.id).await?;
+    Ok(warnings::of(s, capacity, &near, &stays))
 }
 
 /// `s` with its warnings; a failure to read them is logged and shows none (the save

@@ -203,13 +203,14 @@ pub fn of<'a>(
         let late = stay.arrives.filter(|a| *a > starts);
         let early = stay.leaves.filter(|l| *l < ends);
         let text = match (late, early) {
+            // The day only: people share their travel days, not their times.
             (Some(a), _) => format!(
-                "{name} arrives {}, after this session starts.",
-                a.format("%a %-d %b %H:%M")
+                "{name} arrives on {}, after this session starts.",
+                a.format("%a %-d %b")
             ),
             (None, Some(l)) => format!(
-                "{name} leaves {}, before this session ends.",
-                l.format("%a %-d %b %H:%M")
+                "{name} leaves on {}, before this session ends.",
+                l.format("%a %-d %b")
             ),
             (None, None) => continue,
         };
@@ -510,7 +511,7 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(
             w[0].text,
-            "dave arrives Mon 23 Nov 14:10, after this session starts."
+            "dave arrives on Mon 23 Nov, after this session starts."
         );
         assert_eq!(open(&w), 1);
         s.acknowledged.push(Ack {
