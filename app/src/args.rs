@@ -115,7 +115,9 @@ macro_rules! checks {
 
 /// Every server function's path → its argument check.
 static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
-    use crate::{action, auth, decision, goal, hackfest, page, question, room, session, summary};
+    use crate::{
+        action, auth, decision, goal, hackfest, page, question, room, session, summary, travel,
+    };
     HashMap::from(checks![
         page::api::GetWikiIndex,
         page::api::GetWikiPage,
@@ -179,6 +181,22 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         crate::calendar::api::GetCalendarPage,
         crate::timetable::api::ScheduleDay,
         crate::timetable::api::ScheduleNow,
+        travel::api::GetTravelHome,
+        travel::api::GetTravel,
+        travel::api::GetTravelEditor,
+        travel::api::CreateTravel,
+        travel::api::UpdateTravel,
+        travel::api::SubmitTravel,
+        travel::api::ApproveTravel,
+        travel::api::DeclineTravel,
+        travel::api::BookTravel,
+        travel::api::ReimburseTravel,
+        travel::api::WithdrawTravel,
+        travel::api::LodgeTravel,
+        travel::api::GetBudgetEditor,
+        travel::api::SaveBudget,
+        travel::api::GetArrivals,
+        travel::api::GetHotels,
     ])
 });
 

@@ -23,6 +23,7 @@ pub mod session;
 pub mod state;
 pub mod summary;
 pub mod timetable;
+pub mod travel;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -120,6 +121,7 @@ pub fn App() -> impl IntoView {
                         <summary::page::SummaryRoutes />
                         <room::page::RoomRoutes />
                         <timetable::page::TimetableRoutes />
+                        <travel::page::TravelRoutes />
                         <Route path=path!("calendar") view=calendar::page::CalendarPage ssr=ssr.clone() />
                         <search::page::SearchRoutes />
                     </ParentRoute>

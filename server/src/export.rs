@@ -18,6 +18,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/h/{slug}/export.json", get(json))
         .route("/h/{slug}/export.tar", get(tar))
+        .route("/h/{slug}/travel/requests.csv", get(travel_requests))
+        .route("/h/{slug}/travel/people.csv", get(travel_people))
 }
 
 /// The hackfest, if the viewer may export it.
@@ -74,6 +76,56 @@ async fn tar(
         .await
         .map_err(|e| AppError::internal("export.tar", &e))?;
     Ok(attachment(&h, "tar", "application/x-tar", bytes))
+}
+
+/// The travel requests and the budget's currency, for the funding body's CSVs.
+async fn travel(
+    st: &AppState,
+    h: &Hackfest,
+) -> Result<(String, Vec<domain::travel::TravelRequest>), AppError> {
+    let what = "travel export";
+    let budget = domain::travel::service::budget(&st.db, h.id)
+        .await
+        .map_err(|e| AppError::internal(what, &e))?;
+    let all = domain::travel::service::list(&st.db, h.id)
+        .await
+        .map_err(|e| AppError::internal(what, &e))?;
+    Ok((budget.map_or("EUR".to_owned(), |b| b.currency), all))
+}
+
+/// `GET /h/{slug}/travel/requests.csv`: every request with its approved and reimbursed
+/// amounts (organizers and admins only, as the other exports).
+async fn travel_requests(
+    State(st): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let h = allowed(&st, &viewer, &slug).await?;
+    let (currency, all) = travel(&st, &h).await?;
+    let body = domain::travel::service::requests_csv(&currency, &all);
+    Ok(attachment(
+        &h,
+        "travel-requests.csv",
+        "text/csv; charset=utf-8",
+        body.into_bytes(),
+    ))
+}
+
+/// `GET /h/{slug}/travel/people.csv`: one line per person.
+async fn travel_people(
+    State(st): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let h = allowed(&st, &viewer, &slug).await?;
+    let (currency, all) = travel(&st, &h).await?;
+    let body = domain::travel::service::people_csv(&currency, &all);
+    Ok(attachment(
+        &h,
+        "travel-people.csv",
+        "text/csv; charset=utf-8",
+        body.into_bytes(),
+    ))
 }
 
 /// `hackfest export --slug X --out file.json`: writes the JSON export ("-": standard

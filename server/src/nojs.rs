@@ -56,7 +56,7 @@ fn field<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
 
 /// The form behind an editor page's route (`/h/{slug}/actions/{id}/edit`), if any.
 fn target(path: &str) -> Option<Target> {
-    use app::{action, decision, goal, hackfest, page, room, session, summary};
+    use app::{action, decision, goal, hackfest, page, room, session, summary, travel};
     if path == "/hackfests/new" {
         return Some(Target {
             endpoint: hackfest::api::CreateHackfest::PATH,
@@ -66,6 +66,15 @@ fn target(path: &str) -> Option<Target> {
         });
     }
     let rest = path.strip_prefix("/h/{slug}/")?;
+    // One budget per hackfest: its editor's address names no object.
+    if rest == "travel/budget/edit" {
+        return Some(Target {
+            endpoint: travel::api::SaveBudget::PATH,
+            update: true,
+            hackfest: false,
+            shown: |s, _| Some(format!("/h/{s}/travel")),
+        });
+    }
     let (kind, update) = match rest.split('/').collect::<Vec<_>>()[..] {
         [kind, "new"] => (kind, false),
         [kind, param, "edit"] if param.starts_with('{') => (kind, true),
@@ -97,6 +106,13 @@ fn target(path: &str) -> Option<Target> {
                 action::api::UpdateAction::PATH,
             ),
             |s, o| Some(format!("/h/{s}/actions/{}", field(o, "id")?)),
+        ),
+        "travel" => (
+            pick(
+                travel::api::CreateTravel::PATH,
+                travel::api::UpdateTravel::PATH,
+            ),
+            |s, o| Some(format!("/h/{s}/travel/{}", field(o, "id")?)),
         ),
         "rooms" => (
             pick(room::api::CreateRoom::PATH, room::api::UpdateRoom::PATH),
@@ -308,7 +324,10 @@ async fn save(
         args.push(("slug".into(), slug.clone()));
     }
     if target.update {
-        args.push(("id".into(), id));
+        // The budget's form has no id until there is one (`Option` on the server).
+        if !id.is_empty() {
+            args.push(("id".into(), id));
+        }
         args.push(("version".into(), version.clone()));
     }
     args.extend(

@@ -949,3 +949,274 @@ async fn operations_endpoints_say_little_without_the_token() {
     let body: serde_json::Value = open.get("/readyz").await.json().await.unwrap();
     assert_eq!(body["database"], "ok", "{body}");
 }
+
+/// A request of `person` in `state` (their earlier active one withdrawn first: one
+/// active request per person), walked there through the domain's own steps.
+async fn travel_in(
+    db: &domain::db::Db,
+    h: &domain::hackfest::Hackfest,
+    person: &str,
+    state: domain::travel::TravelState,
+) -> domain::travel::TravelRequest {
+    use domain::travel::service::{self, StepInput, Who};
+    use domain::travel::{DecisionForm, Step, TravelState};
+    let own = Who {
+        name: person,
+        organizer: false,
+    };
+    let org = Who {
+        name: "olivia",
+        organizer: true,
+    };
+    for r in service::mine(db, h.id, person).await.unwrap() {
+        if r.state().active() && r.state() != TravelState::Reimbursed {
+            service::step(
+                db,
+                h,
+                r.id,
+                r.version,
+                Step::Withdraw,
+                &StepInput::Nothing,
+                own,
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let form = domain::travel::TravelForm {
+        items: "train 50 EUR Vienna–Brno".into(),
+        arrives_on: "2026-11-23".into(),
+        leaves_on: "2026-11-27".into(),
+        ..Default::default()
+    };
+    let mut r = service::create(db, h, &form, person).await.unwrap();
+    let path: &[Step] = match state {
+        TravelState::Draft => &[],
+        TravelState::Submitted => &[Step::Submit],
+        TravelState::Approved => &[Step::Submit, Step::Approve],
+        TravelState::Booked => &[Step::Submit, Step::Approve, Step::Book],
+        other => panic!("no walk to {other:?}"),
+    };
+    for step in path {
+        let input = match step {
+            Step::Approve => StepInput::Decision(DecisionForm {
+                approved_travel: "1".into(),
+                ..Default::default()
+            }),
+            _ => StepInput::Nothing,
+        };
+        let who = if step.organizers_only() { org } else { own };
+        r = service::step(db, h, r.id, r.version, *step, &input, who)
+            .await
+            .unwrap();
+    }
+    r
+}
+
+/// Every travel server function and export × anonymous, visitor, attendee (their own
+/// request and another attendee's), organizer, admin. Another attendee's request is
+/// "not found" (404), never "forbidden": it does not say the request exists.
+#[tokio::test]
+async fn matrix_for_travel() {
+    use domain::travel::TravelState::{self, *};
+    let base = spawn_app().await;
+    // (endpoint, state the request must be in, extra fields, the owner may, organizers may)
+    let steps: Vec<(&str, TravelState, Vec<(&str, String)>, bool, bool)> = vec![
+        ("travel/get", Draft, vec![], true, true),
+        ("travel/editor", Draft, vec![], true, true),
+        (
+            "travel/update",
+            Draft,
+            vec![("form[items]", "bus 10 EUR x".into())],
+            true,
+            false,
+        ),
+        ("travel/submit", Draft, vec![], true, false),
+        (
+            "travel/approve",
+            Submitted,
+            vec![("form[approved_travel]", "10".into())],
+            false,
+            true,
+        ),
+        (
+            "travel/decline",
+            Submitted,
+            vec![("form[note]", "No.".into())],
+            false,
+            true,
+        ),
+        ("travel/book", Approved, vec![], true, true),
+        ("travel/withdraw", Draft, vec![], true, true),
+        (
+            "travel/lodge",
+            Draft,
+            vec![
+                ("form[hotel]", "Hotel Avanti".into()),
+                ("form[first_night]", "2026-11-23".into()),
+                ("form[last_night]", "2026-11-26".into()),
+            ],
+            false,
+            true,
+        ),
+        // Last: a reimbursed request stays the person's one request.
+        (
+            "travel/reimburse",
+            Booked,
+            vec![
+                ("form[reimbursed_travel]", "1".into()),
+                (
+                    "form[reimbursed_on]",
+                    chrono::Utc::now().date_naive().to_string(),
+                ),
+            ],
+            false,
+            true,
+        ),
+    ];
+    for (n, who) in EVERYONE.into_iter().enumerate() {
+        // A hackfest per role: its steps leave requests reimbursed, which stay.
+        let h = base.hackfest(&format!("travel-matrix-{n}")).await;
+        domain::travel::service::save_budget(
+            &base.db,
+            &h,
+            0,
+            &domain::travel::BudgetForm {
+                source: "OSAS".into(),
+                currency: "EUR".into(),
+                budget_travel: "100000".into(),
+                budget_lodging: "100000".into(),
+                budget_other: "0".into(),
+                hotels: "Hotel Avanti".into(),
+            },
+            "olivia",
+        )
+        .await
+        .unwrap();
+        let slug = || ("slug", h.slug.clone());
+        let app = client_as(&base, who, &h.slug).await;
+        let member = matches!(who, Who::Attendee | Who::Organizer | Who::Admin);
+        let organizer = matches!(who, Who::Organizer | Who::Admin);
+        for (endpoint, allowed) in [
+            ("travel/home", member),
+            ("travel/arrivals", member),
+            ("travel/hotels", organizer),
+            ("travel/budget-editor", organizer),
+        ] {
+            let r = app.server_fn(endpoint, &[slug()]).await;
+            assert_eq!(r.status(), expect(who, allowed), "{who:?} {endpoint}");
+        }
+        // The budget, over its current version.
+        let b = domain::travel::service::budget(&base.db, h.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut fields: Vec<(&str, String)> = vec![
+            slug(),
+            ("id", b.id.to_string()),
+            ("version", b.version.to_string()),
+        ];
+        let form = b.to_form();
+        fields.extend([
+            ("form[source]", form.source),
+            ("form[currency]", form.currency),
+            ("form[budget_travel]", format!("{}", 100_000 + b.version)),
+            ("form[budget_lodging]", form.budget_lodging),
+            ("form[budget_other]", form.budget_other),
+            ("form[hotels]", form.hotels),
+        ]);
+        let r = app.server_fn("travel/budget", &fields).await;
+        assert_eq!(r.status(), expect(who, organizer), "{who:?} travel/budget");
+
+        for (endpoint, state, extra, owner_may, organizers_may) in &steps {
+            // Attendees: another attendee's request is not found.
+            if matches!(who, Who::Attendee) {
+                let other = travel_in(&base.db, &h, "bob", *state).await;
+                let mut f = vec![
+                    slug(),
+                    ("id", other.id.to_string()),
+                    ("version", other.version.to_string()),
+                ];
+                f.extend(extra.iter().cloned());
+                let r = app.server_fn(endpoint, &f).await;
+                assert_eq!(
+                    r.status(),
+                    StatusCode::NOT_FOUND,
+                    "attendee {endpoint} on another's request"
+                );
+            }
+            // Everyone on alice's (the attendee's own) request.
+            let own = travel_in(&base.db, &h, "alice", *state).await;
+            let mut f = vec![
+                slug(),
+                ("id", own.id.to_string()),
+                ("version", own.version.to_string()),
+            ];
+            f.extend(extra.iter().cloned());
+            let allowed = match who {
+                Who::Attendee => *owner_may,
+                Who::Organizer | Who::Admin => *organizers_may,
+                _ => false,
+            };
+            let r = app.server_fn(endpoint, &f).await;
+            let status = r.status();
+            assert_eq!(
+                status,
+                expect(who, allowed),
+                "{who:?} {endpoint}: {}",
+                r.text().await.unwrap_or_default()
+            );
+        }
+        // Creating: members, for themselves (alice's active request withdrawn first).
+        if matches!(who, Who::Attendee) {
+            travel_in(&base.db, &h, "alice", Draft).await;
+            let r = app
+                .server_fn(
+                    "travel/create",
+                    &[slug(), ("form[items]", "bus 1 EUR x".into())],
+                )
+                .await;
+            assert_eq!(
+                r.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "a second active request"
+            );
+        } else {
+            let r = app
+                .server_fn(
+                    "travel/create",
+                    &[slug(), ("form[items]", "bus 1 EUR x".into())],
+                )
+                .await;
+            assert_eq!(r.status(), expect(who, member), "{who:?} travel/create");
+        }
+        // The funding body's exports: organizers and admins.
+        for path in ["requests.csv", "people.csv"] {
+            let r = app.get(&format!("/h/{}/travel/{path}", h.slug)).await;
+            assert_eq!(r.status(), expect(who, organizer), "{who:?} {path}");
+            if organizer {
+                let body = r.text().await.unwrap();
+                assert!(
+                    body.starts_with("request,person,state,")
+                        || body.starts_with("person,state,currency,"),
+                    "{body}"
+                );
+            }
+        }
+        // Nothing the attendee was refused was written: bob's requests are as walked.
+        if matches!(who, Who::Attendee) {
+            let bob = domain::travel::service::mine(&base.db, h.id, "bob")
+                .await
+                .unwrap();
+            assert!(
+                bob.iter()
+                    .all(|r| r.approved().is_none_or(|a| a.travel == 100))
+            );
+            assert!(
+                bob.iter().all(|r| r.state() != Declined
+                    && r.state() != Reimbursed
+                    && r.hotel.is_empty())
+            );
+        }
+    }
+}

@@ -392,3 +392,5 @@ mod schedule;
 
 #[path = "objects/timetable.rs"]
 mod timetable;
+#[path = "objects/travel.rs"]
+mod travel;

@@ -175,6 +175,7 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     <a href=format!("/h/{slug}/pages")>"Q&A pages"</a>
                     <a href=format!("/h/{slug}/summary")>"Summaries"</a>
                     <a href=format!("/h/{slug}/schedule")>"Schedule"</a>
+                    {role.can_edit_content().then(|| view! { <a href=format!("/h/{slug}/travel")>"Travel"</a> })}
                     <a href=format!("/h/{slug}/search")>"Search"</a>
                 </nav>
             </header>

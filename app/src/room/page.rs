@@ -189,7 +189,7 @@ fn check(f: &RoomForm) -> Result<(), domain::FieldErrors> {
 
 /// A checkbox bound to a signal holding `on` or nothing; posts as `form[id]`.
 #[component]
-fn Checkbox(id: &'static str, label: &'static str, sig: RwSignal<String>) -> impl IntoView {
+pub fn Checkbox(id: &'static str, label: &'static str, sig: RwSignal<String>) -> impl IntoView {
     if let Some(v) = posted_value(id) {
         sig.set(v);
     }

@@ -55,6 +55,7 @@ struct Ids {
     summary: String,
     day: String,
     room: String,
+    travel: String,
 }
 
 /// A form value: text (percent-encoded when sent) or raw bytes of the encoding itself.
@@ -138,6 +139,20 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
         ("form[open_for_breakouts]", "on".into()),
         ("form[opens]", "08:00".into()),
         ("form[closes]", "18:00".into()),
+    ];
+    let travel_form = vec![
+        (
+            "form[items]",
+            "flight 420.00 EUR FR123\nhotel 300 CZK 3 nights".to_owned(),
+        ),
+        ("form[arrives_on]", "2026-11-23".into()),
+        ("form[arrives_at]", "14:10".into()),
+        ("form[arrival]", "flight FR123".into()),
+        ("form[leaves_on]", "2026-11-27".into()),
+        ("form[leaves_at]", String::new()),
+        ("form[departure]", String::new()),
+        ("form[share_days]", "on".into()),
+        ("form[notes]", String::new()),
     ];
     let decision_form = vec![
         ("form[title]", "Fuzz decision".to_owned()),
@@ -376,6 +391,81 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             "rooms/update",
             with(vec![s(), ("id", ids.room.clone()), v1()], &room_form),
         ),
+        ("travel/home", vec![s()]),
+        ("travel/get", vec![s(), ("id", ids.travel.clone())]),
+        ("travel/editor", vec![s(), ("id", ids.travel.clone())]),
+        ("travel/create", with(vec![s()], &travel_form)),
+        (
+            "travel/update",
+            with(vec![s(), ("id", ids.travel.clone()), v1()], &travel_form),
+        ),
+        ("travel/submit", vec![s(), ("id", ids.travel.clone()), v1()]),
+        (
+            "travel/approve",
+            vec![
+                s(),
+                ("id", ids.travel.clone()),
+                v1(),
+                ("form[approved_travel]", "120.50".into()),
+                ("form[approved_lodging]", "0".into()),
+                ("form[approved_other]", String::new()),
+                ("form[note]", "ok".into()),
+            ],
+        ),
+        (
+            "travel/decline",
+            vec![
+                s(),
+                ("id", ids.travel.clone()),
+                v1(),
+                ("form[note]", "no".into()),
+            ],
+        ),
+        ("travel/book", vec![s(), ("id", ids.travel.clone()), v1()]),
+        (
+            "travel/reimburse",
+            vec![
+                s(),
+                ("id", ids.travel.clone()),
+                v1(),
+                ("form[reimbursed_travel]", "10".into()),
+                ("form[reimbursed_lodging]", String::new()),
+                ("form[reimbursed_other]", String::new()),
+                ("form[reimbursed_on]", "2026-11-27".into()),
+            ],
+        ),
+        (
+            "travel/withdraw",
+            vec![s(), ("id", ids.travel.clone()), v1()],
+        ),
+        (
+            "travel/lodge",
+            vec![
+                s(),
+                ("id", ids.travel.clone()),
+                v1(),
+                ("form[hotel]", "Hotel Avanti".into()),
+                ("form[first_night]", "2026-11-23".into()),
+                ("form[last_night]", "2026-11-25".into()),
+                ("form[hotel_room]", "412".into()),
+            ],
+        ),
+        ("travel/budget-editor", vec![s()]),
+        (
+            "travel/budget",
+            vec![
+                s(),
+                v1(),
+                ("form[source]", "OSAS".into()),
+                ("form[currency]", "EUR".into()),
+                ("form[budget_travel]", "6000".into()),
+                ("form[budget_lodging]", "4000".into()),
+                ("form[budget_other]", "500".into()),
+                ("form[hotels]", "Hotel Avanti | Brno".into()),
+            ],
+        ),
+        ("travel/arrivals", vec![s()]),
+        ("travel/hotels", vec![s()]),
         (
             "search/query",
             vec![
@@ -529,7 +619,14 @@ async fn fixtures(app: &TestApp) -> Ids {
     mine.extend(actions.iter().map(|a| a.id.to_string()));
     let rooms = domain::room::service::list(&app.db, h.id).await.unwrap();
     mine.extend(rooms.iter().map(|r| r.id.to_string()));
+    let travel = domain::travel::service::list(&app.db, h.id).await.unwrap();
+    mine.extend(travel.iter().map(|r| r.id.to_string()));
     Ids {
+        travel: travel
+            .iter()
+            .find(|r| r.state() == domain::travel::TravelState::Submitted)
+            .map(|r| r.id.to_string())
+            .expect("the demo has a submitted request"),
         room: rooms[0].id.to_string(),
         slug: h.slug.to_string(),
         other_slug: other.slug.to_string(),
@@ -559,7 +656,10 @@ fn route(rng: &mut Rng, ids: &Ids) -> String {
     // Servers and proxies refuse URLs beyond a few kilobytes; stay under that.
     let v: String = v.chars().take(6_000).collect();
     let s = &ids.slug;
-    match rng.below(25) {
+    match rng.below(28) {
+        25 => format!("/h/{s}/travel/{v}"),
+        26 => format!("/h/{s}/travel/{v}/edit"),
+        27 => format!("/h/{v}/travel/requests.csv"),
         21 => format!("/h/{s}/calendar/{v}.ics"),
         22 => format!("/h/{s}/rooms/{v}/schedule.ics"),
         23 => format!("/h/{v}/schedule.xml"),
