@@ -1013,15 +1013,23 @@ async fn travel_in(
     r
 }
 
+/// (endpoint, the state its request must be in, extra fields, the owner may, organizers may).
+type TravelStep = (
+    &'static str,
+    domain::travel::TravelState,
+    Vec<(&'static str, String)>,
+    bool,
+    bool,
+);
+
 /// Every travel server function and export × anonymous, visitor, attendee (their own
 /// request and another attendee's), organizer, admin. Another attendee's request is
 /// "not found" (404), never "forbidden": it does not say the request exists.
 #[tokio::test]
 async fn matrix_for_travel() {
-    use domain::travel::TravelState::{self, *};
+    use domain::travel::TravelState::*;
     let base = spawn_app().await;
-    // (endpoint, state the request must be in, extra fields, the owner may, organizers may)
-    let steps: Vec<(&str, TravelState, Vec<(&str, String)>, bool, bool)> = vec![
+    let steps: Vec<TravelStep> = vec![
         ("travel/get", Draft, vec![], true, true),
         ("travel/editor", Draft, vec![], true, true),
         (

@@ -3,7 +3,7 @@
 //! and is "not found" (404) for anyone else.
 
 use domain::history::HistoryEntry;
-use domain::travel::service::{BoardDay, PersonLine, RosterNight};
+use domain::travel::{BoardDay, PersonLine, RosterNight};
 use domain::travel::{
     Budget, BudgetForm, DecisionForm, Figures, Hotel, LodgingForm, ReimburseForm, TravelForm,
     TravelRequest,

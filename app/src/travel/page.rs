@@ -2,11 +2,11 @@
 //! queue, the arrivals board and the hotel roster. Every form is a plain form.
 
 use chrono::NaiveDate;
-use domain::travel::service::{BoardDay, Movement};
 use domain::travel::{
     Amounts, Budget, BudgetForm, Category, Currency, Figures, TravelForm, TravelRequest,
     TravelState, estimates,
 };
+use domain::travel::{BoardDay, Movement};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;

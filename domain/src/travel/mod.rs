@@ -8,8 +8,10 @@
 
 pub mod money;
 mod types;
+mod views;
 pub use money::{Amounts, Category, Currency};
 pub use types::*;
+pub use views::*;
 
 #[cfg(feature = "server")]
 pub mod repo;

@@ -129,7 +129,7 @@ impl Currency {
         let major = (m / scale).to_string();
         let mut grouped = String::new();
         for (i, c) in major.chars().enumerate() {
-            if i > 0 && (major.len() - i) % 3 == 0 {
+            if i > 0 && (major.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);
@@ -285,6 +285,14 @@ fn prefix_label(prefix: &str) -> &str {
     }
 }
 
+/// At most `n` characters of `s` (an error quoting what was typed stays short).
+pub(crate) fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,13 +353,5 @@ mod tests {
         assert_eq!(e.plain(123_450), "1234.50");
         let jpy = Currency::parse("JPY", "c").unwrap();
         assert_eq!(jpy.show(1500), "JPY 1,500");
-    }
-}
-
-/// At most `n` characters of `s` (an error quoting what was typed stays short).
-fn clip(s: &str, n: usize) -> String {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
     }
 }

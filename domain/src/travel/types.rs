@@ -2,7 +2,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::money::{Amounts, Category, Currency};
+use super::money::{Amounts, Category, Currency, clip};
 use crate::FieldErrors;
 use crate::history::Fields;
 use crate::text::{long_text, optional_line, required_line};
@@ -530,10 +530,10 @@ impl TravelForm {
                 e.add("leaves_on", "The departure must be after the arrival.");
             }
         }
-        if (self.arrives_at.trim().len() > 0) && matches!(arrives_on, Some(None)) {
+        if !self.arrives_at.trim().is_empty() && matches!(arrives_on, Some(None)) {
             e.add("arrives_on", "Arrival day: a time needs its day.");
         }
-        if (self.leaves_at.trim().len() > 0) && matches!(leaves_on, Some(None)) {
+        if !self.leaves_at.trim().is_empty() && matches!(leaves_on, Some(None)) {
             e.add("leaves_on", "Departure day: a time needs its day.");
         }
         e.into_result(|| TravelPlan {
@@ -675,13 +675,6 @@ impl LodgingForm {
             last_night: last.flatten(),
             hotel_room: room.unwrap_or_default(),
         })
-    }
-}
-
-fn clip(s: &str, n: usize) -> String {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
     }
 }
 
