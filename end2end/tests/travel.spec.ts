@@ -74,7 +74,7 @@ test('a travel request is submitted, approved for less, and stays private', asyn
   await open(alice, requestUrl);
   await expect(alice.getByTestId('travel-state')).toHaveText('Approved');
   await expect(alice.getByTestId('travel-approved')).toContainText('EUR 650.00');
-  await expect(alice.getByText('Economy only, please.')).toBeVisible();
+  await expect(alice.locator('p.note', { hasText: 'Economy only, please.' })).toBeVisible();
   await expect(alice.getByRole('button', { name: 'Approve' })).toHaveCount(0);
 
   // Another attendee cannot open it, and sees only the days on the board.
