@@ -91,7 +91,7 @@ fn Timetable(w: HackfestScope, day: Day) -> impl IntoView {
             <h2>{weekday(day.day)}</h2>
             {(warned > 0).then(|| view! {
                 <p class="notice warn" data-testid="tt-warnings">
-                    {format!("{} on this day: people needed in two places, rooms too small or no time to change rooms. Open a marked session to see them; organizers acknowledge them there.", warning_count(warned))}
+                    {format!("{} on this day: people needed in two places or not there yet, rooms too small, no time to change rooms. Open a marked session to see them; organizers acknowledge them there.", warning_count(warned))}
                 </p>
             })}
             {body}

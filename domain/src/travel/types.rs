@@ -734,13 +734,14 @@ impl NewTravel {
         let p = &self.plan;
         vec![
             ("state", self.state.key().to_owned()),
+            // "; " between items: history shows a field on one line.
             (
                 "items",
                 p.items
                     .iter()
                     .map(Item::line)
                     .collect::<Vec<_>>()
-                    .join("\n"),
+                    .join("; "),
             ),
             ("arrives_on", day(p.arrives_on)),
             ("arrives_at", p.arrives_at.clone().unwrap_or_default()),
