@@ -707,14 +707,38 @@ mod tests {
             // A session's room is checked by its service first (same hackfest).
             "rooms_hackfest_id_fkey",
             "hack_sessions_room_id_fkey",
+            // Travel's amounts, states and currency are parsed by its service first.
+            "travel_budgets_hackfest_id_fkey",
+            "travel_budgets_currency_check",
+            "travel_budgets_travel_check",
+            "travel_budgets_lodging_check",
+            "travel_budgets_other_check",
+            "travel_requests_hackfest_id_fkey",
+            "travel_requests_state_check",
+            "travel_requests_approved_travel_check",
+            "travel_requests_approved_lodging_check",
+            "travel_requests_approved_other_check",
+            "travel_requests_reimbursed_travel_check",
+            "travel_requests_reimbursed_lodging_check",
+            "travel_requests_reimbursed_other_check",
+            // Unique indexes kept by their services (a token's hash, one per person).
+            "calendar_tokens_by_hash",
+            "calendar_tokens_by_person",
         ];
         let (db, url) = scratch::postgres().await;
         let Db::Postgres(pool) = &db else {
             unreachable!()
         };
         let names: Vec<String> = sqlx::query_scalar(
+            // Constraints, and unique indexes of their own (a partial one cannot be a
+            // constraint: travel's one active request per person).
             "SELECT conname::text FROM pg_constraint \
-             WHERE contype IN ('u', 'c', 'f') AND connamespace = 'public'::regnamespace",
+             WHERE contype IN ('u', 'c', 'f') AND connamespace = 'public'::regnamespace \
+             UNION SELECT c.relname::text FROM pg_index i \
+             JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE i.indisunique AND NOT i.indisprimary \
+             AND c.relnamespace = 'public'::regnamespace \
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
         )
         .fetch_all(pool)
         .await

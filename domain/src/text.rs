@@ -102,6 +102,17 @@ pub fn shown_up_to(input: &str, max: usize) -> String {
     out
 }
 
+/// The non-empty lines of a one-per-line field (closed periods, items, hotels),
+/// trimmed, each with its 1-based line number as the person sees it in the textarea.
+pub fn numbered_lines(input: &str) -> impl Iterator<Item = (usize, &str)> {
+    input
+        .lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(n, l)| (n + 1, l))
+}
+
 /// Whether `key` (a slug or name from a URL or an argument) can match a stored one:
 /// short and free of control characters. Lookups answer "not found" otherwise,
 /// without asking the database (PostgreSQL refuses NUL in text with an error).

@@ -18,8 +18,38 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/h/{slug}/export.json", get(json))
         .route("/h/{slug}/export.tar", get(tar))
-        .route("/h/{slug}/travel/requests.csv", get(travel_requests))
-        .route("/h/{slug}/travel/people.csv", get(travel_people))
+        .route(
+            "/h/{slug}/travel/requests.csv",
+            get(
+                |State(st): State<AppState>,
+                 Extension(v): Extension<Viewer>,
+                 Path(slug): Path<String>| {
+                    travel_csv(
+                        st,
+                        v,
+                        slug,
+                        "travel-requests.csv",
+                        domain::travel::service::requests_csv,
+                    )
+                },
+            ),
+        )
+        .route(
+            "/h/{slug}/travel/people.csv",
+            get(
+                |State(st): State<AppState>,
+                 Extension(v): Extension<Viewer>,
+                 Path(slug): Path<String>| {
+                    travel_csv(
+                        st,
+                        v,
+                        slug,
+                        "travel-people.csv",
+                        domain::travel::service::people_csv,
+                    )
+                },
+            ),
+        )
 }
 
 /// The hackfest, if the viewer may export it.
@@ -93,39 +123,20 @@ async fn travel(
     Ok((budget.map_or("EUR".to_owned(), |b| b.currency), all))
 }
 
-/// `GET /h/{slug}/travel/requests.csv`: every request with its approved and reimbursed
-/// amounts (organizers and admins only, as the other exports).
-async fn travel_requests(
-    State(st): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
-    Path(slug): Path<String>,
+/// `GET /h/{slug}/travel/requests.csv` (every request with its approved and
+/// reimbursed amounts) and `…/people.csv` (one line per person): organizers and
+/// admins only, as the other exports; `render` writes the CSV.
+async fn travel_csv(
+    st: AppState,
+    viewer: Viewer,
+    slug: String,
+    name: &str,
+    render: fn(&str, &[domain::travel::TravelRequest]) -> String,
 ) -> Result<Response, AppError> {
     let h = allowed(&st, &viewer, &slug).await?;
     let (currency, all) = travel(&st, &h).await?;
-    let body = domain::travel::service::requests_csv(&currency, &all);
-    Ok(attachment(
-        &h,
-        "travel-requests.csv",
-        "text/csv; charset=utf-8",
-        body.into_bytes(),
-    ))
-}
-
-/// `GET /h/{slug}/travel/people.csv`: one line per person.
-async fn travel_people(
-    State(st): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let h = allowed(&st, &viewer, &slug).await?;
-    let (currency, all) = travel(&st, &h).await?;
-    let body = domain::travel::service::people_csv(&currency, &all);
-    Ok(attachment(
-        &h,
-        "travel-people.csv",
-        "text/csv; charset=utf-8",
-        body.into_bytes(),
-    ))
+    let body = render(&currency, &all).into_bytes();
+    Ok(attachment(&h, name, "text/csv; charset=utf-8", body))
 }
 
 /// `hackfest export --slug X --out file.json`: writes the JSON export ("-": standard

@@ -73,13 +73,7 @@ impl Closed {
 /// (`2026-11-25 12:00-14:00`), then an optional reason.
 pub fn parse_closed(input: &str) -> Result<Vec<Closed>, String> {
     let mut out: Vec<Closed> = Vec::new();
-    for (n, line) in input
-        .lines()
-        .map(str::trim)
-        .enumerate()
-        .filter(|(_, l)| !l.is_empty())
-    {
-        let n = n + 1;
+    for (n, line) in crate::text::numbered_lines(input) {
         crate::text::no_controls(line, "Closed periods", &['\t'])?;
         let how = || {
             format!(

@@ -219,13 +219,7 @@ pub fn parse_items(input: &str) -> Result<Vec<Item>, String> {
     if input.len() > ITEMS_MAX * (DESCRIPTION_MAX * 4 + 64) {
         return Err(format!("Items: at most {ITEMS_MAX} lines."));
     }
-    for (n, line) in input
-        .lines()
-        .map(str::trim)
-        .enumerate()
-        .filter(|(_, l)| !l.is_empty())
-    {
-        let n = n + 1;
+    for (n, line) in crate::text::numbered_lines(input) {
         crate::text::no_controls(line, "Items", &['\t'])?;
         if out.len() == ITEMS_MAX {
             return Err(format!("Items: at most {ITEMS_MAX} lines."));
@@ -787,13 +781,7 @@ impl Hotel {
 /// One hotel per line: `Name | address`.
 pub fn parse_hotels(input: &str) -> Result<Vec<Hotel>, String> {
     let mut out: Vec<Hotel> = Vec::new();
-    for (n, line) in input
-        .lines()
-        .map(str::trim)
-        .enumerate()
-        .filter(|(_, l)| !l.is_empty())
-    {
-        let n = n + 1;
+    for (n, line) in crate::text::numbered_lines(input) {
         if out.len() == HOTELS_MAX {
             return Err(format!("Hotels: at most {HOTELS_MAX}."));
         }
