@@ -14,11 +14,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 HACKFEST_DEV_SIGN_IN=true HACKFEST_ADDR=127.0.0.1:$port HACKFEST_DATABASE_URL="sqlite:$work/e2e.db" \
   LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve >"$work/server.log" 2>&1 &
 server=$!
-server2="" provider="" pg_a="" pg_b="" pg_db=""
+server2="" provider="" pg_a="" pg_b="" pg_db="" server_demo=""
 cleanup() {
   # Each child by its PID: a bare `wait` would also wait for the provider's process substitution.
-  for pid in "$server" $server2 $provider $pg_a $pg_b; do kill "$pid" 2>/dev/null || true; done
-  for pid in "$server" $server2 $pg_a $pg_b; do wait "$pid" 2>/dev/null || true; done
+  for pid in "$server" $server2 $provider $pg_a $pg_b $server_demo; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$server" $server2 $pg_a $pg_b $server_demo; do wait "$pid" 2>/dev/null || true; done
   exec 3<&- 2>/dev/null || true
   [ -z "$pg_db" ] || psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -72,8 +72,20 @@ read -r pg_a port_a < <(start_pg_instance pg-a)
 read -r pg_b port_b < <(start_pg_instance pg-b)
 [ -n "$pg_a" ] && [ -n "$pg_b" ] || exit 1
 
+# One more with the demo hackfest, for the sweep of every page (layout, accessibility).
+port_demo=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+HACKFEST_DEV_SIGN_IN=true HACKFEST_ADDR=127.0.0.1:$port_demo HACKFEST_DATABASE_URL="sqlite:$work/e2e-demo.db" \
+  LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-target/site} "$BIN" serve --demo >"$work/demo.log" 2>&1 &
+server_demo=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port_demo/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server_demo" 2>/dev/null || { cat "$work/demo.log"; echo "the demo server did not start" >&2; exit 1; }
+  sleep 0.2
+done
+
 status=0
 (cd end2end && HACKFEST_BASE_URL="http://127.0.0.1:$port" HACKFEST_OIDC_BASE_URL="$app2" \
+  HACKFEST_DEMO_URL="http://127.0.0.1:$port_demo" \
   HACKFEST_PG_A_URL="http://127.0.0.1:$port_a" HACKFEST_PG_B_URL="http://127.0.0.1:$port_b" \
   npx playwright test "$@") || status=$?
 if [ $status -ne 0 ]; then

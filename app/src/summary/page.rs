@@ -221,6 +221,7 @@ fn SummaryEditorPage(data: SummaryEditor) -> impl IntoView {
     let slug = hackfest.slug.clone();
     let Some(summary) = summary else {
         return view! {
+            <Title text=format!("Summary: {} · {}", day_label(day), hackfest.title) />
             <section class="page narrow">
                 {crumbs(&slug, &hackfest.title)}
                 <h1>{format!("Summary: {}", day_label(day))}</h1>

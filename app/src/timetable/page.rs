@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use domain::timetable::{Column, Day, Entry, NowNext, RoomNow, row_time};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{schedule_day, schedule_now};
@@ -277,9 +277,26 @@ fn Agenda(slug: String, day: Day, book: bool) -> impl IntoView {
 #[component]
 pub fn NowNextPage() -> impl IntoView {
     let room = query("room");
+    // "Now" moves on by itself: with JavaScript the data is fetched again every minute
+    // (and on every change it shows, live); without, the page's <noscript> refresh
+    // reloads it. No refresh a person cannot stop reloads the page under them.
+    let minute = RwSignal::new(0u32);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || minute.update(|m| *m = m.wrapping_add(1)),
+            std::time::Duration::from_secs(60),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
     hackfest_page(
-        room.clone(),
-        |slug, room: Option<String>| async move {
+        move || (room(), minute.get()),
+        |slug, (room, _): (Option<String>, u32)| async move {
             let room = match room {
                 Some(r) => Some(crate::components::parse_id(&r, "Room")?),
                 None => None,
@@ -333,8 +350,9 @@ fn NowNextView(w: HackfestScope, now: NowNext) -> impl IntoView {
         .then(|| view! { <p class="empty">"No rooms yet."</p> });
     view! {
         <Title text=format!("Now and next · {}", w.hackfest.title) />
-        // A room's screen has no one to press reload, and may run without JavaScript.
-        <Meta http_equiv="refresh" content="60" />
+        // A room's screen has no one to press reload, and may run without JavaScript:
+        // then (only then) the page reloads itself every minute.
+        <noscript inner_html=r#"<meta http-equiv="refresh" content="60">"# />
         <section class="page now-next">
             <nav class="crumbs" aria-label="Breadcrumb">
                 <a href=format!("/h/{slug}")>{w.hackfest.title.clone()}</a>" › "
