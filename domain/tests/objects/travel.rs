@@ -411,7 +411,15 @@ pub async fn a_request_moves_through_its_states(db: Db) {
         let body = m.body_with_url(PUBLIC_URL);
         crate::common::check_body(&m.schema_name, &body);
         let text = body.to_string();
-        for secret in ["420", "FR123", "550", "Window seat", "Avanti", "14:10"] {
+        for secret in [
+            "EUR",
+            "420.00",
+            "FR123",
+            "550.00",
+            "Window seat",
+            "Avanti",
+            "14:10",
+        ] {
             assert!(
                 !text.contains(secret),
                 "{} carries {secret}: {text}",

@@ -186,6 +186,41 @@ async fn travel_works_without_javascript_and_stays_private() {
     let feed = anon.get("/api/events?after=0").await.text().await.unwrap();
     assert!(!feed.contains("hackfest.travel"), "{feed}");
 
+    // The budget's form without JavaScript: a bad amount is the page again with its
+    // message; a good one saves and goes to the travel page.
+    let b = domain::travel::service::budget(&base.db, h.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let budget = |lodging: &str| {
+        vec![
+            ("slug", "trips".to_owned()),
+            ("id", b.id.to_string()),
+            ("version", b.version.to_string()),
+            ("form[source]", "OSAS".to_owned()),
+            ("form[currency]", "EUR".to_owned()),
+            ("form[budget_travel]", "1000".to_owned()),
+            ("form[budget_lodging]", lodging.to_owned()),
+            ("form[budget_other]", "0".to_owned()),
+            ("form[hotels]", "Hotel Avanti".to_owned()),
+        ]
+    };
+    let edit = "/h/trips/travel/budget/edit";
+    let r = post_form(&olivia, edit, edit, &budget("-5")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("cannot be negative"));
+    let r = post_form(&olivia, edit, edit, &budget("900")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/h/trips/travel");
+    let b = domain::travel::service::budget(&base.db, h.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((b.lodging, b.version), (90_000, 2));
+    // An attendee's post of the same form is refused.
+    let r = post_form(&alice, edit, edit, &budget("100000")).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
     // The funding body's CSV.
     let r = olivia.get("/h/trips/travel/requests.csv").await;
     assert_eq!(r.status(), StatusCode::OK);
