@@ -221,16 +221,25 @@ pub fn History(
         "revert" => "reverted it",
         _ => "changed it",
     };
+    // The zone, named once (every entry of an object's history has the same).
+    let zone = entries
+        .iter()
+        .find(|e| e.created_local.is_some())
+        .map(|e| format!("Times in {}.", e.zone));
     view! {
         <section class="history" aria-labelledby="history-head">
             <h2 id="history-head">"History"</h2>
+            {zone.map(|z| view! { <p class="meta">{z}</p> })}
             <ol>
                 {entries.into_iter().map(|e| view! {
                     <li>
                         <p class="meta">
                             <strong>{e.actor.clone()}</strong>
                             {format!(" {} · ", verb(&e.action))}
-                            <time datetime=e.created_at.to_rfc3339()>{e.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                            <time datetime=e.created_at.to_rfc3339()>{match e.created_local {
+                                Some(l) => l.format("%a %-d %b %Y, %H:%M").to_string(),
+                                None => e.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                            }}</time>
                         </p>
                         <ul class="changes">
                             {e.changes.into_iter().map(|c| view! {

@@ -44,6 +44,12 @@ pub struct HistoryEntry {
     pub actor: String,
     pub changes: Vec<FieldChange>,
     pub created_at: DateTime<Utc>,
+    /// `created_at` on the hackfest's wall clock, and that clock's zone (set where a
+    /// page reads an object's history: pages show the hackfest's time, not UTC).
+    #[serde(default)]
+    pub created_local: Option<chrono::NaiveDateTime>,
+    #[serde(default)]
+    pub zone: String,
 }
 
 #[cfg(feature = "server")]
@@ -138,6 +144,8 @@ mod store {
                 actor: r.actor,
                 changes: r.changes.0,
                 created_at: r.created_at,
+                created_local: None,
+                zone: String::new(),
             }
         }
     }
@@ -184,16 +192,33 @@ mod store {
         entity: &str,
         entity_id: Uuid,
     ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
-        let rows: Vec<HistoryRow> = on_db!(db, p => sqlx::query_as(
-            "SELECT id, entity, entity_id, action, actor, changes, created_at FROM history \
-             WHERE hackfest_id = $1 AND entity = $2 AND entity_id = $3 \
-             ORDER BY created_at DESC, id DESC",
+        #[derive(sqlx::FromRow)]
+        struct Zoned {
+            #[sqlx(flatten)]
+            row: HistoryRow,
+            time_zone: String,
+        }
+        // The hackfest's time zone in the same query: the entries carry their wall clock.
+        let rows: Vec<Zoned> = on_db!(db, p => sqlx::query_as(
+            "SELECT h.id, h.entity, h.entity_id, h.action, h.actor, h.changes, h.created_at, \
+             f.time_zone FROM history h JOIN hackfests f ON f.id = h.hackfest_id \
+             WHERE h.hackfest_id = $1 AND h.entity = $2 AND h.entity_id = $3 \
+             ORDER BY h.created_at DESC, h.id DESC",
         )
         .bind(hackfest_id)
         .bind(entity)
         .bind(entity_id)
         .fetch_all(p)
         .await)?;
-        Ok(rows.into_iter().map(HistoryEntry::from).collect())
+        Ok(rows
+            .into_iter()
+            .map(|z| {
+                let tz: chrono_tz::Tz = z.time_zone.parse().unwrap_or(chrono_tz::UTC);
+                let mut e = HistoryEntry::from(z.row);
+                e.created_local = Some(e.created_at.with_timezone(&tz).naive_local());
+                e.zone = z.time_zone;
+                e
+            })
+            .collect())
     }
 }

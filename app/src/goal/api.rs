@@ -63,7 +63,11 @@ pub async fn get_goal(slug: String, id: Uuid) -> Result<GoalDetailData, AppError
     ids.extend(goal.parent_id);
     Ok(GoalDetailData {
         actions: read::actions_linked(&s.db, h, read::Linked::Goal, id).await?,
-        notes: domain::goal::service::notes(&s.db, h, id).await?,
+        notes: domain::goal::service::notes(&s.db, h, id)
+            .await?
+            .into_iter()
+            .map(|n| local_note(&s.hackfest, n))
+            .collect(),
         titles: read::titles_of(&s.db, h, &ids).await?,
         tree,
         history,
@@ -124,5 +128,17 @@ pub async fn add_goal_note(
 ) -> Result<domain::goal::GoalNote, AppError> {
     let s = crate::hackfest::scope::Scope::of(&slug).await?;
     let actor = s.editor()?;
-    Ok(domain::goal::service::add_note(&s.db, s.hackfest.id, id, &body, &actor).await?)
+    let note = domain::goal::service::add_note(&s.db, s.hackfest.id, id, &body, &actor).await?;
+    Ok(local_note(&s.hackfest, note))
+}
+
+/// The note with its time on the hackfest's wall clock.
+#[cfg(feature = "ssr")]
+fn local_note(
+    h: &domain::hackfest::Hackfest,
+    mut n: domain::goal::GoalNote,
+) -> domain::goal::GoalNote {
+    let tz = domain::hackfest::service::tz(h);
+    n.created_local = Some(n.created_at.with_timezone(&tz).naive_local());
+    n
 }

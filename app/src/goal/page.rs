@@ -358,7 +358,10 @@ fn Timeline(
                 {move || notes.get().into_iter().map(|n| view! {
                     <li>
                         <p class="meta"><strong>{n.author.clone()}</strong>
-                            <time datetime=n.created_at.to_rfc3339()>{n.created_at.format("%a %-d %b %H:%M UTC").to_string()}</time></p>
+                            <time datetime=n.created_at.to_rfc3339()>{match n.created_local {
+                                Some(l) => format!(" {}", l.format("%a %-d %b %H:%M")),
+                                None => n.created_at.format(" %a %-d %b %H:%M UTC").to_string(),
+                            }}</time></p>
                         <div class="markdown" inner_html=n.body_html.clone()></div>
                     </li>
                 }).collect_view()}

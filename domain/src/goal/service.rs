@@ -230,6 +230,7 @@ pub async fn add_note(
         body_html: String::new(),
         body,
         created_at: now,
+        created_local: None,
     };
     let goal = repo::get_in_tx(&mut tx, goal_id)
         .await?

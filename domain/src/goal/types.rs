@@ -497,6 +497,10 @@ pub struct GoalNote {
     #[cfg_attr(feature = "server", sqlx(skip))]
     #[serde(default)]
     pub body_html: String,
+    /// `created_at` on the hackfest's wall clock (set for pages).
+    #[cfg_attr(feature = "server", sqlx(skip))]
+    #[serde(default)]
+    pub created_local: Option<chrono::NaiveDateTime>,
 }
 
 /// A progress note: Markdown, not blank.

@@ -615,6 +615,8 @@ mod tests {
                 })
                 .collect(),
             created_at: Utc::now(),
+            created_local: None,
+            zone: String::new(),
         }
     }
 
