@@ -181,6 +181,7 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         crate::calendar::api::GetCalendarPage,
         crate::timetable::api::ScheduleDay,
         crate::timetable::api::ScheduleNow,
+        crate::display::api::GetDisplay,
         travel::api::GetTravelHome,
         travel::api::GetTravel,
         travel::api::GetTravelEditor,

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod components;
 pub mod decision;
+pub mod display;
 pub mod editor;
 pub mod error;
 pub mod goal;
@@ -122,6 +123,7 @@ pub fn App() -> impl IntoView {
                         <room::page::RoomRoutes />
                         <timetable::page::TimetableRoutes />
                         <travel::page::TravelRoutes />
+                        <Route path=path!("display") view=display::page::DisplayPage ssr=ssr.clone() />
                         <Route path=path!("calendar") view=calendar::page::CalendarPage ssr=ssr.clone() />
                         <search::page::SearchRoutes />
                     </ParentRoute>

@@ -391,6 +391,7 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             "rooms/update",
             with(vec![s(), ("id", ids.room.clone()), v1()], &room_form),
         ),
+        ("hackfests/display", vec![s()]),
         ("travel/home", vec![s()]),
         ("travel/get", vec![s(), ("id", ids.travel.clone())]),
         ("travel/editor", vec![s(), ("id", ids.travel.clone())]),
