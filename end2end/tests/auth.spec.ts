@@ -65,7 +65,7 @@ test('an organizer makes an attendee an organizer; both see it under My hackfest
 
   await open(alice, '/me');
   const card = alice.locator('.card', { hasText: 'Granting Hackfest' });
-  await expect(card).toContainText('organizer');
+  await expect(card).toContainText('Organizer');
   // The grant's own bus message (hackfest.member.organizer) has reached the open
   // overview by now; it must not have refetched the page and wiped the confirmation.
   await expect(page.getByText('alice is now an organizer.')).toBeVisible();

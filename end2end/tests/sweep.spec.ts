@@ -77,7 +77,7 @@ test('every public page fits and passes axe, light and dark', async ({ browser }
       '/', h, `${h}/sessions`, session, `${h}/decisions`, decision, `${h}/actions`, action,
       `${h}/pages`, wiki, `${wiki}/history`, `${h}/summary`, day, `${h}/schedule`,
       `${h}/schedule/now?room=${room.split('/').pop()}`, `${h}/rooms`, room, `${h}/calendar`,
-      `${h}/search?q=openid`, '/search?q=storage', `${h}/travel`,
+      `${h}/search?q=openid`, '/search?q=storage', `${h}/travel`, `${h}/display`,
     ]);
     await ctx.close();
   }
@@ -102,7 +102,7 @@ test('every page and form of an organizer fits and passes axe', async ({ browser
     `${h}/decisions/new`, decision, `${decision}/edit`, `${h}/actions/new`, action, `${action}/edit`,
     `${h}/pages/new`, `${wiki}/edit`, `${h}/rooms/new`, `${room}/edit`, `${day}/edit`, `${h}/summary/week/edit`,
     `${h}/travel`, travel, `${h}/travel/new`, `${h}/travel/budget/edit`, `${h}/travel/arrivals`,
-    `${h}/travel/hotels`, '/me', '/hackfests/new',
+    `${h}/travel/hotels`, `${h}/display`, "/me", "/hackfests/new",
   ]);
   await ctx.close();
 });

@@ -121,7 +121,7 @@ pub fn MyHackfestsPage() -> impl IntoView {
                                         <h2><a href=format!("/h/{}", m.hackfest.slug)>{m.hackfest.title.clone()}</a></h2>
                                         <p class="meta">
                                             <span>{crate::components::date_range(m.hackfest.start_date, m.hackfest.end_date)}</span>
-                                            <span class="badge">{m.role.label()}</span>
+                                            <span class="badge">{capitalized(m.role.label())}</span>
                                         </p>
                                     </li>
                                 }).collect_view()}
@@ -226,5 +226,14 @@ fn MyActions() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// "Organizer" from "organizer": roles read as names on `/me`.
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }

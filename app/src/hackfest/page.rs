@@ -172,9 +172,10 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     <a href=format!("/h/{slug}/sessions")>{move || format!("Sessions ({})", counts.get().sessions)}</a>
                     <a href=format!("/h/{slug}/decisions")>{move || format!("Decisions ({})", counts.get().decisions)}</a>
                     <a href=format!("/h/{slug}/actions?status=open_any")>{move || format!("Open action items ({})", counts.get().open_actions)}</a>
-                    <a href=format!("/h/{slug}/pages")>"Q&A pages"</a>
+                    <a href=format!("/h/{slug}/pages")>"Wiki"</a>
                     <a href=format!("/h/{slug}/summary")>"Summaries"</a>
                     <a href=format!("/h/{slug}/schedule")>"Schedule"</a>
+                    <a href=format!("/h/{slug}/display")>"Room display"</a>
                     {role.can_edit_content().then(|| view! { <a href=format!("/h/{slug}/travel")>"Travel"</a> })}
                     <a href=format!("/h/{slug}/search")>"Search"</a>
                 </nav>
