@@ -548,68 +548,51 @@ impl Versioned for TravelRequest {
     }
 }
 
-/// The budget's SQL, as [`write::repo_sql`] would name it.
-mod budget_sql {
-    pub use super::repo::{
-        budget_in_tx as get_in_tx, insert_budget as insert, update_budget as update,
-    };
-}
+/// The budget's write path: its SQL under the names [`write::repo_sql`] calls.
+mod budget {
+    use super::*;
 
-impl Versioned for Budget {
-    type Id = BudgetId;
-    type Input = NewBudget;
-    type More = ();
-    const ENTITY: &'static str = "budget";
-    const WHAT: &'static str = "budget";
+    mod repo {
+        pub use super::super::repo::{
+            budget_in_tx as get_in_tx, insert_budget as insert, update_budget as update,
+        };
+    }
 
-    write::row_keys!(BudgetId);
-    fn new_fields(new: &NewBudget) -> Fields {
-        new.field_values()
-    }
-    fn old_fields(&self, _: &NewBudget) -> Fields {
-        NewBudget::from(self).field_values()
-    }
-    async fn read(tx: &mut Tx, id: BudgetId) -> Result<Option<Self>, sqlx::Error> {
-        budget_sql::get_in_tx(tx, id.0).await
-    }
-    async fn insert(
-        tx: &mut Tx,
-        id: BudgetId,
-        hackfest: HackfestId,
-        input: &NewBudget,
-        _: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Self, sqlx::Error> {
-        budget_sql::insert(tx, id, hackfest, input, at).await
-    }
-    async fn update(
-        tx: &mut Tx,
-        id: BudgetId,
-        expected_version: i64,
-        input: &NewBudget,
-        at: DateTime<Utc>,
-    ) -> Result<Option<Self>, sqlx::Error> {
-        budget_sql::update(tx, id, expected_version, input, at).await
-    }
-    fn message<'a>(
-        &self,
-        _: &NewBudget,
-        _: &(),
-        event: &'static str,
-        actor: &'a str,
-        at: DateTime<Utc>,
-    ) -> Message<'a> {
-        Message::new(
-            self.hackfest_id,
-            "budget",
-            self.id,
-            event,
-            actor,
-            &json!({ "id": self.id }),
-            at,
-        )
-        .private()
-        .page("/travel")
+    impl Versioned for Budget {
+        type Id = BudgetId;
+        type Input = NewBudget;
+        type More = ();
+        const ENTITY: &'static str = "budget";
+        const WHAT: &'static str = "budget";
+
+        write::row_keys!(BudgetId);
+        fn new_fields(new: &NewBudget) -> Fields {
+            new.field_values()
+        }
+        fn old_fields(&self, _: &NewBudget) -> Fields {
+            NewBudget::from(self).field_values()
+        }
+        write::repo_sql!();
+        fn message<'a>(
+            &self,
+            _: &NewBudget,
+            _: &(),
+            event: &'static str,
+            actor: &'a str,
+            at: DateTime<Utc>,
+        ) -> Message<'a> {
+            Message::new(
+                self.hackfest_id,
+                "budget",
+                self.id,
+                event,
+                actor,
+                &json!({ "id": self.id }),
+                at,
+            )
+            .private()
+            .page("/travel")
+        }
     }
 }
 
