@@ -25,7 +25,7 @@ cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D war
 cargo clippy -p hackfest --all-targets -- -D warnings
 
 say "OpenID provider harness self-tests (end2end/oidc)"
-node --test end2end/oidc/selftest.mjs end2end/oidc/fixture-selftest.mjs
+node --test end2end/oidc/selftest.mjs end2end/oidc/fixture-selftest.mjs scripts/contrast.test.mjs
 
 say "Unit and scenario tests (SQLite and PostgreSQL)"
 cargo test -p domain --features server
