@@ -213,7 +213,7 @@ mod store {
         Ok(rows
             .into_iter()
             .map(|z| {
-                let tz: chrono_tz::Tz = z.time_zone.parse().unwrap_or(chrono_tz::UTC);
+                let tz = crate::hackfest::service::zone_named(&z.time_zone);
                 let mut e = HistoryEntry::from(z.row);
                 e.created_local = Some(e.created_at.with_timezone(&tz).naive_local());
                 e.zone = z.time_zone;

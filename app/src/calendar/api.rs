@@ -16,6 +16,9 @@ pub struct CalendarPage {
     pub rooms: Vec<(Uuid, String)>,
     pub signed_in: bool,
     pub token_created_at: Option<DateTime<Utc>>,
+    /// The same on the hackfest's wall clock, and that clock's zone.
+    pub token_created_local: Option<chrono::NaiveDateTime>,
+    pub time_zone: String,
 }
 
 #[server(endpoint = "calendar/page")]
@@ -31,10 +34,13 @@ pub async fn get_calendar_page(slug: String) -> Result<CalendarPage, AppError> {
         Some(u) => domain::schedule::token::created_at(&s.db, s.hackfest.id, u.id).await?,
         None => None,
     };
+    let tz = domain::hackfest::service::tz(&s.hackfest);
     Ok(CalendarPage {
         base_url: st.public_url.trim_end_matches('/').to_owned(),
         rooms,
         signed_in: s.viewer.signed_in(),
         token_created_at,
+        token_created_local: token_created_at.map(|t| t.with_timezone(&tz).naive_local()),
+        time_zone: s.hackfest.time_zone.clone(),
     })
 }

@@ -50,6 +50,12 @@ fn Calendar(w: HackfestScope, data: Data) -> impl IntoView {
         .into_any()
     } else {
         let have = data.token_created_at;
+        let created = match data.token_created_local {
+            Some(l) => format!("{} {}", l.format("%a %-d %b %Y %H:%M"), data.time_zone),
+            None => have
+                .map(|t| t.format("%a %-d %b %Y %H:%M UTC").to_string())
+                .unwrap_or_default(),
+        };
         view! {
             <p>
                 "A private URL lists the sessions that name you among their participants. Only you "
@@ -57,7 +63,7 @@ fn Calendar(w: HackfestScope, data: Data) -> impl IntoView {
                 "Rotating makes a new one and stops the old one at once; revoking stops it."
             </p>
             {match have {
-                Some(at) => view! { <p data-testid="private-url-status">{format!("You have a private URL (created {} UTC).", at.format("%a %-d %b %Y %H:%M"))}</p> }.into_any(),
+                Some(_) => view! { <p data-testid="private-url-status">{format!("You have a private URL (created {created}).")}</p> }.into_any(),
                 None => view! { <p data-testid="private-url-status">"You have no private URL yet."</p> }.into_any(),
             }}
             <div class="actions">

@@ -272,10 +272,10 @@ fn RoomEditor(w: HackfestScope, data: RoomEditorData) -> impl IntoView {
                 <TextInput id="equipment" sig=fields.equipment errors />
             </Field>
             <div class="field-row">
-                <Field id="opens" label="Opens" errors hint="Local time; empty: always open.">
+                <Field id="opens" label="Opens" errors hint=format!("{} time; empty: always open.", h.time_zone)>
                     <TextInput id="opens" kind="time" sig=fields.opens errors />
                 </Field>
-                <Field id="closes" label="Closes" errors>
+                <Field id="closes" label="Closes" errors hint=format!("{} time.", h.time_zone)>
                     <TextInput id="closes" kind="time" sig=fields.closes errors />
                 </Field>
             </div>

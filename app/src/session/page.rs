@@ -182,6 +182,7 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
                 <span class=format!("badge kind-{}", s.kind.as_str())>{s.kind.label()}</span>
                 {cancelled.then(|| view! { <strong class="badge cancelled" data-testid="session-cancelled">"Cancelled"</strong> })}
                 <span>{when(&s)}</span>
+                <span title="Time zone">{w.hackfest.time_zone.clone()}</span>
                 {(!s.room.is_empty()).then(|| view! { <span>{format!("Room {}", s.room)}</span> })}
             </p>
             {cancel_error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
@@ -197,7 +198,7 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
             {(!s.participants.is_empty()).then(|| view! { <p><strong>"Participants: "</strong>{s.participants.join(", ")}</p> })}
             {(!s.optional_participants.is_empty()).then(|| view! { <p><strong>"Optional: "</strong>{s.optional_participants.join(", ")}</p> })}
             <Warnings slug=slug.clone() s=s.clone() organizer=w.role.can_organize() />
-            {(can_edit && !cancelled).then(|| view! { <MoveForm slug=slug.clone() s=s.clone() rooms=rooms.clone() /> })}
+            {(can_edit && !cancelled).then(|| view! { <MoveForm slug=slug.clone() s=s.clone() rooms=rooms.clone() zone=w.hackfest.time_zone.clone() /> })}
             {(!goals.is_empty()).then(|| view! {
                 <p><strong>"Goals: "</strong>
                     {goals.into_iter().map(|(g, t)| view! { <a class="chip" href=format!("/h/{slug}#goal-{g}")>{t}</a> }).collect_view()}
@@ -225,7 +226,7 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
 /// "Move": another room or slot, by select and time inputs (the keyboard's way; a
 /// plain form, so it works without JavaScript). The server applies an edit's rules.
 #[component]
-fn MoveForm(slug: String, s: HackSession, rooms: Titles) -> AnyView {
+fn MoveForm(slug: String, s: HackSession, rooms: Titles, zone: String) -> AnyView {
     let path = <MoveSession as leptos::server_fn::ServerFn>::PATH;
     let error = crate::editor::url_error(path).map(|e| e.to_string());
     let failed = error.is_some();
@@ -253,13 +254,14 @@ fn MoveForm(slug: String, s: HackSession, rooms: Titles) -> AnyView {
                 <div class="field-row">
                     <div class="field">
                         <label for="move-starts">"Starts"</label>
-                        <input id="move-starts" type="datetime-local" name="starts_at" value=form.starts_at required />
+                        <input id="move-starts" type="datetime-local" name="starts_at" value=form.starts_at required aria-describedby="move-zone" />
                     </div>
                     <div class="field">
                         <label for="move-ends">"Ends"</label>
-                        <input id="move-ends" type="datetime-local" name="ends_at" value=form.ends_at required />
+                        <input id="move-ends" type="datetime-local" name="ends_at" value=form.ends_at required aria-describedby="move-zone" />
                     </div>
                 </div>
+                <p class="hint" id="move-zone">{format!("{zone} time, the hackfest's clock.")}</p>
                 <button type="submit" class="button">"Move"</button>
             </form>
         </details>
@@ -280,8 +282,10 @@ fn Warnings(slug: String, s: HackSession, organizer: bool) -> AnyView {
         .warnings
         .iter()
         .map(|w: &Warning| {
-            let acked: Option<String> = w.acknowledged.as_ref().map(|a| {
-                format!("Acknowledged by {} on {} UTC.", a.by, a.at.format("%a %-d %b %H:%M"))
+            // On the hackfest's clock, as the session's own times (the zone is named above).
+            let acked: Option<String> = w.acknowledged.as_ref().map(|a| match w.acknowledged_local {
+                Some(l) => format!("Acknowledged by {} on {}.", a.by, l.format("%a %-d %b %H:%M")),
+                None => format!("Acknowledged by {} on {} UTC.", a.by, a.at.format("%a %-d %b %H:%M")),
             });
             let form = (organizer && acked.is_none()).then(|| view! {
                 <form method="post" action={<AcknowledgeWarning as leptos::server_fn::ServerFn>::PATH}>
@@ -458,6 +462,7 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
     } else {
         "Schedule session"
     };
+    let zone_hint = format!("{} time, the hackfest's clock.", w.hackfest.time_zone);
     view! {
         <EditorPage heading hackfest=(slug.clone(), h.title.clone()) list=("sessions", "Sessions") what="session" editor
             rows=conflict_rows mine=move || fields.get() put=move |c: HackSession| fields.set(c.to_form())
@@ -467,10 +472,10 @@ fn SessionEditor(w: HackfestScope, data: SessionEditorData) -> impl IntoView {
                 <Select id="kind" sig=fields.kind options=SessionKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect() />
             </Field>
             <div class="field-row">
-                <Field id="starts_at" label="Starts" errors hint="Local time of the hackfest.">
+                <Field id="starts_at" label="Starts" errors hint=zone_hint.clone()>
                     <TextInput id="starts_at" kind="datetime-local" sig=fields.starts_at errors />
                 </Field>
-                <Field id="ends_at" label="Ends" errors>
+                <Field id="ends_at" label="Ends" errors hint=zone_hint>
                     <TextInput id="ends_at" kind="datetime-local" sig=fields.ends_at errors />
                 </Field>
             </div>

@@ -20,6 +20,8 @@ pub struct PublishedView {
     /// Its first paragraph as plain text (Open Graph, feeds).
     pub excerpt: String,
     pub published_at: DateTime<Utc>,
+    /// The same on the hackfest's wall clock.
+    pub published_local: chrono::NaiveDateTime,
 }
 
 /// One entry of a summary page's list of days.
@@ -194,8 +196,10 @@ pub fn excerpt(html: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn published_view(p: domain::summary::Published) -> PublishedView {
+fn published_view(h: &Hackfest, p: domain::summary::Published) -> PublishedView {
+    let tz = domain::hackfest::service::tz(h);
     PublishedView {
+        published_local: p.published_at.with_timezone(&tz).naive_local(),
         excerpt: excerpt(&p.body_html),
         title: p.title.clone(),
         revision: p.revision,
@@ -213,7 +217,7 @@ pub async fn get_summary_page(slug: String, day: String) -> Result<SummaryPage, 
     let member = s.role.can_edit_content();
     let published = service::published_one(&s.db, h, day)
         .await?
-        .map(published_view);
+        .map(|p| published_view(h, p));
     let draft = if member {
         service::get(&s.db, h, day).await?
     } else {

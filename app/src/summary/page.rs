@@ -138,7 +138,7 @@ fn SummaryPageView(w: HackfestScope, page: SummaryPage) -> impl IntoView {
             {match &published {
                 Some(p) => view! {
                     <p class="meta">
-                        <span>{format!("Published {} · revision {}", p.published_at.format("%-d %B %Y, %H:%M UTC"), p.revision)}</span>
+                        <span>{format!("Published {} {} · revision {}", p.published_local.format("%-d %B %Y, %H:%M"), hackfest.time_zone, p.revision)}</span>
                     </p>
                     <div class="summary-text"><Rendered html=p.body_html.clone() empty="This summary is empty." /></div>
                 }.into_any(),

@@ -600,7 +600,7 @@ fn TravelEditor(w: HackfestScope, data: TravelEditorData) -> impl IntoView {
                 <Field id="arrives_on" label="Arrival day" errors>
                     <TextInput id="arrives_on" kind="date" sig=fields.arrives_on errors />
                 </Field>
-                <Field id="arrives_at" label="Arrival time" errors hint="Local time; optional.">
+                <Field id="arrives_at" label="Arrival time" errors hint=format!("{} time; optional.", h.time_zone)>
                     <TextInput id="arrives_at" kind="time" sig=fields.arrives_at errors />
                 </Field>
             </div>
@@ -611,7 +611,7 @@ fn TravelEditor(w: HackfestScope, data: TravelEditorData) -> impl IntoView {
                 <Field id="leaves_on" label="Departure day" errors>
                     <TextInput id="leaves_on" kind="date" sig=fields.leaves_on errors />
                 </Field>
-                <Field id="leaves_at" label="Departure time" errors hint="Local time; optional.">
+                <Field id="leaves_at" label="Departure time" errors hint=format!("{} time; optional.", h.time_zone)>
                     <TextInput id="leaves_at" kind="time" sig=fields.leaves_at errors />
                 </Field>
             </div>

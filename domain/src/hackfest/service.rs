@@ -187,9 +187,20 @@ pub async fn grant_organizer(
     .await
 }
 
-/// The hackfest's time zone (UTC if the stored name is unknown).
+/// The hackfest's time zone (UTC if the stored name is unknown): the one place a
+/// stored zone name is parsed.
 pub fn tz(h: &Hackfest) -> chrono_tz::Tz {
-    h.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    zone_named(&h.time_zone)
+}
+
+/// The zone called `name` (UTC if the name is unknown).
+pub fn zone_named(name: &str) -> chrono_tz::Tz {
+    name.parse().unwrap_or(chrono_tz::UTC)
+}
+
+/// `t` on the hackfest's wall clock.
+pub fn local(h: &Hackfest, t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    t.with_timezone(&tz(h)).naive_local()
 }
 
 /// Today's date on the hackfest's wall clock.

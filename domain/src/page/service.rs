@@ -16,11 +16,7 @@ use crate::{DomainError, FieldErrors};
 
 const SLUG_TAKEN: &str = "Another page of this hackfest already has this slug.";
 
-/// `t` on the hackfest's wall clock.
-fn local(h: &Hackfest, t: chrono::DateTime<Utc>) -> chrono::NaiveDateTime {
-    let tz: chrono_tz::Tz = h.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    t.with_timezone(&tz).naive_local()
-}
+use crate::hackfest::service::local;
 
 /// Adds the rendered body (`pages` resolve its `[[links]]`) and the local time.
 pub fn decorate(mut p: Page, h: &Hackfest, pages: &[PageSummary]) -> Page {

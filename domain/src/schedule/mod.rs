@@ -8,7 +8,6 @@ pub mod frab;
 pub mod ical;
 pub mod token;
 
-use chrono_tz::Tz;
 use uuid::Uuid;
 
 use crate::hackfest::Hackfest;
@@ -16,9 +15,7 @@ use crate::session::HackSession;
 use ical::{Calendar, Event, Status};
 
 /// The hackfest's time zone (UTC when the stored name does not parse).
-pub fn zone(h: &Hackfest) -> Tz {
-    h.time_zone.parse().unwrap_or(chrono_tz::UTC)
-}
+pub use crate::hackfest::service::tz as zone;
 
 /// The host of a URL (`https://hackfest.example.org:8443/x` → `hackfest.example.org`),
 /// for iCalendar UIDs.

@@ -14,9 +14,7 @@ use crate::room::{self, Room};
 use crate::write::{self, Edit, Update, Versioned};
 use crate::{DomainError, FieldErrors, markdown};
 
-fn zone(h: &Hackfest) -> Tz {
-    h.time_zone.parse().unwrap_or(chrono_tz::UTC)
-}
+use crate::hackfest::service::tz as zone;
 
 /// Adds what the page shows but the table does not hold: wall-clock times in the
 /// hackfest's zone and the rendered Markdown.
@@ -402,7 +400,14 @@ pub async fn warnings_of(
         None => None,
     };
     let stays = crate::travel::service::stays(db, h.id).await?;
-    Ok(warnings::of(s, capacity, &near, &stays))
+    let mut out = warnings::of(s, capacity, &near, &stays);
+    for w in &mut out {
+        w.acknowledged_local = w
+            .acknowledged
+            .as_ref()
+            .map(|a| a.at.with_timezone(&tz).naive_local());
+    }
+    Ok(out)
 }
 
 /// `s` with its warnings; a failure to read them is logged and shows none (the save

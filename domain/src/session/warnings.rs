@@ -65,6 +65,9 @@ pub struct Warning {
     pub other: Option<Uuid>,
     /// Who acknowledged it and when, if someone did.
     pub acknowledged: Option<Ack>,
+    /// When, on the hackfest's wall clock (set where the hackfest's zone is known).
+    #[serde(default)]
+    pub acknowledged_local: Option<NaiveDateTime>,
 }
 
 /// An organizer's acknowledgement of a warning, kept with the session.
@@ -191,6 +194,7 @@ pub fn of<'a>(
                     ),
                     other: None,
                     acknowledged: None,
+                    acknowledged_local: None,
                 },
             );
         }
@@ -226,6 +230,7 @@ pub fn of<'a>(
                 text,
                 other: None,
                 acknowledged: None,
+                acknowledged_local: None,
             },
         );
     }
@@ -262,6 +267,7 @@ pub fn of<'a>(
                     ),
                     other: Some(o.id),
                     acknowledged: None,
+                    acknowledged_local: None,
                 }
             } else {
                 let (before, after) = if o.ends_at == s.starts_at {
@@ -288,6 +294,7 @@ pub fn of<'a>(
                     ),
                     other: Some(o.id),
                     acknowledged: None,
+                    acknowledged_local: None,
                 }
             };
             push(&mut out, w);
