@@ -59,10 +59,13 @@ export async function addGoal(page: Page, slug: string, goal: { title: string; k
   await expect(goalItem(page, goal.title)).toBeVisible();
 }
 
-/** Opens the edit form of a goal from the overview. */
+/** Opens the edit form of a goal from the overview, through the goal's page. */
 export async function openGoalEditor(page: Page, slug: string, title: string) {
   await open(page, `/h/${slug}`);
+  // The tree links each goal to its page; the page has the editor's link.
   await goalItem(page, title).getByRole('link', { name: title }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
   await page.locator('body[data-hydrated="true"]').waitFor();
   await expect(page.getByRole('heading', { name: 'Edit goal' })).toBeVisible();
 }

@@ -70,11 +70,12 @@ test('every public page fits and passes axe, light and dark', async ({ browser }
     const action = await firstLink(page, `${h}/actions`, /\/actions\/[0-9a-f-]{36}$/);
     const wiki = await firstLink(page, `${h}/pages`, /\/pages\/[a-z0-9-]+$/);
     const room = await firstLink(page, `${h}/rooms`, /\/rooms\/[0-9a-f-]{36}$/);
+    const goal = await firstLink(page, h, /\/goals\/[0-9a-f-]{36}$/);
     // The demo publishes its first day's summary: the schedule's first day.
     const first = (await firstLink(page, `${h}/schedule`, /schedule\?day=\d{4}-\d{2}-\d{2}$/)).split('=').pop();
     const day = `${h}/summary/${first}`;
     await sweep(page, [
-      '/', h, `${h}/sessions`, session, `${h}/decisions`, decision, `${h}/actions`, action,
+      '/', h, `${h}/goals`, goal, `${h}/sessions`, session, `${h}/decisions`, decision, `${h}/actions`, action,
       `${h}/pages`, wiki, `${wiki}/history`, `${h}/summary`, day, `${h}/schedule`,
       `${h}/schedule/now?room=${room.split('/').pop()}`, `${h}/rooms`, room, `${h}/calendar`,
       `${h}/search?q=openid`, '/search?q=storage', `${h}/travel`, `${h}/display`,
@@ -92,13 +93,13 @@ test('every page and form of an organizer fits and passes axe', async ({ browser
   const session = await firstLink(page, `${h}/sessions`, /\/sessions\/[0-9a-f-]{36}$/);
   const decision = await firstLink(page, `${h}/decisions`, /\/decisions\/[0-9a-f-]{36}$/);
   const action = await firstLink(page, `${h}/actions`, /\/actions\/[0-9a-f-]{36}$/);
-  const goal = await firstLink(page, h, /\/goals\/[0-9a-f-]{36}\/edit$/);
+  const goal = await firstLink(page, h, /\/goals\/[0-9a-f-]{36}$/);
   const wiki = await firstLink(page, `${h}/pages`, /\/pages\/[a-z0-9-]+$/);
   const room = await firstLink(page, `${h}/rooms`, /\/rooms\/[0-9a-f-]{36}$/);
   const day = await firstLink(page, `${h}/summary`, /\/summary\/\d{4}-\d{2}-\d{2}$/);
   const travel = await firstLink(page, `${h}/travel`, /\/travel\/[0-9a-f-]{36}$/);
   await sweep(page, [
-    h, `${h}/goals/new`, goal, `${h}/sessions/new`, session, `${session}/edit`,
+    h, `${h}/goals`, `${h}/goals/new`, goal, `${goal}/edit`, `${h}/sessions/new`, session, `${session}/edit`,
     `${h}/decisions/new`, decision, `${decision}/edit`, `${h}/actions/new`, action, `${action}/edit`,
     `${h}/pages/new`, `${wiki}/edit`, `${h}/rooms/new`, `${room}/edit`, `${day}/edit`, `${h}/summary/week/edit`,
     `${h}/travel`, travel, `${h}/travel/new`, `${h}/travel/budget/edit`, `${h}/travel/arrivals`,

@@ -101,9 +101,9 @@ fn GoalItem(slug: String, card: GoalCard, tree: Tree, depth: usize) -> impl Into
         more,
     } = card;
     let page = format!("/h/{slug}/goals/{}", goal.id);
-    let edit = format!("/h/{slug}/goals/{}/edit", goal.id);
     let anchor = format!("goal-{}", goal.id);
     let status = goal.status;
+    let own = goal.progress;
     let nested = tree
         .children
         .get(&goal.id)
@@ -126,12 +126,13 @@ fn GoalItem(slug: String, card: GoalCard, tree: Tree, depth: usize) -> impl Into
         <li class="goal" id=anchor data-status=status.as_str()>
             <div class="goal-main">
                 <div class="goal-title">
-                    <a href=edit class="goal-link">{title.clone()}</a>
+                    <a href=page.clone() class="goal-link">{title.clone()}</a>
                     <StatusBadge status />
                 </div>
                 <Progress value=shown label=title.clone() />
+                // The bar shows the sub-goals' average; the goal's own figure stays in view.
                 {(sub_goals > 0).then(|| view! {
-                    <p class="meta rollup">{format!("Rolled up from {sub_goals} sub-goal{}", if sub_goals == 1 { "" } else { "s" })}</p>
+                    <p class="meta rollup">{format!("Rolled up from {sub_goals} sub-goal{}; its own progress: {own}%", if sub_goals == 1 { "" } else { "s" })}</p>
                 })}
                 {(!owner.is_empty()).then(|| view! { <p class="meta"><span>"Owner: " {owner}</span></p> })}
                 {(!description.is_empty()).then(|| view! { <p class="goal-desc">{description}</p> })}

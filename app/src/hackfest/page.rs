@@ -73,7 +73,50 @@ pub fn HackfestLayout() -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let scope = Resource::new(move || slug.get(), get_hackfest);
     provide_context(HackfestContext { slug, scope });
-    view! { <leptos_router::components::Outlet /> }
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                scope.await.ok().map(|w| view! { <HackfestTabs slug=w.hackfest.slug role=w.role /> })
+            })}
+        </Transition>
+        <leptos_router::components::Outlet />
+    }
+}
+
+/// The hackfest's sections, on every page under `/h/:slug`; the one you are on is
+/// marked (`aria-current="page"`, which the router's `<A>` sets from the location).
+/// On a phone the strip scrolls sideways on its own instead of wrapping into rows.
+#[component]
+fn HackfestTabs(slug: String, role: Role) -> impl IntoView {
+    use leptos_router::components::A;
+    let tab = |path: &str, label: &'static str| {
+        let href = if path.is_empty() {
+            format!("/h/{slug}")
+        } else {
+            format!("/h/{slug}/{path}")
+        };
+        // Only the overview needs `exact`: every other section owns the paths below it.
+        let exact = path.is_empty();
+        view! { <li><A href=href exact>{label}</A></li> }
+    };
+    view! {
+        <nav class="hackfest-tabs" aria-label="This hackfest">
+            <ul>
+                {tab("", "Overview")}
+                {tab("goals", "Goals")}
+                {tab("sessions", "Sessions")}
+                {tab("schedule", "Schedule")}
+                {tab("rooms", "Rooms")}
+                {tab("decisions", "Decisions")}
+                {tab("actions", "Action items")}
+                {tab("pages", "Wiki")}
+                {tab("summary", "Summaries")}
+                {role.can_edit_content().then(|| tab("travel", "Travel"))}
+                {tab("search", "Search")}
+                {tab("display", "Room display")}
+            </ul>
+        </nav>
+    }
 }
 
 #[component]
@@ -168,17 +211,6 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     {(!h.location.is_empty()).then(|| view! { <span>{h.location.clone()}</span> })}
                 </p>
                 {(!h.description.is_empty()).then(|| view! { <p class="lead">{h.description.clone()}</p> })}
-                <nav class="tabs" aria-label="This hackfest">
-                    <a href=format!("/h/{slug}/sessions")>{move || format!("Sessions ({})", counts.get().sessions)}</a>
-                    <a href=format!("/h/{slug}/decisions")>{move || format!("Decisions ({})", counts.get().decisions)}</a>
-                    <a href=format!("/h/{slug}/actions?status=open_any")>{move || format!("Open action items ({})", counts.get().open_actions)}</a>
-                    <a href=format!("/h/{slug}/pages")>"Wiki"</a>
-                    <a href=format!("/h/{slug}/summary")>"Summaries"</a>
-                    <a href=format!("/h/{slug}/schedule")>"Schedule"</a>
-                    <a href=format!("/h/{slug}/display")>"Room display"</a>
-                    {role.can_edit_content().then(|| view! { <a href=format!("/h/{slug}/travel")>"Travel"</a> })}
-                    <a href=format!("/h/{slug}/search")>"Search"</a>
-                </nav>
             </header>
             <JoinBar slug=h.slug.clone() role />
             {role.can_organize().then(|| view! { <crate::auth::components::GrantOrganizer slug=h.slug.clone() /> })}
@@ -189,10 +221,30 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     <a rel="external" download="" href=format!("/h/{slug}/export.tar")>"Markdown (tar)"</a>
                 </p>
             })}
-            <div class="columns">
+            // Today's sessions come first in the document, so a phone shows them before the
+            // goal tree; on a wide screen the grid puts them beside it (style/main.css).
+            <div class="columns overview-columns">
+                <section class="today-column" aria-labelledby="today">
+                    <div class="section-head">
+                        <h2 id="today">{day_head}</h2>
+                        <a href=format!("/h/{slug}/sessions")>{move || format!("All sessions ({})", counts.get().sessions)}</a>
+                    </div>
+                    {
+                        let slug = slug.clone();
+                        move || {
+                            let day_sessions = sections.sessions.get();
+                            if day_sessions.is_empty() {
+                                view! { <p class="empty">"No sessions scheduled."</p> }.into_any()
+                            } else {
+                                view! { <ul class="items">{day_sessions.into_iter().map(|s| view! { <crate::session::page::SessionRow slug=slug.clone() s /> }).collect_view()}</ul> }.into_any()
+                            }
+                        }
+                    }
+                </section>
                 <div class="main-column">
                     <div class="section-head">
                         <h2 id="goals">"Goals"</h2>
+                        <a href=format!("/h/{slug}/goals")>{move || format!("All goals ({})", counts.get().goals)}</a>
                         {can_edit.then(|| view! { <a class="button primary" href=new_goal>"Add a goal"</a> })}
                     </div>
                     {
@@ -201,27 +253,10 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     }
                 </div>
                 <aside class="side-column">
-                    <section aria-labelledby="today">
-                        <div class="section-head">
-                            <h2 id="today">{day_head}</h2>
-                            <a href=format!("/h/{slug}/sessions")>"Schedule"</a>
-                        </div>
-                        {
-                            let slug = slug.clone();
-                            move || {
-                                let day_sessions = sections.sessions.get();
-                                if day_sessions.is_empty() {
-                                    view! { <p class="empty">"No sessions scheduled."</p> }.into_any()
-                                } else {
-                                    view! { <ul class="items">{day_sessions.into_iter().map(|s| view! { <crate::session::page::SessionRow slug=slug.clone() s /> }).collect_view()}</ul> }.into_any()
-                                }
-                            }
-                        }
-                    </section>
                     <section aria-labelledby="recent-decisions">
                         <div class="section-head">
                             <h2 id="recent-decisions">"Recent decisions"</h2>
-                            <a href=format!("/h/{slug}/decisions")>"All"</a>
+                            <a href=format!("/h/{slug}/decisions")>{move || format!("All decisions ({})", counts.get().decisions)}</a>
                         </div>
                         {
                             let slug = slug.clone();
@@ -231,7 +266,7 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                     <section aria-labelledby="open-actions">
                         <div class="section-head">
                             <h2 id="open-actions">"Open action items"</h2>
-                            <a href=format!("/h/{slug}/actions?status=open_any")>"All"</a>
+                            <a href=format!("/h/{slug}/actions?status=open_any")>{move || format!("All open ({})", counts.get().open_actions)}</a>
                         </div>
                         {
                             let slug = slug.clone();
