@@ -17,8 +17,8 @@ export async function open(page: Page, path: string) {
 }
 
 /** Signs in through the development sign-in (the e2e server has no identity provider). */
-export async function devSignIn(page: Page, username: string, role: 'attendee' | 'organizer' | 'admin' = 'attendee') {
-  await page.goto('/auth/login?next=/');
+export async function devSignIn(page: Page, username: string, role: 'attendee' | 'organizer' | 'admin' = 'attendee', base = '') {
+  await page.goto(`${base}/auth/login?next=/`);
   await expect(page.getByRole('heading', { name: 'Development sign-in' })).toBeVisible();
   await page.getByLabel('Username').fill(username);
   await page.getByRole('radio', { name: new RegExp(`^\\s*${role}`, 'i') }).check();
@@ -71,6 +71,15 @@ export async function openGoalEditor(page: Page, slug: string, title: string) {
 }
 
 // --- finds ---------------------------------------------------------------
+
+/** The path of the first link on `base + path` whose href matches `pattern`. */
+export async function firstLink(page: Page, base: string, path: string, pattern: RegExp): Promise<string> {
+  await page.goto(base + path);
+  const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+  const found = hrefs.find((href) => pattern.test(href));
+  expect(found, `a link matching ${pattern} on ${path}`).toBeTruthy();
+  return found!;
+}
 
 export function goalItem(page: Page, title: string) {
   return page.locator('li.goal', { has: page.locator('.goal-link', { hasText: title }) }).first();

@@ -1,5 +1,6 @@
 import { test, expect, type Page, type BrowserContext } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { devSignIn, firstLink as linkOn } from './helpers';
 
 // Issue 14: every page of the demo hackfest, anonymous and signed in (an organizer sees
 // every form), in the light and the dark scheme: no horizontal scrolling at 390, 768,
@@ -10,22 +11,7 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const slug = 'ci-infra-hackfest';
 const h = `/h/${slug}`;
 
-async function signIn(page: Page, username: string, role: string) {
-  await page.goto(`${demo}/auth/login?next=/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByRole('radio', { name: new RegExp(`^\\s*${role}`, 'i') }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByText('Signed in as')).toBeVisible();
-}
-
-/** The path of the first link on `path` whose href matches `pattern`. */
-async function firstLink(page: Page, path: string, pattern: RegExp): Promise<string> {
-  await page.goto(demo + path);
-  const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
-  const found = hrefs.find((href) => pattern.test(href));
-  expect(found, `a link matching ${pattern} on ${path}`).toBeTruthy();
-  return found!;
-}
+const firstLink = (page: Page, path: string, pattern: RegExp) => linkOn(page, demo, path, pattern);
 
 async function sweep(page: Page, paths: string[]) {
   const problems: string[] = [];
@@ -89,7 +75,7 @@ test('every page and form of an organizer fits and passes axe', async ({ browser
   test.setTimeout(300_000);
   const ctx = await context(browser, 'light');
   const page = await ctx.newPage();
-  await signIn(page, 'olivia', 'organizer');
+  await devSignIn(page, 'olivia', 'organizer', demo);
   const session = await firstLink(page, `${h}/sessions`, /\/sessions\/[0-9a-f-]{36}$/);
   const decision = await firstLink(page, `${h}/decisions`, /\/decisions\/[0-9a-f-]{36}$/);
   const action = await firstLink(page, `${h}/actions`, /\/actions\/[0-9a-f-]{36}$/);
