@@ -219,6 +219,7 @@ pub fn History(
         "create" => "created it",
         "note" => "added a note",
         "revert" => "reverted it",
+        "import" => "imported a meeting's notes",
         _ => "changed it",
     };
     // The zone, named once (every entry of an object's history has the same).

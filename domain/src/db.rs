@@ -724,6 +724,8 @@ mod tests {
             // Unique indexes kept by their services (a token's hash, one per person).
             "calendar_tokens_by_hash",
             "calendar_tokens_by_person",
+            // A meeting's import reads the keys it has before it writes (issue 15).
+            "meeting_imports_by_source",
         ];
         let (db, url) = scratch::postgres().await;
         let Db::Postgres(pool) = &db else {

@@ -8,6 +8,7 @@ pub mod error;
 pub mod goal;
 pub mod hackfest;
 pub mod ids;
+pub mod meeting;
 pub mod page;
 pub mod question;
 pub mod room;

@@ -527,6 +527,8 @@ both!(goal_notes_and_outcome, super::goal_notes_and_outcome);
 mod conflicts;
 #[path = "objects/export.rs"]
 mod export;
+#[path = "objects/meetings.rs"]
+mod meetings;
 #[path = "objects/rooms.rs"]
 mod rooms;
 #[path = "objects/schedule.rs"]

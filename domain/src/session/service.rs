@@ -598,6 +598,45 @@ fn as_is(c: &HackSession, tz: Tz) -> Scheduled {
     }
 }
 
+/// Appends `markdown` to the notes of session `id` of `h`, in the caller's transaction
+/// (who commits): a meeting's import. History `import`, message
+/// `hackfest.session.update`. Notes that would grow past [`super::TEXT_MAX`]
+/// characters are a field error on `field`, and nothing is written.
+pub async fn append_notes_in(
+    tx: &mut Tx,
+    h: &Hackfest,
+    id: Uuid,
+    markdown: &str,
+    actor: &str,
+    field: &str,
+) -> Result<(), DomainError> {
+    let current: HackSession = write::current(tx, HackfestId(h.id), SessionId(id)).await?;
+    let mut input = as_is(&current, zone(h));
+    let notes = match current.notes.trim_end() {
+        "" => markdown.to_owned(),
+        before => format!("{before}\n\n{markdown}"),
+    };
+    if notes.chars().count() > super::TEXT_MAX {
+        return Err(FieldErrors::single(
+            field,
+            format!(
+                "The session's notes would be longer than {} characters with these notes: import fewer, or shorten the notes first.",
+                super::TEXT_MAX
+            ),
+        )
+        .into());
+    }
+    input.new.notes = notes;
+    let version = current.version;
+    let edit = Edit {
+        actor,
+        action: "import",
+        event: "update",
+    };
+    write::update_in(tx, current, version, &input, edit).await?;
+    Ok(())
+}
+
 /// Cancels the session (the caller checks that the actor organizes the hackfest) if
 /// it is still at `expected_version`: it stays, marked cancelled (the feeds show it
 /// `STATUS:CANCELLED`), and no longer holds its room. History `cancel`, message
