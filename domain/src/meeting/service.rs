@@ -308,6 +308,16 @@ pub async fn import(
     let m = read(text)?;
     let map = parse_map(map)?;
     let mut tx = db.begin().await?;
+    // Two imports into one session run one after the other, the second seeing the
+    // first's lines: the session's row is locked on PostgreSQL (SQLite's one writer
+    // already runs write transactions one at a time).
+    if let Tx::Postgres(_) = tx {
+        crate::on_tx!(&mut tx, c => sqlx::query("SELECT id FROM hack_sessions WHERE id = $1 FOR UPDATE")
+            .bind(session_id)
+            .fetch_optional(c)
+            .await
+            .map(|_| ()))?;
+    }
     let plan = plan(&mut tx, h, session_id, &m, &map).await?;
     let counts = plan.counts();
     let mut notes: Vec<&Planned> = Vec::new();

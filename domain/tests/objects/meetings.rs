@@ -245,3 +245,23 @@ pub async fn bad_logs_are_field_errors(db: Db) {
     assert_eq!(count(&db, "decisions").await, 0);
 }
 crate::both!(bad_logs_are_field_errors, super::bad_logs_are_field_errors);
+
+pub async fn two_imports_at_once_create_once(db: Db) {
+    let h = hackfest(&db, "meetings-twice").await;
+    let s = session::service::create(&db, &h, &session_form("Infrastructure meeting"), "olivia")
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        meeting::import(&db, &h, s.id, LOG, "", "olivia"),
+        meeting::import(&db, &h, s.id, LOG, "", "kevin"),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.already + b.already, 7, "{a:?} {b:?}");
+    assert_eq!(a.decisions + b.decisions, 2);
+    assert_eq!(count(&db, "decisions").await, 2);
+    assert_eq!(count(&db, "meeting_imports").await, 7);
+}
+crate::both!(
+    two_imports_at_once_create_once,
+    super::two_imports_at_once_create_once
+);
