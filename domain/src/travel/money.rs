@@ -30,7 +30,7 @@ impl Currency {
         if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(format!(
                 "{field}: “{}” is not an ISO 4217 currency code; write three letters, such as EUR, USD or CZK.",
-                clip(input.trim(), 20)
+                crate::text::shown_up_to(input.trim(), 20)
             ));
         }
         let exponent = exponent_of(&code).ok_or_else(|| {
@@ -80,7 +80,7 @@ impl Currency {
         if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) {
             return Err(format!(
                 "{field}: “{}” is not an amount; write it like 420 or 1,234.50.",
-                clip(input.trim(), 30)
+                crate::text::shown_up_to(input.trim(), 30)
             ));
         }
         if frac.len() > self.exponent as usize {
@@ -282,14 +282,6 @@ fn prefix_label(prefix: &str) -> &str {
         "reimbursed" => "Reimbursed",
         "budget" => "Budget",
         other => other,
-    }
-}
-
-/// At most `n` characters of `s` (an error quoting what was typed stays short).
-pub(crate) fn clip(s: &str, n: usize) -> String {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
     }
 }
 

@@ -2,7 +2,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::money::{Amounts, Category, Currency, clip};
+use super::money::{Amounts, Category, Currency};
 use crate::FieldErrors;
 use crate::history::Fields;
 use crate::text::{long_text, optional_line, required_line};
@@ -628,7 +628,7 @@ impl LodgingForm {
                 "hotel",
                 format!(
                     "Hotel: “{}” is not one of this hackfest's hotels; add it to the budget's hotels first.",
-                    clip(hotel, 60)
+                    crate::text::shown_up_to(hotel, 60)
                 ),
             );
             return Err(e);
