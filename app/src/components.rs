@@ -398,7 +398,7 @@ pub fn parse_id(id: &str, what: &str) -> Result<uuid::Uuid, AppError> {
 /// `object_routes!(ActionRoutes, "actions", ActionListPage, NewActionPage, ActionDetailPage, EditActionPage);`
 #[macro_export]
 macro_rules! object_routes {
-    ($(#[$doc:meta])* $name:ident, $path:tt, $list:ident, $new:ident, $detail:ident, $edit:ident) => {
+    ($(#[$doc:meta])* $name:ident, $path:tt, $list:ident, $new:ident, $detail:ident, $edit:ident $(, $extra_path:tt => $extra:path)* $(,)?) => {
         $(#[$doc])*
         #[component(transparent)]
         pub fn $name() -> impl leptos_router::MatchNestedRoutes + Clone {
@@ -411,6 +411,7 @@ macro_rules! object_routes {
                     <Route path=path!("new") view=$new ssr=ssr.clone() />
                     <Route path=path!(":id") view=$detail ssr=ssr.clone() />
                     <Route path=path!(":id/edit") view=$edit ssr=ssr.clone() />
+                    $(<Route path=path!($extra_path) view=$extra ssr=ssr.clone() />)*
                 </ParentRoute>
             }
             .into_inner()

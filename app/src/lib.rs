@@ -15,6 +15,7 @@ pub mod error;
 pub mod goal;
 pub mod hackfest;
 pub mod live;
+pub mod meeting;
 pub mod page;
 pub mod question;
 pub mod room;

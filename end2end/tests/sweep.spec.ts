@@ -85,7 +85,7 @@ test('every page and form of an organizer fits and passes axe', async ({ browser
   const day = await firstLink(page, `${h}/summary`, /\/summary\/\d{4}-\d{2}-\d{2}$/);
   const travel = await firstLink(page, `${h}/travel`, /\/travel\/[0-9a-f-]{36}$/);
   await sweep(page, [
-    h, `${h}/goals`, `${h}/goals/new`, goal, `${goal}/edit`, `${h}/sessions/new`, session, `${session}/edit`,
+    h, `${h}/goals`, `${h}/goals/new`, goal, `${goal}/edit`, `${h}/sessions/new`, session, `${session}/edit`, `${session}/import`,
     `${h}/decisions/new`, decision, `${decision}/edit`, `${h}/actions/new`, action, `${action}/edit`,
     `${h}/pages/new`, `${wiki}/edit`, `${h}/rooms/new`, `${room}/edit`, `${day}/edit`, `${h}/summary/week/edit`,
     `${h}/travel`, travel, `${h}/travel/new`, `${h}/travel/budget/edit`, `${h}/travel/arrivals`,

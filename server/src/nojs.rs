@@ -75,6 +75,17 @@ fn target(path: &str) -> Option<Target> {
             shown: |s, _| Some(format!("/h/{s}/travel")),
         });
     }
+    // A meeting's log into a session: an import "updates" the session's record.
+    if let ["sessions", param, "import"] = rest.split('/').collect::<Vec<_>>()[..]
+        && param.starts_with('{')
+    {
+        return Some(Target {
+            endpoint: app::meeting::api::ImportMinutes::PATH,
+            update: true,
+            hackfest: false,
+            shown: |s, o| Some(format!("/h/{s}/sessions/{}", field(o, "id")?)),
+        });
+    }
     let (kind, update) = match rest.split('/').collect::<Vec<_>>()[..] {
         [kind, "new"] => (kind, false),
         [kind, param, "edit"] if param.starts_with('{') => (kind, true),

@@ -20,8 +20,10 @@ use crate::live::{SESSIONS, Shows};
 use domain::view::Titles;
 
 crate::object_routes!(
-    /// `/h/:slug/sessions/…`: the schedule, a new session, a session, its editor.
-    SessionRoutes, "sessions", SessionListPage, NewSessionPage, SessionDetailPage, EditSessionPage
+    /// `/h/:slug/sessions/…`: the schedule, a new session, a session, its editor, and
+    /// the import of its meeting's log.
+    SessionRoutes, "sessions", SessionListPage, NewSessionPage, SessionDetailPage, EditSessionPage,
+    ":id/import" => crate::meeting::page::ImportMinutesPage
 );
 
 /// `Mon 23 Nov, 09:30–11:00` on the hackfest's wall clock.
@@ -176,7 +178,12 @@ fn SessionDetail(w: HackfestScope, page: SessionPage) -> impl IntoView {
             </nav>
             <div class="section-head">
                 <h1>{s.title.clone()}</h1>
-                {can_edit.then(|| view! { <a class="button" href=format!("/h/{slug}/sessions/{}/edit", s.id)>"Edit"</a> })}
+                {can_edit.then(|| view! {
+                    <div class="actions">
+                        <a class="button" href=format!("/h/{slug}/sessions/{}/import", s.id)>"Import a meeting"</a>
+                        <a class="button" href=format!("/h/{slug}/sessions/{}/edit", s.id)>"Edit"</a>
+                    </div>
+                })}
             </div>
             <p class="meta">
                 <span class=format!("badge kind-{}", s.kind.as_str())>{s.kind.label()}</span>

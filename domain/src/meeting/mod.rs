@@ -4,3 +4,4 @@
 pub mod minutes;
 #[cfg(feature = "server")]
 pub mod service;
+pub mod types;

@@ -12,11 +12,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::minutes::{self, Item, ItemKind, Minutes, Source};
+use super::minutes::{self, Item, ItemKind, Minutes};
+pub use super::types::{Counts, Planned, Preview};
 use crate::action::{self, ActionForm};
 use crate::db::{Db, Tx};
 use crate::decision::{self, DecisionForm};
@@ -29,55 +29,6 @@ pub const LOG_FIELD: &str = "log";
 pub const MAP_FIELD: &str = "map";
 /// At most this many nicks are looked up as people.
 const NICKS_MAX: usize = 100;
-
-/// One line of the preview: the item, who will own it (actions), and whether an
-/// earlier import of this session already created it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Planned {
-    pub item: Item,
-    pub owner: Option<String>,
-    pub already: bool,
-}
-
-/// What an import of this log into this session would do.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Preview {
-    pub title: Option<String>,
-    pub items: Vec<Planned>,
-    /// Nicks that actions name but that are no known person and are not mapped.
-    pub unknown: Vec<String>,
-    /// Commands not taken (a non-chair's `#agreed`, an `#undo` with nothing before it…).
-    pub skipped: Vec<Source>,
-}
-
-impl Preview {
-    /// How many of each the import creates (what is `already` there is not counted).
-    pub fn counts(&self) -> Counts {
-        let mut c = Counts::default();
-        for p in &self.items {
-            if p.already {
-                c.already += 1;
-                continue;
-            }
-            match p.item.kind {
-                ItemKind::Agreed | ItemKind::Rejected => c.decisions += 1,
-                ItemKind::Action => c.actions += 1,
-                _ => c.notes += 1,
-            }
-        }
-        c
-    }
-}
-
-/// What an import created.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    pub decisions: usize,
-    pub actions: usize,
-    pub notes: usize,
-    /// Items an earlier import already created.
-    pub already: usize,
-}
 
 /// The line's key: what it made, who said it, when, and what it said.
 fn key(i: &Item) -> String {
@@ -397,6 +348,7 @@ pub async fn import(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meeting::minutes::Source;
 
     #[test]
     fn the_mapping_is_read_one_per_line() {

@@ -363,6 +363,33 @@ fn templates(ids: &Ids) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
             vec![s(), ("id", ids.session.clone()), v1()],
         ),
         (
+            "sessions/import-page",
+            vec![s(), ("id", ids.session.clone())],
+        ),
+        (
+            "sessions/preview-minutes",
+            vec![
+                s(),
+                ("id", ids.session.clone()),
+                (
+                    "log",
+                    "[14:02:11] <kevin> #agreed fuzz\n14:03 < kevin> #action kevin fuzz".into(),
+                ),
+                ("map", "nick = kevin".into()),
+            ],
+        ),
+        (
+            "sessions/import-minutes",
+            vec![
+                s(),
+                ("id", ids.session.clone()),
+                v1(),
+                ("form[log]", "<kevin> #info fuzz".into()),
+                ("form[map]", String::new()),
+                ("form[op]", "import".into()),
+            ],
+        ),
+        (
             "sessions/move",
             vec![
                 s(),
@@ -657,7 +684,8 @@ fn route(rng: &mut Rng, ids: &Ids) -> String {
     // Servers and proxies refuse URLs beyond a few kilobytes; stay under that.
     let v: String = v.chars().take(6_000).collect();
     let s = &ids.slug;
-    match rng.below(28) {
+    match rng.below(29) {
+        28 => format!("/h/{s}/sessions/{v}/import"),
         25 => format!("/h/{s}/travel/{v}"),
         26 => format!("/h/{s}/travel/{v}/edit"),
         27 => format!("/h/{v}/travel/requests.csv"),
