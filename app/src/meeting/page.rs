@@ -142,9 +142,9 @@ fn PreviewList(pv: Preview, op_message: Option<String>) -> impl IntoView {
                             view! {
                                 <tr class:already=p.already>
                                     <td>{kind_label(p.item.kind)}{p.already.then(|| view! { " " <span class="badge">"already imported"</span> })}</td>
-                                    <td>{p.item.topic.map(|t| view! { <span class="meta">{t}</span><br /> })}{p.item.text}</td>
+                                    <td>{p.item.topic.map(|t| view! { <span class="topic">{t}</span><br /> })}{p.item.text}</td>
                                     <td>{p.owner.unwrap_or_default()}</td>
-                                    <td class="meta">{from}</td>
+                                    <td class="source">{from}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -153,7 +153,8 @@ fn PreviewList(pv: Preview, op_message: Option<String>) -> impl IntoView {
             </div>
             {(!pv.skipped.is_empty()).then(|| view! {
                 <p class="meta">{format!(
-                    "Not taken (a chair's command from someone who is no chair, an #undo with nothing before it, an empty item): lines {}.",
+                    "Not taken (a chair's command from someone who is no chair, an #undo with nothing before it, an empty item): {} {}.",
+                    if pv.skipped.len() == 1 { "line" } else { "lines" },
                     pv.skipped.iter().map(|s| s.line.to_string()).collect::<Vec<_>>().join(", ")
                 )}</p>
             })}
