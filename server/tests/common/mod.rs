@@ -165,6 +165,19 @@ impl TestApp {
             .unwrap_or_else(|e| request_failed(&format!("GET {path}"), e))
     }
 
+    /// A browser's plain form post from the app's own page (URL-encoded, `Origin`,
+    /// accepting HTML), as a form without JavaScript sends it.
+    pub async fn post_form(&self, path: &str, form: &[(&str, String)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("origin", &self.address)
+            .header("accept", "text/html")
+            .form(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| request_failed(&format!("POST {path}"), e))
+    }
+
     /// Calls a server function the way the browser does (URL-encoded POST).
     pub async fn server_fn(&self, endpoint: &str, form: &[(&str, String)]) -> reqwest::Response {
         self.client

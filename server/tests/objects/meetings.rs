@@ -3,19 +3,8 @@
 //! nothing written), "Import" creates and goes to the session (303); again, nothing
 //! new. Members only; bad logs are field errors on `log`; a huge one is refused whole.
 
-use super::common::{TestApp, spawn_app};
+use super::common::spawn_app;
 use reqwest::StatusCode;
-
-async fn post_form(app: &TestApp, path: &str, form: &[(&str, String)]) -> reqwest::Response {
-    app.client
-        .post(format!("{}{path}", app.address))
-        .header("origin", &app.address)
-        .header("accept", "text/html")
-        .form(form)
-        .send()
-        .await
-        .expect("form post")
-}
 
 const LOG: &str = "\
 [16:30:02] <nirik> #startmeeting Infrastructure
@@ -65,7 +54,9 @@ async fn a_meeting_is_imported_with_and_without_javascript() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let visitor = app.with_new_client();
     visitor.sign_in("vera", "attendee").await;
-    let r = post_form(&visitor, &page, &form(s.version, LOG, "import")).await;
+    let r = visitor
+        .post_form(&page, &form(s.version, LOG, "import"))
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     app.sign_in("kevin", "attendee").await;
@@ -85,7 +76,7 @@ async fn a_meeting_is_imported_with_and_without_javascript() {
     assert!(html.contains(&format!("action=\"{page}\"")) && html.contains("method=\"post\""));
 
     // Preview without JavaScript: the page again, the list, the typed log, nothing written.
-    let r = post_form(&app, &page, &form(s.version, LOG, "preview")).await;
+    let r = app.post_form(&page, &form(s.version, LOG, "preview")).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(
@@ -107,7 +98,7 @@ async fn a_meeting_is_imported_with_and_without_javascript() {
     );
 
     // Import: 303 to the session, which has its decision, action and notes.
-    let r = post_form(&app, &page, &form(s.version, LOG, "import")).await;
+    let r = app.post_form(&page, &form(s.version, LOG, "import")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         r.headers()["location"],
@@ -147,14 +138,16 @@ async fn a_meeting_is_imported_with_and_without_javascript() {
         ("no commands here\n<a> hello", "No MeetBot command"),
         ("<a> #info \u{0}", "binary"),
     ] {
-        let r = post_form(&app, &page, &form(s.version, log, "import")).await;
+        let r = app.post_form(&page, &form(s.version, log, "import")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         let at = html.find("id=\"log-error\"").expect("the log's error");
         assert!(html[at..at + 400].contains(says), "{}", &html[at..at + 400]);
     }
     let huge = "<a> #info x\n".repeat(1_000_000);
-    let r = post_form(&app, &page, &form(s.version, &huge, "import")).await;
+    let r = app
+        .post_form(&page, &form(s.version, &huge, "import"))
+        .await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
         domain::decision::service::list(&app.db, h.id)
@@ -165,12 +158,12 @@ async fn a_meeting_is_imported_with_and_without_javascript() {
     );
     // Another hackfest's session: not found.
     app.hackfest("other").await;
-    let r = post_form(
-        &app,
-        &format!("/h/other/sessions/{}/import", s.id),
-        &form(1, LOG, "import"),
-    )
-    .await;
+    let r = app
+        .post_form(
+            &format!("/h/other/sessions/{}/import", s.id),
+            &form(1, LOG, "import"),
+        )
+        .await;
     assert!(
         r.status() == StatusCode::NOT_FOUND || r.status() == StatusCode::FORBIDDEN,
         "{}",

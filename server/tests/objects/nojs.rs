@@ -2,20 +2,8 @@
 //! own address saves (303 to the object) or answers with the page again (422/409),
 //! the messages beside their fields and the typed values kept.
 
-use super::common::{TestApp, spawn_app};
+use super::common::spawn_app;
 use reqwest::StatusCode;
-
-/// A browser's form post from the app's own page: URL-encoded, with `Origin`.
-async fn post_form(app: &TestApp, path: &str, form: &[(&str, String)]) -> reqwest::Response {
-    app.client
-        .post(format!("{}{path}", app.address))
-        .header("origin", &app.address)
-        .header("accept", "text/html")
-        .form(form)
-        .send()
-        .await
-        .expect("form post")
-}
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()
@@ -65,7 +53,9 @@ async fn forms_save_without_javascript_and_keep_what_was_typed() {
     assert!(form.contains("action=\"/h/forms/actions/new\""), "{form}");
 
     // A bad title: the same page, 422, the message beside the field, the typed text kept.
-    let r = post_form(&app, "/h/forms/actions/new", &action_form("  ", "bob")).await;
+    let r = app
+        .post_form("/h/forms/actions/new", &action_form("  ", "bob"))
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.headers()["content-type"]
@@ -90,7 +80,9 @@ async fn forms_save_without_javascript_and_keep_what_was_typed() {
     );
 
     // Fixed: 303 to the new action item's page.
-    let r = post_form(&app, "/h/forms/actions/new", &action_form("Ship it", "bob")).await;
+    let r = app
+        .post_form("/h/forms/actions/new", &action_form("Ship it", "bob"))
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = location(&r);
     assert!(to.starts_with("/h/forms/actions/"), "{to}");
@@ -104,12 +96,12 @@ async fn forms_save_without_javascript_and_keep_what_was_typed() {
     let edit = format!("/h/forms/actions/{id}/edit");
     let mut f = action_form("Ship it today", "bob");
     f[1].1 = "1".into();
-    let r = post_form(&app, &edit, &f).await;
+    let r = app.post_form(&edit, &f).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), to);
     let mut f = action_form("Ship it tomorrow", "carol");
     f[1].1 = "1".into();
-    let r = post_form(&app, &edit, &f).await;
+    let r = app.post_form(&edit, &f).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
     assert!(
@@ -129,7 +121,7 @@ async fn forms_save_without_javascript_and_keep_what_was_typed() {
 
     // "Save mine over it" without JavaScript: the same form, over the stored version.
     f.push(("over_version", "2".into()));
-    let r = post_form(&app, &edit, &f).await;
+    let r = app.post_form(&edit, &f).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let stored = domain::action::service::get(&app.db, h.id, id.parse().unwrap())
         .await
@@ -143,21 +135,21 @@ async fn forms_save_without_javascript_and_keep_what_was_typed() {
     // address is its slug (the id comes with the form).
     let g1 = app.goal(&h, "Faster CI").await;
     let g2 = app.goal(&h, "Fewer flakes").await;
-    let r = post_form(
-        &app,
-        "/h/forms/sessions/new",
-        &[
-            ("version", "0".into()),
-            ("form[title]", "CI planning".into()),
-            ("form[kind]", "meeting".into()),
-            ("form[starts_at]", "2026-11-24T10:00".into()),
-            ("form[ends_at]", "2026-11-24T11:00".into()),
-            ("form[goal_ids]", String::new()),
-            ("form[goal_ids]", g1.id.to_string()),
-            ("form[goal_ids]", g2.id.to_string()),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/h/forms/sessions/new",
+            &[
+                ("version", "0".into()),
+                ("form[title]", "CI planning".into()),
+                ("form[kind]", "meeting".into()),
+                ("form[starts_at]", "2026-11-24T10:00".into()),
+                ("form[ends_at]", "2026-11-24T11:00".into()),
+                ("form[goal_ids]", String::new()),
+                ("form[goal_ids]", g1.id.to_string()),
+                ("form[goal_ids]", g2.id.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let s = app.get(&location(&r)).await.text().await.unwrap();
     assert!(s.contains("Faster CI") && s.contains("Fewer flakes"));
@@ -171,7 +163,9 @@ async fn forms_save_without_javascript_and_keep_what_was_typed() {
             ("form[comment]", String::new()),
         ]
     };
-    let r = post_form(&app, "/h/forms/pages/new", &page_form("0", "First")).await;
+    let r = app
+        .post_form("/h/forms/pages/new", &page_form("0", "First"))
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/h/forms/pages/runbook");
     let pid = domain::page::service::get(&app.db, &h, "runbook")
@@ -181,11 +175,11 @@ async fn forms_save_without_javascript_and_keep_what_was_typed() {
         .to_string();
     let mut f = page_form("1", "Second");
     f.push(("id", pid.clone()));
-    let r = post_form(&app, "/h/forms/pages/runbook/edit", &f).await;
+    let r = app.post_form("/h/forms/pages/runbook/edit", &f).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mut f = page_form("1", "Third, from a stale form");
     f.push(("id", pid));
-    let r = post_form(&app, "/h/forms/pages/runbook/edit", &f).await;
+    let r = app.post_form("/h/forms/pages/runbook/edit", &f).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
     assert!(html.contains("Third, from a stale form</textarea>"));
@@ -207,7 +201,9 @@ async fn form_posts_are_refused_like_server_functions() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Not signed in: the page again, 401, saying so.
-    let r = post_form(&app, "/h/closed/actions/new", &action_form("x", "")).await;
+    let r = app
+        .post_form("/h/closed/actions/new", &action_form("x", ""))
+        .await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let html = r.text().await.unwrap();
     assert!(html.contains("Please sign in."), "{html}");
@@ -215,19 +211,21 @@ async fn form_posts_are_refused_like_server_functions() {
     // A malformed version names its field, as the server function does.
     app.sign_in("alice", "attendee").await;
     app.join("closed").await;
-    let r = post_form(&app, "/h/closed/actions/new", &action_form("Kept", "")).await;
+    let r = app
+        .post_form("/h/closed/actions/new", &action_form("Kept", ""))
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mut f = action_form("x", "");
     f[1].1 = "abc".into();
-    let r = post_form(&app, &format!("{}/edit", location(&r)), &f).await;
+    let r = app.post_form(&format!("{}/edit", location(&r)), &f).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("whole number"));
     // A page that does not exist stays a 404 whatever was posted to it.
-    let r = post_form(
-        &app,
-        &format!("/h/nowhere/actions/{}/edit", uuid::Uuid::now_v7()),
-        &action_form("x", ""),
-    )
-    .await;
+    let r = app
+        .post_form(
+            &format!("/h/nowhere/actions/{}/edit", uuid::Uuid::now_v7()),
+            &action_form("x", ""),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

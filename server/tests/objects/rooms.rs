@@ -2,7 +2,7 @@
 //! attendee is refused), the editor posts without JavaScript, and sessions booked
 //! into a taken slot are a 422 on `room_id`.
 
-use super::common::{TestApp, spawn_app};
+use super::common::spawn_app;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -136,18 +136,6 @@ async fn organizers_manage_rooms_everyone_reads_them() {
     assert!(html.contains(&format!("value=\"{id}\"")), "the room select");
 }
 
-/// A browser's form post from the app's own page.
-async fn post_form(app: &TestApp, path: &str, form: &[(&str, String)]) -> reqwest::Response {
-    app.client
-        .post(format!("{}{path}", app.address))
-        .header("origin", &app.address)
-        .header("accept", "text/html")
-        .form(form)
-        .send()
-        .await
-        .expect("form post")
-}
-
 #[tokio::test]
 async fn the_room_editor_posts_without_javascript() {
     let app = spawn_app().await;
@@ -166,7 +154,7 @@ async fn the_room_editor_posts_without_javascript() {
     let mut f = room_form(&h.slug, "Fedora");
     f.push(("version", "0".into()));
     f[3].1 = "0".into();
-    let r = post_form(&app, &format!("/h/{}/rooms/new", h.slug), &f).await;
+    let r = app.post_form(&format!("/h/{}/rooms/new", h.slug), &f).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("Capacity must be a number from 1 to 10000"));
@@ -176,7 +164,7 @@ async fn the_room_editor_posts_without_javascript() {
     );
 
     f[3].1 = "12".into();
-    let r = post_form(&app, &format!("/h/{}/rooms/new", h.slug), &f).await;
+    let r = app.post_form(&format!("/h/{}/rooms/new", h.slug), &f).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(to.starts_with(&format!("/h/{}/rooms/", h.slug)), "{to}");
@@ -188,7 +176,9 @@ async fn the_room_editor_posts_without_javascript() {
         .filter(|(k, _)| *k != "form[open_for_breakouts]")
         .collect();
     e.push(("version", "1".into()));
-    let r = post_form(&app, &format!("/h/{}/rooms/{id}/edit", h.slug), &e).await;
+    let r = app
+        .post_form(&format!("/h/{}/rooms/{id}/edit", h.slug), &e)
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let room = domain::room::service::get(&app.db, h.id, uuid::Uuid::parse_str(&id).unwrap())
         .await
