@@ -201,6 +201,21 @@ fn server_fns(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(app::args::name_bad_arguments))
 }
 
+/// A `multipart/form-data` body's fields, a file's content as its text (bytes that are
+/// not UTF-8 become U+FFFD, which the field's own check then names). `None` when it is
+/// not well formed.
+async fn decode_multipart(body: Bytes, boundary: String) -> Option<Vec<(String, String)>> {
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut m = multer::Multipart::new(stream, boundary);
+    let mut pairs = Vec::new();
+    while let Some(field) = m.next_field().await.ok()? {
+        let name = field.name()?.to_owned();
+        let bytes = field.bytes().await.ok()?;
+        pairs.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    Some(pairs)
+}
+
 /// `application/x-www-form-urlencoded` pairs, in order ('+' is a space).
 fn decode_form(body: &[u8]) -> Option<Vec<(String, String)>> {
     fn unescape(s: &str) -> Option<String> {
@@ -303,16 +318,23 @@ async fn save(
                 .into_response();
         }
     };
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let pairs = if is_form { decode_form(&bytes) } else { None };
+        .unwrap_or("");
+    let pairs = if content_type.starts_with("application/x-www-form-urlencoded") {
+        decode_form(&bytes)
+    } else if let Ok(boundary) = multer::parse_boundary(content_type) {
+        // A form with a file (a meeting's log uploaded): each file's text is its field.
+        decode_multipart(bytes.clone(), boundary).await
+    } else {
+        None
+    };
     let Some(pairs) = pairs else {
         return (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send the form as application/x-www-form-urlencoded (UTF-8).",
+            "Send the form as application/x-www-form-urlencoded or multipart/form-data (UTF-8).",
         )
             .into_response();
     };
@@ -425,12 +447,27 @@ fn see_other(to: &str) -> Response {
 /// context; its status is the error's unless the page chose another (a 404).
 async fn render(
     state: AppState,
-    mut parts: axum::http::request::Parts,
+    parts: axum::http::request::Parts,
     listing: Vec<AxumRouteListing>,
     posted: Posted,
 ) -> Response {
     let status =
         StatusCode::from_u16(posted.error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    render_with(state, parts, listing, status, move || {
+        provide_context(posted.clone())
+    })
+    .await
+}
+
+/// Renders the page at the posted request's address (as a GET) with what `ctx`
+/// provides, answered with `status`: how a plain form's post answers with its page.
+pub async fn render_with(
+    state: AppState,
+    mut parts: axum::http::request::Parts,
+    listing: Vec<AxumRouteListing>,
+    status: StatusCode,
+    ctx: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
     parts.method = Method::GET;
     parts.headers.remove(header::CONTENT_TYPE);
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -440,7 +477,7 @@ async fn render(
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            provide_context(posted.clone());
+            ctx();
         }
     };
     let handler =

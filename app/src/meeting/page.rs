@@ -68,7 +68,7 @@ fn ImportMinutesForm(w: HackfestScope, data: ImportPage) -> impl IntoView {
                 <code>"#idea"</code> ", " <code>"#help"</code> " and " <code>"#link"</code>
                 " the session's notes under their " <code>"#topic"</code> ". Importing the same log again creates nothing new."
             </p>
-            <form class="form" method="post" action=here novalidate data-posted=crate::editor::posted_json()>
+            <form class="form" method="post" action=here.clone() novalidate data-posted=crate::editor::posted_json()>
                 <input type="hidden" name="id" value=data.session_id.to_string() />
                 <input type="hidden" name="version" value=data.version.to_string() />
                 <Field id="log" label="MeetBot log or text minutes" errors hint="Up to 1 MB: one meeting at a time.">
@@ -80,8 +80,21 @@ fn ImportMinutesForm(w: HackfestScope, data: ImportPage) -> impl IntoView {
                 <div class="actions">
                     <button type="submit" class="button" name="form[op]" value="preview">"Preview"</button>
                     <button type="submit" class="button primary" name="form[op]" value="import">"Import"</button>
-                    <a class="button" href=session>"Cancel"</a>
+                    <a class="button" href=session.clone()>"Cancel"</a>
                 </div>
+            </form>
+            // A file, as a plain form: its text comes back in the log above, previewed.
+            <form class="form" method="post" action=here.clone() enctype="multipart/form-data">
+                <input type="hidden" name="id" value=data.session_id.to_string() />
+                <input type="hidden" name="version" value=data.version.to_string() />
+                <input type="hidden" name="form[map]" value="" />
+                <input type="hidden" name="form[op]" value="preview" />
+                <div class="field">
+                    <label for="log-file">"Or upload the log as a file"</label>
+                    <p class="hint" id="log-file-hint">"A .log or .txt file up to 1 MB. It is read and previewed here; nothing is imported until you choose Import."</p>
+                    <input id="log-file" type="file" name="form[log]" accept=".log,.txt,text/plain" aria-describedby="log-file-hint" />
+                </div>
+                <div class="actions"><button type="submit" class="button">"Preview the file"</button></div>
             </form>
             {preview.map(|p| view! {
                 <Suspense fallback=|| view! { <p class="loading">"Reading the log…"</p> }>

@@ -97,6 +97,56 @@ async fn a_meeting_is_imported_with_and_without_javascript() {
         0
     );
 
+    // The log uploaded as a file (multipart/form-data): the same preview, the file's
+    // text now in the log field; a binary file is an error on the log.
+    let upload = |content: &[u8]| {
+        let b = "----hackfest-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in [
+            ("id", s.id.to_string()),
+            ("version", s.version.to_string()),
+            ("form[map]", String::new()),
+            ("form[op]", "preview".into()),
+        ] {
+            body.extend(
+                format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"form[log]\"; filename=\"meeting.log\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes());
+        body.extend(content);
+        body.extend(format!("\r\n--{b}--\r\n").as_bytes());
+        app.client
+            .post(format!("{}{page}", app.address))
+            .header("origin", &app.address)
+            .header("accept", "text/html")
+            .header("content-type", format!("multipart/form-data; boundary={b}"))
+            .body(body)
+            .send()
+    };
+    let r = upload(LOG.as_bytes()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Importing creates 1 decision, 1 action item and 1 note."),
+        "{html:.2000}"
+    );
+    assert!(
+        html.contains("the archive volumes hold 180 TB"),
+        "the file's text is in the log field"
+    );
+    let r = upload(b"\x00\x01\x02\xff\xfe binary").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text().await.unwrap().contains("it holds binary data"),
+        "an error on the log"
+    );
+    let big = vec![b'a'; 2 * 1024 * 1024];
+    assert_eq!(
+        upload(&big).await.unwrap().status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+
     // Import: 303 to the session, which has its decision, action and notes.
     let r = app.post_form(&page, &form(s.version, LOG, "import")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
