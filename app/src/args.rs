@@ -182,6 +182,7 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         room::api::CreateRoom,
         room::api::UpdateRoom,
         crate::calendar::api::GetCalendarPage,
+        crate::token::api::GetTokensPage,
         crate::timetable::api::ScheduleDay,
         crate::timetable::api::ScheduleNow,
         crate::display::api::GetDisplay,

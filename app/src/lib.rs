@@ -25,6 +25,7 @@ pub mod session;
 pub mod state;
 pub mod summary;
 pub mod timetable;
+pub mod token;
 pub mod travel;
 
 use leptos::prelude::*;
@@ -46,8 +47,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // A summary's public page is complete as HTML: it goes without the hydration
     // scripts, so a reader downloads no WASM (issue 11.4).
     #[cfg(feature = "ssr")]
+    // So does the answer to a form that shows a secret once (an API token): the
+    // token is in that document only, in no hydration data.
     let hydrate = !use_context::<axum::http::request::Parts>()
-        .is_some_and(|p| summary::page::is_read_only(p.uri.path()));
+        .is_some_and(|p| summary::page::is_read_only(p.uri.path()))
+        && use_context::<state::DocumentOnly>().is_none();
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
     view! {
@@ -110,6 +114,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=hackfest::page::HackfestList ssr=ssr.clone() />
                     <Route path=path!("/me") view=auth::components::MyHackfestsPage ssr=ssr.clone() />
+                    <Route path=path!("/tokens") view=token::page::TokensPage ssr=ssr.clone() />
                     <Route path=path!("/auth/dev") view=auth::components::DevSignInPage ssr=ssr.clone() />
                     <Route path=path!("/hackfests/new") view=hackfest::page::NewHackfestPage ssr=ssr.clone() />
                     <Route path=path!("/search") view=search::page::SiteSearch ssr=ssr.clone() />

@@ -39,3 +39,8 @@ pub struct CspNonce(pub String);
 /// off through a proxy or under a non-loopback `Host`). Absent: not offered.
 #[derive(Clone, Copy, Debug)]
 pub struct DevSignInOffered(pub bool);
+
+/// This render answers a form that shows a secret once (an API token, a webhook
+/// secret): the document goes without hydration, so the secret is in no script.
+#[derive(Clone, Copy, Debug)]
+pub struct DocumentOnly;

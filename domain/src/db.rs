@@ -726,6 +726,8 @@ mod tests {
             "calendar_tokens_by_person",
             // A meeting's import reads the keys it has before it writes (issue 15).
             "meeting_imports_by_source",
+            // An API token's hash (issue 15): made by the service, never typed.
+            "api_tokens_by_hash",
         ];
         let (db, url) = scratch::postgres().await;
         let Db::Postgres(pool) = &db else {

@@ -3,6 +3,7 @@
 //! feature: the database, repositories and services.
 
 pub mod action;
+pub mod api_token;
 pub mod decision;
 pub mod error;
 pub mod goal;
@@ -28,6 +29,8 @@ pub mod demo;
 #[cfg(feature = "server")]
 pub mod export;
 pub mod history;
+#[cfg(feature = "server")]
+pub mod listing;
 #[cfg(feature = "server")]
 pub mod markdown;
 pub mod outbox;

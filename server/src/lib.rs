@@ -1,5 +1,6 @@
 //! The `hackfest` binary's library: configuration, start-up and plain HTTP routes.
 
+pub mod api;
 pub mod auth;
 pub mod bus;
 pub mod config;

@@ -367,6 +367,9 @@ pub fn router(
         .merge(crate::export::routes())
         // iCal feeds, schedule.xml/.json and the private calendar URL's form.
         .merge(crate::schedule::routes())
+        // The JSON API (/api/v1) and the tokens page's forms.
+        .merge(crate::api::routes())
+        .merge(crate::api::tokens::routes(&routes))
         .leptos_routes_with_context(&state, routes, ctx.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -372,6 +372,8 @@ async fn creating_and_joining_are_recorded_once() {
     assert_eq!(hist.len(), 1);
 }
 
+#[path = "objects/api_v1.rs"]
+mod api_v1;
 #[path = "objects/meetings.rs"]
 mod meetings;
 #[path = "objects/nojs.rs"]

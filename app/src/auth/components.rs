@@ -106,6 +106,7 @@ pub fn MyHackfestsPage() -> impl IntoView {
         <Title text="My hackfests" />
         <section class="page">
             <h1>"My hackfests"</h1>
+            <p class="meta"><a href="/tokens">"API tokens"</a>" for scripts and other tools"</p>
             <MyActions />
             <h2>"Hackfests I joined"</h2>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>

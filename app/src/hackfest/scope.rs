@@ -22,19 +22,20 @@ impl Scope {
     /// two queries, whatever the hackfest holds.
     pub async fn of(slug: &str) -> Result<Scope, AppError> {
         let st = crate::state::app_state()?;
-        let viewer = crate::auth::viewer();
+        Self::resolve(st.db, slug, crate::auth::viewer()).await
+    }
+
+    /// [`Scope::of`] for a viewer known otherwise (the JSON API's token holder).
+    pub async fn resolve(db: Db, slug: &str, viewer: Viewer) -> Result<Scope, AppError> {
         // The hackfest and the viewer's membership in one query.
-        let (hackfest, membership) = domain::user::repo::hackfest_by_slug_for(
-            &st.db,
-            slug,
-            viewer.user.as_ref().map(|u| u.id),
-        )
-        .await
-        .map_err(domain::DomainError::from)?
-        .ok_or(domain::DomainError::NotFound("hackfest"))?;
+        let (hackfest, membership) =
+            domain::user::repo::hackfest_by_slug_for(&db, slug, viewer.user.as_ref().map(|u| u.id))
+                .await
+                .map_err(domain::DomainError::from)?
+                .ok_or(domain::DomainError::NotFound("hackfest"))?;
         let role = viewer.role(membership);
         Ok(Scope {
-            db: st.db,
+            db,
             hackfest,
             viewer,
             role,
@@ -55,6 +56,16 @@ impl Scope {
         match self.viewer.username() {
             Some(name) if self.role.can_organize() => Ok(name.to_owned()),
             _ => Err(crate::auth::deny(&self.viewer)),
+        }
+    }
+
+    /// Which rooms the viewer may book a session in: organizers any, attendees those
+    /// open for breakouts.
+    pub fn bookable_rooms(&self) -> domain::session::service::Rooms {
+        if self.role.can_organize() {
+            domain::session::service::Rooms::All
+        } else {
+            domain::session::service::Rooms::Breakouts
         }
     }
 

@@ -114,16 +114,6 @@ pub async fn get_session_editor(
     })
 }
 
-/// Which rooms the viewer may book: organizers any, attendees those open for breakouts.
-#[cfg(feature = "ssr")]
-fn rooms_for(s: &Scope) -> domain::session::service::Rooms {
-    if s.role.can_organize() {
-        domain::session::service::Rooms::All
-    } else {
-        domain::session::service::Rooms::Breakouts
-    }
-}
-
 /// Saves `form` over session `id` at `version` as the viewer (an editor), in the rooms
 /// they may book: the session with its warnings.
 #[cfg(feature = "ssr")]
@@ -141,7 +131,7 @@ async fn save(
         version,
         form,
         &actor,
-        rooms_for(s),
+        s.bookable_rooms(),
     )
     .await?)
 }
@@ -153,7 +143,7 @@ pub async fn create_session(slug: String, form: SessionForm) -> Result<HackSessi
     let s = Scope::of(&slug).await?;
     let actor = s.editor()?;
     Ok(
-        domain::session::service::create_as(&s.db, &s.hackfest, &form, &actor, rooms_for(&s))
+        domain::session::service::create_as(&s.db, &s.hackfest, &form, &actor, s.bookable_rooms())
             .await?,
     )
 }

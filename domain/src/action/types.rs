@@ -13,6 +13,7 @@ pub const OWNER_MAX: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum ActionStatus {
     Open,
     InProgress,
@@ -38,6 +39,7 @@ impl ActionStatus {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ActionItem {
     pub id: Uuid,
     pub hackfest_id: Uuid,
@@ -76,6 +78,7 @@ impl ActionItem {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ActionForm {
     pub title: String,
     #[serde(default)]

@@ -14,6 +14,7 @@ pub const FOLLOWUPS_MAX: usize = 200;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum DecisionStatus {
     Proposed,
     Agreed,
@@ -51,6 +52,7 @@ impl DecisionStatus {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum FollowUpState {
     Todo,
     Doing,
@@ -81,6 +83,7 @@ impl FollowUpState {
 
 /// One row of a decision's checklist, e.g. one app in "decide app by app".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct FollowUp {
     pub label: String,
     pub state: FollowUpState,
@@ -140,6 +143,7 @@ pub fn format_followups(rows: &[FollowUp]) -> String {
 /// A decision as the browser and the API see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub id: Uuid,
     pub hackfest_id: Uuid,
@@ -199,6 +203,7 @@ impl From<&Decision> for NewDecision {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DecisionForm {
     pub title: String,
     #[serde(default)]

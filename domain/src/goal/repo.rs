@@ -7,7 +7,7 @@ use crate::ids::{GoalId, HackfestId};
 use crate::{on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
-pub struct GoalRow {
+pub(crate) struct GoalRow {
     pub id: Uuid,
     pub hackfest_id: Uuid,
     pub title: String,
@@ -57,7 +57,7 @@ fn decode(r: GoalRow) -> Result<Goal, sqlx::Error> {
     })
 }
 
-const COLUMNS: &str = "id, hackfest_id, title, description, kind, parent_id, status, progress, \
+pub(crate) const COLUMNS: &str = "id, hackfest_id, title, description, kind, parent_id, status, progress, \
                        owner, outcome, version, created_at, updated_at";
 
 fn convert(rows: Vec<GoalRow>) -> Result<Vec<Goal>, sqlx::Error> {

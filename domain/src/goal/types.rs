@@ -11,6 +11,7 @@ pub const OWNER_MAX: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum GoalKind {
     Big,
     Small,
@@ -18,6 +19,7 @@ pub enum GoalKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum GoalStatus {
     Proposed,
     Active,
@@ -57,6 +59,7 @@ impl Progress {
 
 /// A goal as the browser and the API see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Goal {
     pub id: Uuid,
     pub hackfest_id: Uuid,
@@ -96,6 +99,7 @@ impl Goal {
 
 /// Raw input, as typed into the goal form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct GoalForm {
     pub title: String,
     #[serde(default)]

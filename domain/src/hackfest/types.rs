@@ -14,6 +14,7 @@ pub const MAX_DAYS: i64 = 31;
 /// What the browser and the API see of a hackfest (also its database row).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Hackfest {
     pub id: Uuid,
     pub slug: String,

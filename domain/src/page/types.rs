@@ -73,6 +73,7 @@ pub fn slugify(title: &str) -> String {
 /// A wiki page as the browser and the API see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Page {
     pub id: Uuid,
     pub hackfest_id: Uuid,
@@ -107,6 +108,7 @@ impl Page {
 /// A page in the list: no body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PageSummary {
     pub id: Uuid,
     pub slug: String,
@@ -121,6 +123,7 @@ pub struct PageSummary {
 
 /// Raw input, as typed into the page form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PageForm {
     /// Blank: made from the title.
     #[serde(default)]

@@ -21,6 +21,7 @@ pub const REASON_MAX: usize = 100;
 /// A period a room cannot be used (cleaning, another event), on the hackfest's wall
 /// clock: `[from, until)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Closed {
     pub from: NaiveDateTime,
     pub until: NaiveDateTime,
@@ -135,6 +136,7 @@ pub fn parse_closed(input: &str) -> Result<Vec<Closed>, String> {
 /// A room as the browser and the API see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Room {
     pub id: Uuid,
     pub hackfest_id: Uuid,
@@ -222,6 +224,7 @@ impl Room {
 
 /// Raw input, as typed into the room form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RoomForm {
     pub name: String,
     #[serde(default)]

@@ -17,6 +17,7 @@ pub const MAX_HOURS: i64 = 24;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum SessionKind {
     Discussion,
     Meeting,
@@ -35,6 +36,7 @@ crate::text_enum!(SessionKind, "Kind", {
 /// `*_local` fields are the same instants on the hackfest's wall clock.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct HackSession {
     pub id: Uuid,
     pub hackfest_id: Uuid,
@@ -157,6 +159,7 @@ pub(crate) fn sample(title: &str, from: NaiveDateTime, until: NaiveDateTime) -> 
 /// Raw input, as typed into the session form. Times are wall-clock times in the
 /// hackfest's time zone, as `<input type="datetime-local">` sends them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SessionForm {
     pub title: String,
     pub kind: String,

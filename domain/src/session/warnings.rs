@@ -31,6 +31,7 @@ pub const PER_SESSION_MAX: usize = 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum WarningKind {
     /// A required participant is in another session at the same time.
     DoubleBooked,
@@ -55,6 +56,7 @@ impl WarningKind {
 
 /// One warning on a session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Warning {
     /// What it is about; an [`Ack`] with this key acknowledges it.
     pub key: String,
@@ -72,6 +74,7 @@ pub struct Warning {
 
 /// An organizer's acknowledgement of a warning, kept with the session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Ack {
     pub key: String,
     /// The warning's text when it was acknowledged (history shows it).

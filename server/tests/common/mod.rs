@@ -209,6 +209,13 @@ impl TestApp {
         assert_eq!(r.status(), 200, "join {slug}");
     }
 
+    pub async fn hackfest_id(&self, slug: &str) -> uuid::Uuid {
+        hackfest::service::by_slug(&self.db, slug)
+            .await
+            .expect("the hackfest")
+            .id
+    }
+
     pub async fn hackfest(&self, slug: &str) -> Hackfest {
         hackfest::service::create(&self.db, &hackfest_form(slug))
             .await
