@@ -260,6 +260,9 @@ if [ "${BENCH_BUS:-1}" != 0 ]; then
   amqp=$(scripts/rabbitmq.sh)
   (cd "${BENCH_BUS_DIR:-$repo}" && HACKFEST_TEST_AMQP_ADDR=$amqp cargo test -q -p hackfest --test bus bench_bus_latency \
     -- --ignored --nocapture 2>&1) | grep '^BENCH' | sed 's/^BENCH //' | tee "$work/bus.txt" || true
+  say "Webhooks: change -> signed delivery verified by a standardwebhooks receiver (SQLite, PostgreSQL)"
+  (cd "${BENCH_BUS_DIR:-$repo}" && cargo test -q -p hackfest --test objects bench_webhook_latency \
+    -- --ignored --nocapture 2>&1) | grep '^BENCH' | sed 's/^BENCH //' | tee -a "$work/bus.txt" || true
   i=0
   while read -r line; do i=$((i + 1)); echo "bus_$i=$line"; done <"$work/bus.txt" >>"$work/shared.env"
 fi

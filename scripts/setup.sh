@@ -54,7 +54,7 @@ fi
 
 # Python validators for what the app emits (feeds…), from PyPI: every module the tests
 # import (scripts/requirements-test.txt), not only the first.
-if ! python3 -c 'import feedparser, icalendar, openapi_spec_validator, jsonschema' >/dev/null 2>&1; then
+if ! python3 -c 'import feedparser, icalendar, openapi_spec_validator, jsonschema, standardwebhooks' >/dev/null 2>&1; then
   say "Installing the Python validators (scripts/requirements-test.txt)"
   python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r scripts/requirements-test.txt

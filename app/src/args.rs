@@ -183,6 +183,7 @@ static CHECKS: LazyLock<HashMap<&'static str, Check>> = LazyLock::new(|| {
         room::api::UpdateRoom,
         crate::calendar::api::GetCalendarPage,
         crate::token::api::GetTokensPage,
+        crate::webhook::api::GetWebhooksPage,
         crate::timetable::api::ScheduleDay,
         crate::timetable::api::ScheduleNow,
         crate::display::api::GetDisplay,

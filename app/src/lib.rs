@@ -27,6 +27,7 @@ pub mod summary;
 pub mod timetable;
 pub mod token;
 pub mod travel;
+pub mod webhook;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -131,6 +132,7 @@ pub fn App() -> impl IntoView {
                         <travel::page::TravelRoutes />
                         <Route path=path!("display") view=display::page::DisplayPage ssr=ssr.clone() />
                         <Route path=path!("calendar") view=calendar::page::CalendarPage ssr=ssr.clone() />
+                        <Route path=path!("webhooks") view=webhook::page::WebhooksPage ssr=ssr.clone() />
                         <search::page::SearchRoutes />
                     </ParentRoute>
                 </Routes>

@@ -728,6 +728,8 @@ mod tests {
             "meeting_imports_by_source",
             // An API token's hash (issue 15): made by the service, never typed.
             "api_tokens_by_hash",
+            // One delivery per message and endpoint (the dispatcher's ON CONFLICT).
+            "webhook_deliveries_once",
         ];
         let (db, url) = scratch::postgres().await;
         let Db::Postgres(pool) = &db else {

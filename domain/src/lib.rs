@@ -21,6 +21,7 @@ pub mod timetable;
 pub mod travel;
 pub mod user;
 pub mod view;
+pub mod webhook;
 
 #[cfg(feature = "server")]
 pub mod db;

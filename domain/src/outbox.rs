@@ -347,7 +347,7 @@ mod store {
         }
     }
 
-    const COLUMNS: &str = "seq, message_id, topic, schema_name, severity, hackfest_id, object_id, \
+    pub const COLUMNS: &str = "seq, message_id, topic, schema_name, severity, hackfest_id, object_id, \
                            public, users, path, body, created_at, sent_at, attempts";
 
     /// Unsent messages, oldest (first committed) first.
@@ -565,13 +565,21 @@ mod store {
 
     /// Takes the lease if nobody holds it.
     pub async fn try_lead(db: &Db) -> Result<Option<Lease>, sqlx::Error> {
+        try_lock(db, PUBLISHER_LOCK).await
+    }
+
+    /// The webhook sender's lease (one sender among all instances).
+    pub const WEBHOOK_LOCK: i64 = INSERT_LOCK + 2;
+
+    /// Takes the lease `key` if nobody holds it (see [`try_lead`]).
+    pub async fn try_lock(db: &Db, key: i64) -> Result<Option<Lease>, sqlx::Error> {
         match db {
             Db::Sqlite(..) => Ok(Some(Lease::Sqlite)),
             Db::Postgres(p) => {
                 // Detached: closing it (drop) releases the lock; back in the pool it would not.
                 let mut conn = p.acquire().await?.detach();
                 let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                    .bind(PUBLISHER_LOCK)
+                    .bind(key)
                     .fetch_one(&mut conn)
                     .await?;
                 Ok(got.then_some(Lease::Postgres(conn)))

@@ -118,3 +118,50 @@ async function objectUrl(p: Page, slug: string, f: Form, title: string): Promise
   expect(href, `${f.kind}: a link to the new object`).toBeTruthy();
   return new URL(href!, p.url()).pathname;
 }
+
+// Issue 15: the tokens page and the webhooks page are plain forms. Without JavaScript,
+// a wrong field is named beside it (what was typed kept); a token is shown once and
+// works against the JSON API; an endpoint's secret is shown once.
+test('without JavaScript a token is made and works, and a webhook endpoint is registered', async ({ browser, page }) => {
+  test.setTimeout(90_000);
+  const slug = await createHackfest(page, 'Token Hackfest');
+  const ctx = await noJavaScriptContext(browser);
+  const plain = await ctx.newPage();
+  await devSignIn(plain, 'olivia', 'organizer');
+
+  await plain.goto('/tokens');
+  await plain.getByLabel('Name').fill('CI bot');
+  await plain.getByLabel('Hackfest', { exact: true }).selectOption(slug);
+  await plain.getByLabel('Scope').selectOption('write');
+  await plain.getByLabel('Expires in (days)').fill('400');
+  await plain.getByRole('button', { name: 'Make the token' }).click();
+  await expect(plain.locator('#expires_in_days-error')).toHaveText(/1 to 366/);
+  await expect(plain.getByLabel('Name')).toHaveValue('CI bot');
+  await plain.getByLabel('Expires in (days)').fill('30');
+  await plain.getByRole('button', { name: 'Make the token' }).click();
+  const token = await plain.getByLabel('Your new API token').inputValue();
+  expect(token).toMatch(/^hft_[A-Za-z0-9_-]{43}$/);
+  const me = await plain.request.get('/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).hackfest).toBe(slug);
+  await plain.goto('/tokens');
+  await expect(plain.getByRole('row', { name: /CI bot/ })).toContainText('Live');
+  await expect(plain.locator('body')).not.toContainText(token);
+  await plain.getByRole('button', { name: 'Revoke CI bot' }).click();
+  await expect(plain.getByRole('row', { name: /CI bot/ })).toContainText('Revoked');
+  const after = await plain.request.get('/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+  expect(after.status()).toBe(401);
+
+  await plain.goto(`/h/${slug}/webhooks`);
+  await plain.getByLabel('URL').fill('http://192.168.1.10/hook');
+  await plain.getByLabel('Topics').fill('hackfest.goal.*');
+  await plain.getByRole('button', { name: 'Register' }).click();
+  await expect(plain.locator('#url-error')).toHaveText(/private or local/);
+  await expect(plain.getByLabel('Topics')).toHaveValue('hackfest.goal.*');
+  await plain.getByLabel('URL').fill('https://93.184.216.34/hook');
+  await plain.getByRole('button', { name: 'Register' }).click();
+  await expect(plain.getByLabel('Signing secret')).toHaveValue(/^whsec_/);
+  await plain.goto(`/h/${slug}/webhooks`);
+  await expect(plain.getByTestId('endpoint')).toContainText('https://93.184.216.34/hook');
+  await ctx.close();
+});

@@ -89,7 +89,7 @@ test('every page and form of an organizer fits and passes axe', async ({ browser
     `${h}/decisions/new`, decision, `${decision}/edit`, `${h}/actions/new`, action, `${action}/edit`,
     `${h}/pages/new`, `${wiki}/edit`, `${h}/rooms/new`, `${room}/edit`, `${day}/edit`, `${h}/summary/week/edit`,
     `${h}/travel`, travel, `${h}/travel/new`, `${h}/travel/budget/edit`, `${h}/travel/arrivals`,
-    `${h}/travel/hotels`, `${h}/display`, "/me", "/hackfests/new",
+    `${h}/travel/hotels`, `${h}/display`, "/me", "/hackfests/new", "/tokens", `${h}/webhooks`,
   ]);
   await ctx.close();
 });

@@ -204,6 +204,35 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: Vec<crate::limit::Cidr>,
+    /// Addresses webhooks may reach although they are private or local, comma-separated
+    /// addresses or blocks (e.g. an internal CI at 10.3.0.0/16). Unset: public only.
+    #[arg(
+        long,
+        env = "HACKFEST_WEBHOOK_ALLOW",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub webhook_allow: Vec<crate::limit::Cidr>,
+    /// Waits before each retry of a webhook that was not delivered (comma-separated:
+    /// ms, s, m, h, d); after the last, it is given up.
+    #[arg(
+        long,
+        env = "HACKFEST_WEBHOOK_RETRIES",
+        default_value = crate::webhooks::RETRIES,
+        global = true
+    )]
+    pub webhook_retries: String,
+    /// Send webhooks from this instance (`false`: another instance or nobody does;
+    /// endpoints and deliveries are kept).
+    #[arg(
+        long,
+        env = "HACKFEST_WEBHOOKS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub webhooks: bool,
     /// Bearer token for `GET /metrics` (then `Authorization: Bearer <token>`; others
     /// get 401). Unset: /metrics is open. Never logged.
     #[arg(
@@ -346,6 +375,9 @@ impl Config {
             topic_prefix: String::new(),
             events_retention: "14d".into(),
             trusted_proxies: vec![],
+            webhook_allow: vec![],
+            webhook_retries: crate::webhooks::RETRIES.into(),
+            webhooks: true,
             live_per_client: 8,
             // Tests draft summaries themselves, when they want them.
             summary_draft_minutes: 0,

@@ -13,3 +13,4 @@ pub mod schedule;
 pub mod startup;
 pub mod summary;
 pub mod telemetry;
+pub mod webhooks;

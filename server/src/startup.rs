@@ -145,6 +145,15 @@ impl Application {
                 "HACKFEST_DATABASE_URL: setting up the WAL checkpoints failed: {e}"
             ))
         })?;
+        let webhooks = crate::webhooks::Settings {
+            allow: config.webhook_allow.clone(),
+            retries: crate::webhooks::parse_retries(&config.webhook_retries)
+                .map_err(|e| StartError::Config(format!("HACKFEST_WEBHOOK_RETRIES: {e}")))?,
+            public_url: public_url.clone(),
+        };
+        if config.webhooks {
+            crate::webhooks::spawn(db.clone(), webhooks.clone());
+        }
         if config.summary_draft_minutes > 0 {
             crate::summary::spawn_drafting(
                 db.clone(),
@@ -191,6 +200,7 @@ impl Application {
             hub,
             Edge { hosts, ops },
         )
+        .layer(Extension(Arc::new(webhooks)))
         .layer(axum::middleware::from_fn_with_state(
             limits,
             crate::limit::rate_limit,
@@ -370,6 +380,7 @@ pub fn router(
         // The JSON API (/api/v1) and the tokens page's forms.
         .merge(crate::api::routes())
         .merge(crate::api::tokens::routes(&routes))
+        .merge(crate::api::webhooks::routes(&routes))
         .leptos_routes_with_context(&state, routes, ctx.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

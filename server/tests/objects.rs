@@ -378,6 +378,8 @@ mod api_v1;
 mod meetings;
 #[path = "objects/nojs.rs"]
 mod nojs;
+#[path = "objects/webhooks.rs"]
+mod webhooks;
 
 #[path = "objects/summaries.rs"]
 mod summaries;

@@ -219,6 +219,7 @@ fn OverviewView(w: HackfestScope, overview: Overview) -> impl IntoView {
                 <p class="meta">"Export this hackfest: "
                     <a rel="external" download="" href=format!("/h/{slug}/export.json")>"JSON (every object and its history)"</a>" · "
                     <a rel="external" download="" href=format!("/h/{slug}/export.tar")>"Markdown (tar)"</a>
+                    " · Other tools: "<a href=format!("/h/{slug}/webhooks")>"Webhooks"</a>
                 </p>
             })}
             // Today's sessions come first in the document, so a phone shows them before the

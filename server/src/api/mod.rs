@@ -17,6 +17,7 @@
 mod kinds;
 pub mod openapi;
 pub mod tokens;
+pub mod webhooks;
 
 use std::sync::Arc;
 
