@@ -484,6 +484,40 @@ pub async fn secret_page(
     res
 }
 
+/// Who sent a page's plain form (their session, read by the auth layer; anonymous if
+/// none).
+pub fn viewer_of(req: &axum::extract::Request) -> Viewer {
+    req.extensions()
+        .get::<Viewer>()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A page's plain form (`application/x-www-form-urlencoded`, at most 64 KiB) read as
+/// `F`, with the request's head kept for the answer; otherwise the answer: 413, or 422
+/// naming the fields it takes (`fields`).
+pub async fn plain_form<F: serde::de::DeserializeOwned>(
+    req: axum::extract::Request,
+    fields: &str,
+) -> Result<(axum::http::request::Parts, F), Response> {
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The form is larger than 64 KiB.",
+        )
+            .into_response());
+    };
+    match serde_urlencoded::from_bytes(&bytes) {
+        Ok(f) => Ok((parts, f)),
+        Err(_) => Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("Send the form as application/x-www-form-urlencoded: {fields}."),
+        )
+            .into_response()),
+    }
+}
+
 /// A 422 of the form's fields, or the object's JSON.
 pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     (status, axum::Json(value)).into_response()

@@ -33,39 +33,16 @@ pub fn routes(listing: &[AxumRouteListing]) -> Router<AppState> {
         .route("/tokens/{id}/revoke", post(revoke))
 }
 
-fn signed_in(req: &Request) -> Option<domain::user::User> {
-    req.extensions()
-        .get::<Viewer>()
-        .and_then(|v| v.user.clone())
-}
-
 async fn create(st: AppState, listing: Vec<AxumRouteListing>, req: Request) -> Response {
-    let Some(user) = signed_in(&req) else {
+    let viewer = super::viewer_of(&req);
+    let Some(user) = viewer.user.clone() else {
         return AppError::Unauthorized.into_response();
     };
-    let viewer = req
-        .extensions()
-        .get::<Viewer>()
-        .cloned()
-        .unwrap_or_default();
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The form is larger than 64 KiB.",
-        )
-            .into_response();
-    };
-    let form: TokenForm = match serde_urlencoded::from_bytes(&bytes) {
-        Ok(f) => f,
-        Err(_) => {
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Send the form as application/x-www-form-urlencoded: name, hackfest, scope, expires_in_days.",
-            )
-                .into_response();
-        }
-    };
+    let (parts, form) =
+        match super::plain_form::<TokenForm>(req, "name, hackfest, scope, expires_in_days").await {
+            Ok(x) => x,
+            Err(answer) => return answer,
+        };
     let answer = match made(&st, &viewer, &user, &form).await {
         Ok((token, secret)) => {
             tracing::info!(user = %user.username, hackfest = %token.hackfest_slug, scope = token.scope.as_str(), "made an API token");
@@ -138,7 +115,7 @@ async fn revoke(
     req: Request<Body>,
 ) -> Response {
     use app::error::ErrorContext;
-    let Some(user) = signed_in(&req) else {
+    let Some(user) = super::viewer_of(&req).user else {
         return AppError::Unauthorized.into_response();
     };
     // Someone else's token, or none: the same answer (nothing is revealed).

@@ -52,26 +52,16 @@ async fn register(
     slug: String,
     req: Request,
 ) -> Response {
-    let (s, actor) = match organizer(&st, &slug, viewer_of(&req)).await {
+    let (s, actor) = match organizer(&st, &slug, super::viewer_of(&req)).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
     let settings = req.extensions().get::<Arc<Settings>>().cloned();
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The form is larger than 64 KiB.",
-        )
-            .into_response();
-    };
-    let Ok(form) = serde_urlencoded::from_bytes::<EndpointForm>(&bytes) else {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Send the form as application/x-www-form-urlencoded: url, topics, description.",
-        )
-            .into_response();
-    };
+    let (parts, form) =
+        match super::plain_form::<EndpointForm>(req, "url, topics, description").await {
+            Ok(x) => x,
+            Err(answer) => return answer,
+        };
     let made = async {
         let new = form.parse().map_err(AppError::Validation)?;
         if let Some(settings) = &settings {
@@ -107,7 +97,7 @@ async fn toggle(
     Path((slug, id, op)): Path<(String, String, String)>,
     req: Request,
 ) -> Response {
-    let (s, actor) = match organizer(&st, &slug, viewer_of(&req)).await {
+    let (s, actor) = match organizer(&st, &slug, super::viewer_of(&req)).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -135,7 +125,7 @@ async fn replay(
     Path((slug, id)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (s, _) = match organizer(&st, &slug, viewer_of(&req)).await {
+    let (s, _) = match organizer(&st, &slug, super::viewer_of(&req)).await {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -153,11 +143,4 @@ async fn replay(
         Ok(false) => AppError::NotFound("Delivery".into()).into_response(),
         Err(e) => e.into_response(),
     }
-}
-
-fn viewer_of(req: &Request) -> Viewer {
-    req.extensions()
-        .get::<Viewer>()
-        .cloned()
-        .unwrap_or_default()
 }
