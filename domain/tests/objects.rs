@@ -537,6 +537,12 @@ mod schedule;
 mod search;
 #[path = "objects/travel.rs"]
 mod travel;
+#[path = "objects/webhooks.rs"]
+mod webhooks;
+both!(
+    webhooks_rolled_back,
+    super::webhooks::a_rolled_back_change_is_never_delivered
+);
 both!(
     travel_request_states,
     super::travel::a_request_moves_through_its_states

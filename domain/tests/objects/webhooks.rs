@@ -1,0 +1,75 @@
+//! Webhook deliveries come from committed changes only (issue 15, item 4): a change
+//! whose transaction rolls back leaves no outbox message, so the dispatcher makes no
+//! delivery for it; the committed change next to it gets exactly one. Each scenario on
+//! SQLite and on PostgreSQL.
+
+use domain::db::Db;
+use domain::goal::{self, GoalForm};
+use domain::webhook::{EndpointForm, service as webhook};
+
+use super::{count, hackfest};
+
+fn goal_form(title: &str) -> GoalForm {
+    GoalForm {
+        title: title.into(),
+        kind: "small".into(),
+        status: "active".into(),
+        ..Default::default()
+    }
+}
+
+pub async fn a_rolled_back_change_is_never_delivered(db: Db) {
+    let h = hackfest(&db, "hooks-rollback").await;
+    let endpoint = EndpointForm {
+        url: "https://hooks.example.org/hackfest".into(),
+        topics: "hackfest.goal.*".into(),
+        description: String::new(),
+    }
+    .parse()
+    .expect("a valid endpoint");
+    webhook::create(&db, h.id, &endpoint, "olivia")
+        .await
+        .expect("registered");
+    // Everything before (the hackfest's own messages) is behind the cursor.
+    webhook::fan_out(&db, "http://127.0.0.1", 1000)
+        .await
+        .expect("fan out");
+    let before = count(&db, "webhook_deliveries").await;
+
+    // A goal made in a transaction that rolls back: its outbox row goes with it.
+    let mut tx = db.begin().await.expect("begin");
+    goal::service::create_in(&mut tx, h.id, &goal_form("Rolled back"), "alice")
+        .await
+        .expect("created in the transaction");
+    drop(tx);
+    // And one that commits.
+    goal::service::create(&db, h.id, &goal_form("Committed"), "alice")
+        .await
+        .expect("committed");
+
+    let (_, made) = webhook::fan_out(&db, "http://127.0.0.1", 1000)
+        .await
+        .expect("fan out");
+    assert_eq!(made, 1, "one delivery: the committed goal's");
+    assert_eq!(count(&db, "webhook_deliveries").await, before + 1);
+    // Fanning out again makes nothing more.
+    let (_, again) = webhook::fan_out(&db, "http://127.0.0.1", 1000)
+        .await
+        .expect("fan out");
+    assert_eq!(again, 0);
+    let bodies: Vec<String> = match &db {
+        Db::Sqlite(p, _) => sqlx::query_scalar("SELECT body FROM webhook_deliveries")
+            .fetch_all(p)
+            .await
+            .unwrap(),
+        Db::Postgres(p) => sqlx::query_scalar("SELECT body FROM webhook_deliveries")
+            .fetch_all(p)
+            .await
+            .unwrap(),
+    };
+    assert!(bodies.iter().any(|b| b.contains("Committed")), "{bodies:?}");
+    assert!(
+        !bodies.iter().any(|b| b.contains("Rolled back")),
+        "{bodies:?}"
+    );
+}
