@@ -87,7 +87,7 @@ test('with the keyboard alone every control is reached and visibly focused', asy
   }
   // Signed in as an organizer: the forms.
   await devSignIn(page, 'olivia', 'organizer', demo);
-  for (const path of [h, `${h}/goals/new`, `${session}/edit`, session, `${h}/actions/new`, `${wiki}/edit`, `${h}/rooms/new`, `${h}/travel/new`]) {
+  for (const path of [h, `${h}/goals/new`, `${session}/edit`, session, `${h}/actions/new`, `${wiki}/edit`, `${h}/rooms/new`, `${h}/travel/new`, '/tokens', `${h}/webhooks`]) {
     problems.push(...(await tabThrough(page, path)));
   }
   expect(problems).toEqual([]);
