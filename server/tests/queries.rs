@@ -163,4 +163,17 @@ async fn queries_per_page_do_not_grow_with_items() {
     for (i, p) in pages.iter().enumerate().skip(pages.len() - details.len()) {
         assert_eq!(few[i].1, many[i].1, "bytes of {p} grew with other items");
     }
+
+    // Idle, a server queries only on its timers. The webhook sender (on here) waits
+    // for a commit or its half-second tick, and every commit wakes it: a round that
+    // committed with nothing to do woke itself for ever (thousands of queries a
+    // second on an idle server, before). Both apps together, for two seconds.
+    let idle = spawn_app_with(|c| c.webhooks = true).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    count.store(0, Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let n = count.load(Ordering::SeqCst);
+    println!("queries of two idle servers in 2 s: {n}");
+    assert!(n < 100, "idle servers made {n} queries in 2 s");
+    drop(idle);
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Delivery, ENDPOINTS_MAX, Endpoint, NewEndpoint, wants};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::outbox::OutboxRow;
 use crate::{DomainError, FieldErrors, on_db, on_tx};
 
@@ -96,6 +96,7 @@ pub async fn create(
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
+    start_at_the_end(&mut tx, id).await?;
     tx.commit().await?;
     let made = Endpoint {
         id,
@@ -141,6 +142,9 @@ pub async fn set_enabled(
         .execute(c)
         .await
         .map(|r| r.rows_affected()))?;
+    if n > 0 && enabled {
+        start_at_the_end(&mut tx, id).await?;
+    }
     if n > 0 && !enabled {
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE webhook_deliveries SET state = 'cancelled', next_attempt_at = NULL \
@@ -152,6 +156,23 @@ pub async fn set_enabled(
     }
     tx.commit().await?;
     Ok(n > 0)
+}
+
+/// While no endpoint is on, [`fan_out`] writes nothing (not even its cursor: every
+/// commit wakes it, and on SQLite a write would take the writers' turn). So the first
+/// endpoint turned on (`id`, registered or enabled, no other one on) moves the cursor
+/// to the outbox's end in its own transaction: it gets what is committed from then on,
+/// not what was left behind the cursor. Never moves it back.
+async fn start_at_the_end(tx: &mut Tx, id: Uuid) -> Result<(), sqlx::Error> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE webhook_cursor SET seq = (SELECT MAX(seq) FROM outbox) \
+         WHERE id = 1 AND (SELECT MAX(seq) FROM outbox) > seq \
+         AND NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled = $1 AND id <> $2)")
+        .bind(true)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(drop))
 }
 
 #[derive(sqlx::FromRow)]
@@ -233,9 +254,19 @@ pub async fn replay(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<bool, Domain
 /// The dispatcher's step: reads the outbox after its cursor (in commit order) and
 /// makes a pending delivery for each public message and enabled endpoint of its
 /// hackfest that wants the topic, moving the cursor, in one transaction. Returns
-/// (messages read, deliveries made). With no enabled endpoint anywhere it jumps to the
-/// end of the outbox.
+/// (messages read, deliveries made). One read first, outside any transaction: with
+/// nothing after the cursor, or no endpoint on anywhere, it writes nothing (see
+/// [`start_at_the_end`]).
 pub async fn fan_out(db: &Db, public_url: &str, limit: i64) -> Result<(usize, usize), DomainError> {
+    let (cursor, latest, listening): (i64, Option<i64>, bool) = on_db!(db, p => sqlx::query_as(
+        "SELECT (SELECT seq FROM webhook_cursor WHERE id = 1), (SELECT MAX(seq) FROM outbox), \
+         EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled = $1)")
+        .bind(true)
+        .fetch_one(p)
+        .await)?;
+    if !listening || latest.is_none_or(|l| l <= cursor) {
+        return Ok((0, 0));
+    }
     let mut tx = db.begin().await?;
     let lock = match db {
         Db::Postgres(_) => " FOR UPDATE",

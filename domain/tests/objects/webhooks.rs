@@ -1,7 +1,8 @@
 //! Webhook deliveries come from committed changes only (issue 15, item 4): a change
 //! whose transaction rolls back leaves no outbox message, so the dispatcher makes no
-//! delivery for it; the committed change next to it gets exactly one. Each scenario on
-//! SQLite and on PostgreSQL.
+//! delivery for it; the committed change next to it gets exactly one. Before any
+//! endpoint, the dispatcher writes nothing, and the first endpoint gets only what
+//! comes after it. Each scenario on SQLite and on PostgreSQL.
 
 use domain::db::Db;
 use domain::goal::{self, GoalForm};
@@ -18,8 +19,29 @@ fn goal_form(title: &str) -> GoalForm {
     }
 }
 
+async fn cursor(db: &Db) -> i64 {
+    let sql = "SELECT seq FROM webhook_cursor WHERE id = 1";
+    match db {
+        Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+    }
+}
+
 pub async fn a_rolled_back_change_is_never_delivered(db: Db) {
     let h = hackfest(&db, "hooks-rollback").await;
+    // With no endpoint, the dispatcher writes nothing, not even its cursor (every
+    // commit wakes it); the first endpoint starts from the outbox's end instead.
+    goal::service::create(&db, h.id, &goal_form("Before any endpoint"), "alice")
+        .await
+        .expect("committed");
+    let at = cursor(&db).await;
+    assert_eq!(
+        webhook::fan_out(&db, "http://127.0.0.1", 1000)
+            .await
+            .expect("fan out"),
+        (0, 0)
+    );
+    assert_eq!(cursor(&db).await, at, "nothing written");
     let endpoint = EndpointForm {
         url: "https://hooks.example.org/hackfest".into(),
         topics: "hackfest.goal.*".into(),
@@ -30,11 +52,19 @@ pub async fn a_rolled_back_change_is_never_delivered(db: Db) {
     webhook::create(&db, h.id, &endpoint, "olivia")
         .await
         .expect("registered");
-    // Everything before (the hackfest's own messages) is behind the cursor.
-    webhook::fan_out(&db, "http://127.0.0.1", 1000)
-        .await
-        .expect("fan out");
+    assert!(
+        cursor(&db).await > at,
+        "registering moved the cursor to the end"
+    );
+    // Everything before (the hackfest's own messages, the first goal) is behind it.
+    assert_eq!(
+        webhook::fan_out(&db, "http://127.0.0.1", 1000)
+            .await
+            .expect("fan out"),
+        (0, 0)
+    );
     let before = count(&db, "webhook_deliveries").await;
+    assert_eq!(before, 0);
 
     // A goal made in a transaction that rolls back: its outbox row goes with it.
     let mut tx = db.begin().await.expect("begin");
@@ -69,7 +99,9 @@ pub async fn a_rolled_back_change_is_never_delivered(db: Db) {
     };
     assert!(bodies.iter().any(|b| b.contains("Committed")), "{bodies:?}");
     assert!(
-        !bodies.iter().any(|b| b.contains("Rolled back")),
+        !bodies
+            .iter()
+            .any(|b| b.contains("Rolled back") || b.contains("Before any endpoint")),
         "{bodies:?}"
     );
 }
