@@ -330,8 +330,13 @@ impl Db {
                     source,
                 })?;
             }
+            // No `SELECT 1` before handing out a connection: a SQLite connection is a
+            // file handle in this process, not a socket that can go stale, and the ping
+            // is a round trip to its worker thread (two context switches) on every
+            // acquire, a few per change.
             let pool = SqlitePoolOptions::new()
                 .max_connections(if in_memory { 1 } else { 8 })
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(15))
                 .connect_with(opts.clone())
                 .await
@@ -346,6 +351,7 @@ impl Db {
                 Some(
                     SqlitePoolOptions::new()
                         .max_connections(1)
+                        .test_before_acquire(false)
                         .acquire_timeout(WRITER_WAIT)
                         // Kept open: its settings (see `checkpoint_in_background`) last.
                         .idle_timeout(None)
