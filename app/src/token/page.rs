@@ -86,7 +86,7 @@ fn Tokens(data: Data) -> impl IntoView {
             <p class="field-error" role="alert">"The token was not made: please correct the highlighted fields."</p>
         })}
         <h2>"Make a token"</h2>
-        <form class="form" method="post" action="/tokens">
+        <form class="form" method="post" action="/tokens" novalidate>
             <Field id="name" label="Name" errors hint="What it is for, such as “CI bot”.">
                 <input id="name" name="name" type="text" value=form.name.clone() maxlength="100"
                     aria-invalid=errors.with_untracked(|e| e.get("name").is_some()).to_string()

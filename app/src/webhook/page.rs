@@ -141,7 +141,7 @@ fn Webhooks(w: HackfestScope, data: Data) -> impl IntoView {
                 <p class="field-error" role="alert">"The endpoint was not registered: please correct the highlighted fields."</p>
             })}
             <h2>"Register an endpoint"</h2>
-            <form class="form" method="post" action=format!("/h/{slug}/webhooks")>
+            <form class="form" method="post" action=format!("/h/{slug}/webhooks") novalidate>
                 <Field id="url" label="URL" errors hint="https://… on a public address.">
                     <input id="url" name="url" type="url" value=form.url.clone() aria-invalid=invalid("url") aria-describedby="url-error" />
                 </Field>
