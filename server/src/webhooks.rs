@@ -374,33 +374,52 @@ pub fn spawn(db: Db, settings: Settings) {
                         tracing::warn!(error = %e, "webhooks: pruning the delivery log failed");
                     }
                 }
-                if let Err(e) = round(&db, &client, &settings).await {
-                    tracing::warn!(error = %e, "webhooks: a round failed");
-                    tokio::time::sleep(Duration::from_secs(2)).await;
+                match round(&db, &client, &settings).await {
+                    // New messages wake us; retries come due on the tick.
+                    Ok(true) => {
+                        let _ =
+                            tokio::time::timeout(Duration::from_millis(500), wake.changed()).await;
+                    }
+                    // No endpoint on anywhere: a commit (an endpoint registered here)
+                    // or the tick (one registered elsewhere) makes us look again, but
+                    // no more than 20 times a second, however many commits there are
+                    // (the app's writes, hundreds a second under load).
+                    Ok(false) => {
+                        let _ =
+                            tokio::time::timeout(Duration::from_millis(500), wake.changed()).await;
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        wake.borrow_and_update();
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "webhooks: a round failed");
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                    }
                 }
-                // New messages wake us; retries come due on the tick.
-                let _ = tokio::time::timeout(Duration::from_millis(500), wake.changed()).await;
             }
         }
     });
 }
 
-/// Fans out what is new, then sends what is due (eight at a time).
+/// Fans out what is new, then sends what is due (eight at a time). Whether any
+/// endpoint is on (`false`: nothing to fan out or send until one is).
 async fn round(
     db: &Db,
     client: &reqwest::Client,
     settings: &Arc<Settings>,
-) -> Result<(), domain::DomainError> {
+) -> Result<bool, domain::DomainError> {
     loop {
-        let (read, _) = hooks::fan_out(db, &settings.public_url, 500).await?;
-        if read < 500 {
+        let step = hooks::fan_out(db, &settings.public_url, 500).await?;
+        if !step.listening {
+            return Ok(false);
+        }
+        if step.read < 500 {
             break;
         }
     }
     loop {
         let due = hooks::due(db, Utc::now(), 64).await?;
         if due.is_empty() {
-            return Ok(());
+            return Ok(true);
         }
         let n = due.len();
         let mut set = tokio::task::JoinSet::new();
@@ -426,7 +445,7 @@ async fn round(
         }
         while set.join_next().await.is_some() {}
         if n < 64 {
-            return Ok(());
+            return Ok(true);
         }
     }
 }

@@ -254,10 +254,20 @@ pub async fn replay(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<bool, Domain
 /// The dispatcher's step: reads the outbox after its cursor (in commit order) and
 /// makes a pending delivery for each public message and enabled endpoint of its
 /// hackfest that wants the topic, moving the cursor, in one transaction. Returns
-/// (messages read, deliveries made). One read first, outside any transaction: with
-/// nothing after the cursor, or no endpoint on anywhere, it writes nothing (see
-/// [`start_at_the_end`]).
-pub async fn fan_out(db: &Db, public_url: &str, limit: i64) -> Result<(usize, usize), DomainError> {
+/// What a step of [`fan_out`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FanOut {
+    /// Outbox messages read.
+    pub read: usize,
+    /// Deliveries made.
+    pub made: usize,
+    /// Some endpoint, of any hackfest, is on.
+    pub listening: bool,
+}
+
+/// One read first, outside any transaction: with nothing after the cursor, or no
+/// endpoint on anywhere, it writes nothing (see [`start_at_the_end`]).
+pub async fn fan_out(db: &Db, public_url: &str, limit: i64) -> Result<FanOut, DomainError> {
     let (cursor, latest, listening): (i64, Option<i64>, bool) = on_db!(db, p => sqlx::query_as(
         "SELECT (SELECT seq FROM webhook_cursor WHERE id = 1), (SELECT MAX(seq) FROM outbox), \
          EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled = $1)")
@@ -265,7 +275,11 @@ pub async fn fan_out(db: &Db, public_url: &str, limit: i64) -> Result<(usize, us
         .fetch_one(p)
         .await)?;
     if !listening || latest.is_none_or(|l| l <= cursor) {
-        return Ok((0, 0));
+        return Ok(FanOut {
+            read: 0,
+            made: 0,
+            listening,
+        });
     }
     let mut tx = db.begin().await?;
     let lock = match db {
@@ -352,7 +366,11 @@ pub async fn fan_out(db: &Db, public_url: &str, limit: i64) -> Result<(usize, us
             .map(|r| r.rows_affected()))?;
     }
     tx.commit().await?;
-    Ok((read, made))
+    Ok(FanOut {
+        read,
+        made,
+        listening,
+    })
 }
 
 /// A delivery to attempt now.
