@@ -461,8 +461,10 @@ async fn hackfest(
 
 /// The answer to a plain form that made a secret (an API token, a webhook's signing
 /// secret): the page at the post's address rendered with what `ctx` provides, as a
-/// document without hydration (the secret is in no script), never stored, sending no
-/// referrer.
+/// document without hydration (the secret is in no script), never stored, sending a
+/// referrer to this site only. Not `no-referrer`: a form posted from such a document
+/// carries `Origin: null`, which the CSRF check refuses (the next try after a refused
+/// form, a revoke from the page that showed the token). The secret is never in a URL.
 pub async fn secret_page(
     st: AppState,
     parts: axum::http::request::Parts,
@@ -479,7 +481,7 @@ pub async fn secret_page(
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res.headers_mut().insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     res
 }
