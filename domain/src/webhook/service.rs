@@ -251,9 +251,6 @@ pub async fn replay(db: &Db, hackfest_id: Uuid, id: Uuid) -> Result<bool, Domain
     Ok(n > 0)
 }
 
-/// The dispatcher's step: reads the outbox after its cursor (in commit order) and
-/// makes a pending delivery for each public message and enabled endpoint of its
-/// hackfest that wants the topic, moving the cursor, in one transaction. Returns
 /// What a step of [`fan_out`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FanOut {
@@ -265,8 +262,11 @@ pub struct FanOut {
     pub listening: bool,
 }
 
-/// One read first, outside any transaction: with nothing after the cursor, or no
-/// endpoint on anywhere, it writes nothing (see [`start_at_the_end`]).
+/// The dispatcher's step: reads the outbox after its cursor (in commit order) and
+/// makes a pending delivery for each public message and enabled endpoint of its
+/// hackfest that wants the topic, moving the cursor, in one transaction. One read
+/// first, outside any transaction: with nothing after the cursor, or no endpoint on
+/// anywhere, it writes nothing (see [`start_at_the_end`]).
 pub async fn fan_out(db: &Db, public_url: &str, limit: i64) -> Result<FanOut, DomainError> {
     let (cursor, latest, listening): (i64, Option<i64>, bool) = on_db!(db, p => sqlx::query_as(
         "SELECT (SELECT seq FROM webhook_cursor WHERE id = 1), (SELECT MAX(seq) FROM outbox), \
